@@ -1,0 +1,236 @@
+// A real single-node Apache Kafka (KRaft, combined broker+controller) for dev and tests, without Docker.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, runOk, since, tailFile, waitFor, which } from "./util.mjs";
+
+export const KAFKA_VERSION = "3.9.1";
+const SLF4J_VERSION = "1.7.36"; // the slf4j-api version Kafka 3.9 is built against
+const MARKER = ".complete";
+const READY_TIMEOUT_MS = 90_000;
+
+/**
+ * Starts a throwaway single-node Kafka on free loopback ports; its data lives in a fresh temp dir.
+ * The jars are fetched from Maven Central once into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-3.9.1/libs`.
+ * Ready means the broker answered a Metadata request listing itself (i.e. it is started and unfenced).
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<{ brokers: string, stop: () => Promise<void> }>}
+ */
+export async function startKafka({ log = console.error } = {}) {
+  requireJava();
+  const libs = await ensureLibs(log);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBroker(libs, log);
+    } catch (error) {
+      // Another process may grab a port between freePort() and the bind: retry with new ports.
+      if (attempt >= 3 || !String(error.message).includes("BindException")) throw error;
+      log("infra/local: Kafka port was taken meanwhile, retrying with new ports");
+    }
+  }
+}
+
+function requireJava() {
+  const result = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const major = Number(/version "(?:1\.)?(\d+)/.exec(result.stderr ?? "")?.[1]);
+  if (result.error || !(major >= 17)) {
+    throw new Error("infra/local needs Java 17+ (`java`) to run Kafka: apt-get install openjdk-17-jre-headless");
+  }
+}
+
+/** Downloads Kafka and its runtime dependencies once; safe against concurrent first runs. */
+async function ensureLibs(log) {
+  const home = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "shop", `kafka-${KAFKA_VERSION}`);
+  const libs = join(home, "libs");
+  if (existsSync(join(libs, MARKER))) return libs;
+  if (!which("mvn")) {
+    throw new Error("infra/local needs Maven (`mvn`) to download Kafka once: apt-get install maven");
+  }
+  mkdirSync(home, { recursive: true });
+  // Each process downloads into its own dir, then renames it into place: the rename is atomic.
+  const work = mkdtempSync(join(home, "download-"));
+  const start = Date.now();
+  log(`infra/local: downloading Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once)`);
+  try {
+    writeFileSync(join(work, "pom.xml"), pom());
+    const goal = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies";
+    const args = ["-q", "-B", "-f", join(work, "pom.xml"), goal, `-DoutputDirectory=${join(work, "libs")}`];
+    await runOk("downloading Kafka with mvn", "mvn", [...args, "-DincludeScope=runtime"], { cwd: work });
+    writeFileSync(join(work, "libs", MARKER), `${new Date().toISOString()}\n`);
+    if (existsSync(join(libs, MARKER))) return libs; // another process finished first
+    rmSync(libs, { recursive: true, force: true }); // a stale dir without the marker
+    try {
+      renameSync(join(work, "libs"), libs);
+    } catch (error) {
+      if (!existsSync(join(libs, MARKER))) throw error;
+    }
+    log(`infra/local: Kafka ${KAFKA_VERSION} jars downloaded in ${since(start)}`);
+    return libs;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function pom() {
+  const dep = (g, a, v) => `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>shop.infra.local</groupId>
+  <artifactId>kafka-libs</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    ${dep("org.apache.kafka", "kafka_2.13", KAFKA_VERSION)}
+    ${dep("org.apache.kafka", "kafka-tools", KAFKA_VERSION)}
+    ${dep("org.slf4j", "slf4j-reload4j", SLF4J_VERSION)}
+  </dependencies>
+</project>
+`;
+}
+
+/** Kafka wants a cluster id that is a base64url-encoded 16-byte UUID (22 chars, must not start with "-"). */
+function clusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+async function startBroker(libs, log) {
+  const start = Date.now();
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), "shop-kafka-"));
+  const logFile = join(dir, "kafka.log");
+  const outFile = join(dir, "kafka.out");
+  const properties = join(dir, "server.properties");
+  writeFileSync(properties, serverProperties(dir, port, controllerPort));
+  writeFileSync(join(dir, "log4j.properties"), log4jProperties(logFile));
+  const classpath = ["-cp", join(libs, "*")];
+  const tail = () => [tailFile(logFile), tailFile(outFile)].filter(Boolean).join("\n");
+  log(`infra/local: starting Kafka ${KAFKA_VERSION} on 127.0.0.1:${port} (data in ${dir})`);
+  try {
+    const log4j = `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`;
+    await runOk("formatting Kafka storage", "java", [log4j, ...classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const out = openSync(outFile, "a");
+  const jvm = ["-Xmx512m", "-Xms256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"];
+  const child = spawn("java", [...jvm, `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`, ...classpath, "kafka.Kafka", properties], {
+    cwd: dir,
+    stdio: ["ignore", out, out],
+  });
+  closeSync(out);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.once("error", () => {}); // surfaces as an early exit below
+
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = new Promise((resolve) => setTimeout(resolve, 15_000, "timeout"));
+        if ((await Promise.race([exited, timer])) === "timeout") {
+          child.kill("SIGKILL");
+          await exited;
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  try {
+    await waitFor(
+      `Kafka on 127.0.0.1:${port} (log: ${logFile})`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`infra/local: Kafka exited early (${child.exitCode ?? child.signalCode}):\n${tail()}`);
+        }
+        return brokerListed(port);
+      },
+      { timeoutMs: READY_TIMEOUT_MS },
+    );
+  } catch (error) {
+    const message = error.message.includes("exited early") ? error.message : `${error.message}\n${tail()}`;
+    await stop();
+    throw new Error(message);
+  }
+  log(`infra/local: Kafka ${KAFKA_VERSION} ready on 127.0.0.1:${port} in ${since(start)}`);
+  return { brokers: `127.0.0.1:${port}`, stop };
+}
+
+function serverProperties(dir, port, controllerPort) {
+  return `process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${controllerPort}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=${join(dir, "data")}
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+`;
+}
+
+function log4jProperties(logFile) {
+  return `log4j.rootLogger=WARN, file
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=${logFile}
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+`;
+}
+
+/**
+ * Sends a Metadata v0 request; true when the broker answers and lists at least one (unfenced) broker.
+ * A bare TCP connect is not enough: the port is bound before the broker serves requests.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+function brokerListed(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let data = Buffer.alloc(0);
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => {
+      const clientId = Buffer.from("infra-local");
+      const request = Buffer.alloc(18 + clientId.length);
+      request.writeInt32BE(request.length - 4, 0); // size
+      request.writeInt16BE(3, 4); // api key: Metadata
+      request.writeInt16BE(0, 6); // api version 0
+      request.writeInt32BE(1, 8); // correlation id
+      request.writeInt16BE(clientId.length, 12);
+      clientId.copy(request, 14);
+      request.writeInt32BE(0, 14 + clientId.length); // topics: [] means all
+      socket.write(request);
+    });
+    socket.on("data", (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      // size, correlation id, then the broker array's length
+      if (data.length >= 12) done(data.readInt32BE(4) === 1 && data.readInt32BE(8) > 0);
+    });
+  });
+}

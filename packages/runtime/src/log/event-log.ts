@@ -1,0 +1,55 @@
+/**
+ * The event log Shop publishes to and reads from: Kafka in real mode (kafka-log.ts),
+ * an in-memory log with the same semantics in embedded mode (memory-log.ts).
+ * A record is a CloudEvent in the Kafka binary binding: `ce_*` headers, value = data bytes,
+ * key = the `partitionkey` extension.
+ */
+
+/** A record to append to a topic. Records with the same key land in the same partition, in order. */
+export interface OutgoingRecord {
+  key: string | null;
+  value: Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** A record read from a topic. */
+export interface LogRecord extends OutgoingRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** What a subscriber does with each record; the offset is committed once it resolves. */
+export type RecordHandler = (record: LogRecord) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** The consumer group: each group sees every record once; members of one group share partitions. */
+  groupId: string;
+  topic: string;
+  /**
+   * Ordered: the records of one partition are handled one at a time, in offset order.
+   * Unordered: records may be handled concurrently (still each at least once).
+   */
+  ordered: boolean;
+  /** Where a group with no committed offset starts: the earliest record (default) or only new ones. */
+  fromBeginning?: boolean;
+  handler: RecordHandler;
+}
+
+/** A running subscription. */
+export interface Subscription {
+  /** Stops consuming after the records in hand are handled. */
+  close(): Promise<void>;
+}
+
+/** An append-only, partitioned log of records with consumer groups. */
+export interface EventLog {
+  /** Creates the topics if they do not exist. */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** Appends records, resolving once the log has them durably (acks from all in-sync replicas). */
+  publish(topic: string, records: OutgoingRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Resolves when the producer side is connected and able to publish. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: unit tests need nothing; integration tests (*.int.test.ts) get real Kafka and
+// Postgres from infra/local, started once for the run and stopped at its end.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "int",
+          include: ["**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["./infra/local/vitest-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
