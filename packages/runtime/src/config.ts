@@ -1,0 +1,72 @@
+/**
+ * Typed configuration of a function, read once from the environment, and the secrets seam.
+ */
+import { randomBytes } from "node:crypto";
+
+/** Where a function keeps its data. */
+export type DatabaseConfig =
+  | { kind: "postgres"; url: string }
+  /** Embedded mode: PGlite in a folder, or in memory when `dataDir` is undefined. */
+  | { kind: "pglite"; dataDir: string | undefined };
+
+/** Everything a function reads from its environment. */
+export interface FunctionConfig {
+  /** The function's name: folder, package, Knative Service, Postgres schema and event source. */
+  name: string;
+  port: number;
+  database: DatabaseConfig;
+  /** Kafka bootstrap servers; empty in embedded mode. */
+  kafkaBrokers: string[];
+  /** The Broker's topic the outbox relay publishes to. */
+  eventsTopic: string;
+  logLevel: string;
+  /** How often the outbox sweeper looks for events left behind, in ms (besides start and PingSource ticks). */
+  sweepIntervalMs: number;
+}
+
+/** Reads a function's config from `env`. Unknown values fall back to the documented defaults. */
+export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  const url = env.DATABASE_URL ?? "";
+  const database: DatabaseConfig = url.startsWith("postgres")
+    ? { kind: "postgres", url }
+    : { kind: "pglite", dataDir: url.startsWith("pglite:") ? url.slice("pglite:".length) : undefined };
+  return {
+    name,
+    port: Number(env.PORT ?? 8080),
+    database,
+    kafkaBrokers: (env.KAFKA_BROKERS ?? "").split(",").filter(Boolean),
+    eventsTopic: env.SHOP_EVENTS_TOPIC ?? "shop.events",
+    logLevel: env.LOG_LEVEL ?? "info",
+    sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
+  };
+}
+
+/** Where a function's secrets come from. Vault implements it in the cluster; env and dev values locally. */
+export interface SecretStore {
+  /** The key/value secret at `path` (`shop/<function>/<name>`), or undefined if there is none. */
+  read(path: string): Promise<Record<string, string> | undefined>;
+  /** A short description for the start-up log line, never containing a secret. */
+  describe(): string;
+}
+
+/**
+ * Secrets from environment variables: `shop/orders/db` is read from `SHOP_SECRET_ORDERS_DB` (JSON).
+ * A path with no variable gets generated dev values, created once per process, so local runs need nothing.
+ */
+export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
+  const generated = new Map<string, Record<string, string>>();
+  return {
+    describe: () => "environment variables (generated dev secrets where unset; not for production)",
+    async read(path) {
+      const variable = `SHOP_SECRET_${path.replace(/^shop\//, "").replace(/[^a-z0-9]+/gi, "_").toUpperCase()}`;
+      const raw = env[variable];
+      if (raw) return JSON.parse(raw) as Record<string, string>;
+      let value = generated.get(path);
+      if (!value) {
+        value = { value: randomBytes(32).toString("base64url") };
+        generated.set(path, value);
+      }
+      return value;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Database access: drizzle-orm over postgres.js (real mode) or PGlite (embedded mode), with the
+ * same schema and migrations. Each function owns one Postgres schema and its migrations table.
+ */
+import type { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { DatabaseConfig } from "../config.ts";
+
+/** A drizzle database or transaction of either driver. Verbs take this. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+
+/** An open database of one function. */
+export interface Database {
+  db: Db;
+  /** Applies the function's migrations (idempotent; serialised across processes by an advisory lock). */
+  migrate(): Promise<void>;
+  /** True when a trivial query answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  config: DatabaseConfig;
+  /** The function's Postgres schema, which also holds its migrations table. */
+  schema: string;
+  migrationsFolder: string;
+  /** Connections in the pool (real mode). */
+  max?: number;
+  /** An already open PGlite (embedded mode shares one between functions). */
+  pglite?: PGlite;
+}
+
+/** Opens a function's database. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const migrationOptions = {
+    migrationsFolder: options.migrationsFolder,
+    migrationsSchema: options.schema,
+    migrationsTable: "__drizzle_migrations",
+  };
+  if (options.config.kind === "postgres") {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const client = postgres(options.config.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connection: { application_name: options.schema },
+    });
+    const db = drizzle({ client });
+    return {
+      db: db as unknown as Db,
+      async migrate() {
+        // Replicas starting together must not apply the same migration twice.
+        const lock = await client.reserve();
+        try {
+          await lock`select pg_advisory_lock(hashtext(${options.schema}))`;
+          await migrate(drizzle({ client: lock }), migrationOptions);
+        } finally {
+          await lock`select pg_advisory_unlock(hashtext(${options.schema}))`;
+          lock.release();
+        }
+      },
+      ping: () => ping(db as unknown as Db),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const owned = !options.pglite;
+  const client = options.pglite ?? new PGlite(options.config.dataDir);
+  const db = drizzle({ client });
+  return {
+    db: db as unknown as Db,
+    migrate: () => migrate(db, migrationOptions),
+    ping: () => ping(db as unknown as Db),
+    close: async () => {
+      if (owned) await client.close();
+    },
+  };
+}
+
+async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

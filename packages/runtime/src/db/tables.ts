@@ -1,0 +1,51 @@
+/**
+ * The tables every function has in its own Postgres schema: the outbox and the processed-events
+ * record. A function's drizzle schema includes them, so its migrations create them.
+ */
+import { sql } from "drizzle-orm";
+import { bigserial, customType, jsonb, type PgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/** bytea as Uint8Array, for event data. */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/**
+ * The outbox: events written in the same transaction as the state change they describe, published
+ * to Kafka by the relay after commit. `publishedAt` is null until published.
+ */
+export function outboxTable(schema: PgSchema) {
+  return schema.table("outbox", {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    id: text("id").notNull().unique(),
+    type: text("type").notNull(),
+    key: text("key").notNull(),
+    // The Kafka record headers of the event (ce_* attributes), ready to publish.
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    data: bytea("data").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+  });
+}
+
+/** The idempotent-consumer record: one row per event handled, written in the handler's transaction. */
+export function processedEventsTable(schema: PgSchema) {
+  return schema.table(
+    "processed_events",
+    {
+      source: text("source").notNull(),
+      id: text("id").notNull(),
+      type: text("type").notNull(),
+      processedAt: timestamp("processed_at", { withTimezone: true })
+        .notNull()
+        .default(sql`now()`),
+    },
+    (table) => [primaryKey({ columns: [table.source, table.id] })],
+  );
+}
+
+/** The outbox table type of any function. */
+export type OutboxTable = ReturnType<typeof outboxTable>;
+/** The processed-events table type of any function. */
+export type ProcessedEventsTable = ReturnType<typeof processedEventsTable>;

@@ -1,0 +1,77 @@
+import { create } from "@bufbuild/protobuf";
+import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { CloudEvent, HTTP } from "cloudevents";
+import { describe, expect, it } from "vitest";
+import {
+  decodeEvent,
+  fromHttp,
+  fromKafkaRecord,
+  MalformedEventError,
+  PROTOBUF,
+  type ShopCloudEvent,
+  toCloudEvent,
+  toHttpBinary,
+  toKafkaRecord,
+} from "./codec.ts";
+
+const placed = create(OrderPlacedSchema, {
+  orderId: "o-1",
+  customerId: "c-1",
+  couponCode: "SAVE10",
+  subtotal: { amountMinor: 12_345n, currency: "EUR" },
+  lines: [{ productId: "p-1", quantity: 2, unitPrice: { amountMinor: 5_000n, currency: "EUR" } }],
+});
+const event = toCloudEvent(OrderPlacedSchema, placed, { source: "/functions/orders", key: "o-1" });
+
+describe("event codec", () => {
+  it("names the event after the message and keys it by the aggregate", () => {
+    expect(event.type).toBe("shop.orders.v1.OrderPlaced");
+    expect(event.subject).toBe("o-1");
+    expect(event.partitionkey).toBe("o-1");
+    expect(event.datacontenttype).toBe(PROTOBUF);
+  });
+
+  it("round-trips through HTTP binary mode", () => {
+    const { headers, body } = toHttpBinary(event);
+    expect(headers["ce-type"]).toBe("shop.orders.v1.OrderPlaced");
+    const decoded = decodeEvent(fromHttp(headers, body));
+    expect(decoded?.message).toEqual(placed);
+    expect(decoded?.event.id).toBe(event.id);
+  });
+
+  it("round-trips through HTTP structured mode (data_base64)", () => {
+    const { headers, body } = HTTP.structured(event);
+    const decoded = decodeEvent(fromHttp(headers, Buffer.from(body as string)));
+    expect(decoded?.message).toEqual(placed);
+  });
+
+  it("round-trips through the Kafka binary binding with the partition key as record key", () => {
+    const record = toKafkaRecord(event);
+    expect(record.key).toBe("o-1");
+    expect(record.headers.ce_type).toBe("shop.orders.v1.OrderPlaced");
+    expect(record.headers["content-type"]).toBe(PROTOBUF);
+    const decoded = decodeEvent(fromKafkaRecord(record));
+    expect(decoded?.message).toEqual(placed);
+    expect(decoded?.event.partitionkey).toBe("o-1");
+  });
+
+  it("leaves an unknown type to the caller", () => {
+    const unknown = event.cloneWith({ type: "com.example.Unknown" }) as ShopCloudEvent;
+    expect(decodeEvent(unknown)).toBeUndefined();
+  });
+
+  it("rejects bytes that are not the message its type names", () => {
+    const bad = event.cloneWith({ data: new Uint8Array([0xff, 0xff, 0xff]) }) as ShopCloudEvent;
+    expect(() => decodeEvent(bad)).toThrow(MalformedEventError);
+  });
+
+  it("rejects data that is not protobuf", () => {
+    const json = new CloudEvent({ ...event.toJSON(), data: { a: 1 }, datacontenttype: "application/json" });
+    expect(() => decodeEvent(json as unknown as ShopCloudEvent)).toThrow(/datacontenttype/);
+  });
+
+  it("rejects an HTTP request that is no CloudEvent", () => {
+    expect(() => fromHttp({ "content-type": PROTOBUF }, new Uint8Array([1]))).toThrow(MalformedEventError);
+    expect(() => fromHttp({ "ce-specversion": "1.0", "ce-type": "x" }, new Uint8Array())).toThrow(MalformedEventError);
+  });
+});

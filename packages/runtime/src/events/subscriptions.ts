@@ -1,0 +1,93 @@
+/**
+ * Subscriptions: the one list of event types a function consumes, each with its handler, and the
+ * dispatcher that runs a handler idempotently in one transaction with its effects and its events.
+ */
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { and, eq } from "drizzle-orm";
+import type { ProcessedEventsTable } from "../db/tables.ts";
+import type { Tx } from "../outbox/outbox.ts";
+import { decodeEvent, MalformedEventError, type ShopCloudEvent } from "./codec.ts";
+
+/** What a handler gets besides its message: the transaction, the outbox and the event itself. */
+export interface EventContext extends Tx {
+  event: ShopCloudEvent;
+}
+
+/** Handles one event type; its effects and emitted events commit together with the processed record. */
+export type EventHandler<Desc extends DescMessage> = (
+  message: MessageShape<Desc>,
+  context: EventContext,
+) => Promise<void>;
+
+/** One consumed event type and its handler. */
+export interface Subscription<Desc extends DescMessage = DescMessage> {
+  schema: Desc;
+  handler: EventHandler<Desc>;
+}
+
+/** Subscribes `handler` to the events of `schema` (`type` = the message's full name). */
+export function on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): Subscription {
+  return { schema, handler: handler as EventHandler<DescMessage> };
+}
+
+/** The source a Shop event type must come from: events are declared in their producer's package. */
+export function expectedSource(typeName: string): string {
+  return `/functions/${typeName.split(".")[1]}`;
+}
+
+/** The type of the PingSource tick that asks a function to sweep its outbox. */
+export const PING_TYPE = "dev.knative.sources.ping";
+
+/** What became of a delivered event. */
+export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
+
+export interface DispatcherOptions {
+  subscriptions: Subscription[];
+  processedEvents: ProcessedEventsTable;
+  /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
+  transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
+  sweep: () => Promise<unknown>;
+}
+
+/**
+ * Builds the dispatcher. It answers a type it does not consume with "ignored" (2xx: the broker
+ * moves on), a redelivered event with "duplicate" and changes nothing, and throws
+ * MalformedEventError for an event to dead-letter (bad data, or a source that does not emit its type).
+ */
+export function createDispatcher(options: DispatcherOptions): (event: ShopCloudEvent) => Promise<DispatchOutcome> {
+  const byType = new Map(options.subscriptions.map((s) => [s.schema.typeName, s]));
+  const { processedEvents } = options;
+  return async (event) => {
+    if (event.type === PING_TYPE) {
+      await options.sweep();
+      return "swept";
+    }
+    const subscription = byType.get(event.type);
+    if (!subscription) return "ignored";
+    if (event.source !== expectedSource(event.type)) {
+      throw new MalformedEventError(`${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`);
+    }
+    const decoded = decodeEvent(event);
+    if (!decoded) return "ignored";
+    const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
+    return options.transaction(async (tx) => {
+      const inserted = await tx.db
+        .insert(processedEvents)
+        .values({ source: event.source, id: event.id, type: event.type })
+        .onConflictDoNothing()
+        .returning({ id: processedEvents.id });
+      if (inserted.length === 0) return "duplicate";
+      await subscription.handler(decoded.message, { ...tx, event });
+      return "handled";
+    }, traceparent);
+  };
+}
+
+/** True when the event `(source, id)` was already handled; for tests and tools. */
+export async function wasProcessed(tx: Tx, table: ProcessedEventsTable, source: string, id: string): Promise<boolean> {
+  const rows = await tx.db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.source, source), eq(table.id, id)));
+  return rows.length > 0;
+}

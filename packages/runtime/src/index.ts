@@ -1,0 +1,16 @@
+/**
+ * @shop/runtime: what every Shop function shares.
+ */
+export * from "./config.ts";
+export * from "./db/database.ts";
+export * from "./db/tables.ts";
+export * from "./events/codec.ts";
+export * from "./events/subscriptions.ts";
+export * from "./function.ts";
+export * from "./handle.ts";
+export * from "./log/index.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";
+export * from "./outbox/outbox.ts";
+export * from "./outbox/relay.ts";
+export { createRequestHandler, MAX_EVENT_BYTES, readBody } from "./server/http.ts";

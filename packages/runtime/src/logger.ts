@@ -1,0 +1,61 @@
+/**
+ * Structured logs (pino). Every line carries the function name and, inside a request or an event,
+ * its request id and event id, taken from an AsyncLocalStorage context.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type Logger, pino } from "pino";
+
+export type { Logger } from "pino";
+
+/** What identifies the work in hand; set by the server around each request and event. */
+export interface LogContext {
+  requestId?: string;
+  eventId?: string;
+  eventType?: string;
+}
+
+const context = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` with `values` added to every log line written while it runs. */
+export function withLogContext<T>(values: LogContext, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...values }, fn);
+}
+
+/** The log context of the work in hand. */
+export function currentLogContext(): LogContext {
+  return context.getStore() ?? {};
+}
+
+// Secrets, tokens and passwords never reach a log line, wherever they appear in a logged object.
+const redact = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "accessToken",
+  "*.accessToken",
+  "refreshToken",
+  "*.refreshToken",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  "secret",
+  "*.secret",
+];
+
+/** Creates the logger of a function. `destination` is for tests that read the lines. */
+export function createLogger(
+  name: string,
+  level = "info",
+  destination?: NodeJS.WritableStream,
+): Logger {
+  const options = {
+    name,
+    level,
+    base: { function: name },
+    redact: { paths: redact, censor: "[redacted]" },
+    mixin: () => ({ ...context.getStore() }),
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

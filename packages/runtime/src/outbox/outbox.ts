@@ -1,0 +1,31 @@
+/**
+ * Writing events: a verb emits into the outbox inside its transaction, so an event exists exactly
+ * when the state change it describes was committed.
+ */
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/database.ts";
+import type { OutboxTable } from "../db/tables.ts";
+import { toCloudEvent, toKafkaRecord } from "../events/codec.ts";
+
+/** Emits one event of `schema`, keyed by its aggregate id, into the current transaction's outbox. */
+export type Emit = <Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  options: { key: string },
+) => Promise<void>;
+
+/** A unit of work: the transaction a verb writes in, and the outbox it emits into. */
+export interface Tx {
+  db: Db;
+  emit: Emit;
+}
+
+/** Builds the `emit` of one transaction. */
+export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, traceparent?: string): Emit {
+  return async (schema, message, { key }) => {
+    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...(traceparent ? { traceparent } : {}) });
+    const record = toKafkaRecord(event);
+    await db.insert(outbox).values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The one HTTP server of a function: CloudEvents at POST /, the Connect routes (Connect, gRPC,
+ * gRPC-Web), /health/liveness, /health/readiness and /metrics.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fromHttp, MalformedEventError } from "../events/codec.ts";
+import type { DispatchOutcome } from "../events/subscriptions.ts";
+import { type Logger, withLogContext } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+
+/** Largest CloudEvent body accepted; larger ones get 413. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+
+export interface RequestHandlerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  dispatch: (event: ReturnType<typeof fromHttp>) => Promise<DispatchOutcome>;
+  /** The Connect adapter's handler; it answers 404 itself for unknown paths. */
+  connect: (req: IncomingMessage, res: ServerResponse) => void;
+  ready: () => Promise<boolean>;
+}
+
+/** A request handler that also knows how many requests are in flight (for graceful shutdown). */
+export interface FunctionRequestHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  inFlight(): number;
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void>;
+}
+
+/** Builds the request handler of a function. */
+export function createRequestHandler(options: RequestHandlerOptions): FunctionRequestHandler {
+  const { logger, metrics } = options;
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
+
+  function done(route: string, code: number) {
+    metrics.httpRequests.inc({ route, code: String(code) });
+    inFlight--;
+    if (inFlight === 0) {
+      for (const wake of waiters) wake();
+      waiters = [];
+    }
+  }
+
+  const handler = ((req, res) => {
+    inFlight++;
+    const requestId = headerValue(req, "x-request-id") ?? randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const path = (req.url ?? "/").split("?")[0];
+    withLogContext({ requestId }, () => {
+      if (path === "/" && req.method === "POST") {
+        void receiveEvent(req, res, options).finally(() => done("event", res.statusCode));
+      } else if (path === "/health/liveness") {
+        reply(res, 200, "ok");
+        done("health", 200);
+      } else if (path === "/health/readiness") {
+        void options
+          .ready()
+          .catch(() => false)
+          .then((ok) => reply(res, ok ? 200 : 503, ok ? "ready" : "not ready"))
+          .finally(() => done("health", res.statusCode));
+      } else if (path === "/metrics") {
+        void metrics.registry
+          .metrics()
+          .then((text) => reply(res, 200, text, metrics.registry.contentType))
+          .finally(() => done("metrics", res.statusCode));
+      } else {
+        res.once("close", () => done("rpc", res.statusCode));
+        options.connect(req, res);
+      }
+    });
+  }) as FunctionRequestHandler;
+  handler.inFlight = () => inFlight;
+  handler.idle = () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
+  return handler;
+}
+
+async function receiveEvent(req: IncomingMessage, res: ServerResponse, options: RequestHandlerOptions) {
+  const { logger, metrics } = options;
+  const started = performance.now();
+  let body: Uint8Array;
+  try {
+    body = await readBody(req, MAX_EVENT_BYTES);
+  } catch {
+    reply(res, 413, `event larger than ${MAX_EVENT_BYTES} bytes`);
+    return;
+  }
+  let event: ReturnType<typeof fromHttp>;
+  try {
+    event = fromHttp(req.headers, body);
+  } catch (error) {
+    logger.warn({ err: error }, "rejected a malformed CloudEvent");
+    metrics.events.inc({ type: "malformed", outcome: "rejected" });
+    reply(res, 400, (error as Error).message);
+    return;
+  }
+  await withLogContext({ eventId: event.id, eventType: event.type }, async () => {
+    try {
+      const outcome = await options.dispatch(event);
+      metrics.events.inc({ type: event.type, outcome });
+      metrics.eventSeconds.observe({ type: event.type }, (performance.now() - started) / 1000);
+      if (outcome !== "ignored") logger.info({ outcome }, "event %s", outcome);
+      reply(res, outcome === "ignored" ? 202 : 200, outcome);
+    } catch (error) {
+      if (error instanceof MalformedEventError) {
+        logger.warn({ err: error }, "rejected a malformed CloudEvent");
+        metrics.events.inc({ type: event.type, outcome: "rejected" });
+        reply(res, 400, error.message);
+      } else {
+        logger.error({ err: error }, "event handler failed; the broker will redeliver");
+        metrics.events.inc({ type: event.type, outcome: "failed" });
+        reply(res, 500, "handler failed");
+      }
+    }
+  });
+}
+
+/** Reads a request body, failing when it grows past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new RangeError("body too large");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new RangeError("body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function reply(res: ServerResponse, code: number, body: string, contentType = "text/plain; charset=utf-8") {
+  if (res.headersSent) return;
+  res.writeHead(code, { "content-type": contentType });
+  res.end(body);
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

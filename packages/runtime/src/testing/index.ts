@@ -1,0 +1,48 @@
+/**
+ * Helpers for tests of functions: a fresh database per test file, and waiting for a condition.
+ */
+import { randomUUID } from "node:crypto";
+
+/** Creates an empty database on the server of `serverUrl` and returns its URL. */
+export async function createTestDatabase(serverUrl: string): Promise<string> {
+  const { default: postgres } = await import("postgres");
+  const name = `test_${randomUUID().replaceAll("-", "")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`
+ * with `message`. For conditions reached asynchronously (events through Kafka); never a fixed sleep.
+ */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 50, message = "condition" } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${lastError ? `: ${String(lastError)}` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A unique Kafka topic name, so test files do not see each other's events. */
+export function testTopic(prefix = "test"): string {
+  return `${prefix}.${randomUUID()}`;
+}
