@@ -2,6 +2,7 @@
  * Typed configuration of a function, read once from the environment, and the secrets seam.
  */
 import { randomBytes } from "node:crypto";
+import { devKeySecrets } from "./auth/keys.ts";
 
 /** Where a function keeps its data. */
 export type DatabaseConfig =
@@ -51,10 +52,11 @@ export interface SecretStore {
 
 /**
  * Secrets from environment variables: `shop/orders/db` is read from `SHOP_SECRET_ORDERS_DB` (JSON).
- * A path with no variable gets generated dev values, created once per process, so local runs need nothing.
+ * A path with no variable gets dev values: the fixed dev token keys (so separate local processes agree)
+ * or a random value made once per process. Local runs need nothing; production uses Vault.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
-  const generated = new Map<string, Record<string, string>>();
+  const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
   return {
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     async read(path) {

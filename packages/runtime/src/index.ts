@@ -1,6 +1,7 @@
 /**
  * @shop/runtime: what every Shop function shares.
  */
+export * from "./auth/index.ts";
 export * from "./config.ts";
 export * from "./db/database.ts";
 export * from "./db/tables.ts";

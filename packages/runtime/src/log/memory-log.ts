@@ -4,7 +4,12 @@
  * partitioner would pick, so ordering per key behaves the same in both modes.
  */
 import type { EventLog, LogRecord, OutgoingRecord, SubscribeOptions, Subscription } from "./event-log.ts";
-import { defaultRedeliveryBackoff, handleUntilDone, type LogLogger, type RedeliveryBackoff } from "./redeliver.ts";
+import {
+  defaultRedeliveryBackoff,
+  handleUntilDone,
+  type LogLogger,
+  type RedeliveryBackoff,
+} from "./redeliver.ts";
 
 /** Options of {@link createMemoryLog}. */
 export interface MemoryLogOptions {
@@ -20,21 +25,8 @@ export interface MemoryLogOptions {
 interface Topic {
   partitions: LogRecord[][];
   roundRobin: number;
-  /** Resolved (and replaced) whenever a record is appended: consumers sleep on it instead of polling. */
-  appended: Deferred;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
+  /** Consumers with nothing left to read sleep here instead of polling; an append wakes them all. */
+  sleepers: Set<() => void>;
 }
 
 /**
@@ -59,7 +51,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
       found = {
         partitions: Array.from({ length: partitionCount }, () => []),
         roundRobin: 0,
-        appended: deferred(),
+        sleepers: new Set(),
       };
       topics.set(name, found);
     }
@@ -75,13 +67,13 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
       const target = topic(name);
       for (const record of records) {
         const partition =
-          record.key === null ? target.roundRobin++ % partitionCount : partitionForKey(record.key, partitionCount);
+          record.key === null
+            ? target.roundRobin++ % partitionCount
+            : partitionForKey(record.key, partitionCount);
         const log = target.partitions[partition]!;
         log.push({ ...copy(record), topic: name, partition, offset: String(log.length) });
       }
-      const woken = target.appended;
-      target.appended = deferred();
-      woken.resolve();
+      for (const wake of [...target.sleepers]) wake();
     },
 
     async subscribe(subscribe) {
@@ -116,35 +108,52 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     },
   };
 
-  function consume(source: Topic, offsets: number[], options: SubscribeOptions, onClosed: () => void): Subscription {
+  function consume(
+    source: Topic,
+    offsets: number[],
+    spec: SubscribeOptions,
+    onClosed: () => void,
+  ): Subscription {
     let stopped = false;
-    const stop = deferred();
-    // Sleeps that end early when the subscription stops, so close() never waits out a backoff.
-    const wait = (ms: number) =>
+    /** Wake-ups of this subscription's sleeping loops and backoff pauses, so close() ends them at once. */
+    const pending = new Set<() => void>();
+    const sleep = (ms: number | null) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        void stop.promise.then(() => {
+        const timer = ms === null ? undefined : setTimeout(() => wake(), ms);
+        const wake = () => {
           clearTimeout(timer);
+          pending.delete(wake);
+          source.sleepers.delete(wake);
           resolve();
-        });
+        };
+        pending.add(wake);
+        if (ms === null) source.sleepers.add(wake);
       });
-    const redeliver = { groupId: options.groupId, stopped: () => stopped, wait, backoff, logger: logger() };
+    const redeliver = {
+      groupId: spec.groupId,
+      stopped: () => stopped,
+      wait: (ms: number) => sleep(ms),
+      backoff,
+      logger: options.logger,
+    };
 
     async function consumePartition(partition: number): Promise<void> {
       const log = source.partitions[partition]!;
       while (!stopped) {
         const next = offsets[partition]!;
         if (next >= log.length) {
-          await Promise.race([source.appended.promise, stop.promise]);
+          await sleep(null);
           continue;
         }
-        if (options.ordered) {
-          if (!(await handleUntilDone(log[next]!, options.handler, redeliver))) return;
+        if (spec.ordered) {
+          if (!(await handleUntilDone(log[next]!, spec.handler, redeliver))) return;
           offsets[partition] = next + 1;
           continue;
         }
         const batch = log.slice(next, next + maxConcurrency);
-        const done = await Promise.all(batch.map((record) => handleUntilDone(record, options.handler, redeliver)));
+        const done = await Promise.all(
+          batch.map((record) => handleUntilDone(record, spec.handler, redeliver)),
+        );
         // Commit only the run of handled records from the start: a record left unhandled by a stop
         // must be handed out again, and offsets cannot skip over it.
         const handled = done.indexOf(false);
@@ -156,14 +165,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     return {
       async close() {
         stopped = true;
-        stop.resolve();
+        for (const wake of [...pending]) wake();
         await running;
       },
     };
-  }
-
-  function logger(): LogLogger | undefined {
-    return options.logger;
   }
 }
 

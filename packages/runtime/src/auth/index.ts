@@ -1,0 +1,3 @@
+export * from "./interceptor.ts";
+export * from "./keys.ts";
+export * from "./tokens.ts";
