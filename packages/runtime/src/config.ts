@@ -42,6 +42,14 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
+/** The dev admin account identity creates when no secret store provides one (printed at start). */
+export const DEV_ADMIN = { email: "admin@shop.test", password: "shop-admin-dev" };
+
+const DEV_SECRETS: Record<string, Record<string, string>> = {
+  "shop/identity/admin": DEV_ADMIN,
+  "shop/payments/provider": { apiKey: "test_key_dev" },
+};
+
 /** Where a function's secrets come from. Vault implements it in the cluster; env and dev values locally. */
 export interface SecretStore {
   /** The key/value secret at `path` (`shop/<function>/<name>`), or undefined if there is none. */
@@ -56,7 +64,7 @@ export interface SecretStore {
  * or a random value made once per process. Local runs need nothing; production uses Vault.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
-  const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
+  const generated = new Map<string, Record<string, string>>(Object.entries({ ...devKeySecrets(), ...DEV_SECRETS }));
   return {
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     async read(path) {

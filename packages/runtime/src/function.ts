@@ -10,7 +10,7 @@ import { type FunctionConfig, readConfig, envSecretStore, type SecretStore } fro
 import { type Database, type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
-import { createDispatcher, type DispatchOutcome, type Subscription } from "./events/subscriptions.ts";
+import { createDispatcher, type DispatchOutcome, type EventSubscription } from "./events/subscriptions.ts";
 import type { EventLog } from "./log/event-log.ts";
 import { createKafkaLog } from "./log/kafka-log.ts";
 import { createMemoryLog } from "./log/memory-log.ts";
@@ -39,7 +39,7 @@ export interface FunctionDefinition {
   migrationsFolder: string;
   outbox: OutboxTable;
   processedEvents: ProcessedEventsTable;
-  subscriptions: Subscription[];
+  subscriptions: EventSubscription[];
   /** The Connect services, as in `connect.ts`. */
   routes?: (router: ConnectRouter, app: App) => void;
   /** Connect interceptors (authentication), inside the error interceptor. */
@@ -68,6 +68,7 @@ export interface StartOptions {
 
 /** A started function. */
 export interface RunningFunction {
+  definition: FunctionDefinition;
   app: App;
   /** The node:http request handler (for an embedding server). */
   handler: FunctionRequestHandler;
@@ -77,6 +78,8 @@ export interface RunningFunction {
   receive(event: ShopCloudEvent): Promise<DispatchOutcome>;
   relay: Relay;
   metrics: Metrics;
+  /** The event log the relay publishes to. */
+  log: EventLog;
   /** Stops taking requests, finishes the ones in flight, publishes what is left, closes everything. */
   close(): Promise<void>;
 }
@@ -185,12 +188,14 @@ export async function startFunction(definition: FunctionDefinition, options: Sta
 
   let closing: Promise<void> | undefined;
   return {
+    definition,
     app,
     handler,
     url,
     receive: dispatch,
     relay,
     metrics,
+    log,
     close() {
       closing ??= (async () => {
         accepting = false;

@@ -69,7 +69,7 @@ export interface TokenSigner {
 
 /** Builds a signer reading `shop/identity/jwt` (re-read at most every `refreshMs`, for rotation). */
 export function createTokenSigner(secrets: SecretStore, { refreshMs = 60_000 } = {}): TokenSigner {
-  let cached: { at: number; kid: string; key: CryptoKey | Uint8Array } | undefined;
+  let cached: { at: number; kid: string; key: Awaited<ReturnType<typeof importJWK>> } | undefined;
   async function key() {
     if (!cached || Date.now() - cached.at > refreshMs) {
       const secret = await secrets.read(SIGNING_KEY_PATH);

@@ -22,7 +22,7 @@ export interface Database {
 
 export interface OpenDatabaseOptions {
   config: DatabaseConfig;
-  /** The function's Postgres schema, which also holds its migrations table. */
+  /** The function's Postgres schema; its migrations table is `drizzle.<schema>_migrations`. */
   schema: string;
   migrationsFolder: string;
   /** Connections in the pool (real mode). */
@@ -35,8 +35,10 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrationOptions = {
     migrationsFolder: options.migrationsFolder,
-    migrationsSchema: options.schema,
-    migrationsTable: "__drizzle_migrations",
+    // drizzle's migrator creates its schema before running the SQL that creates the function's own
+    // schema, so the migration records live in `drizzle`, in one table per function.
+    migrationsSchema: "drizzle",
+    migrationsTable: `${options.schema}_migrations`,
   };
   if (options.config.kind === "postgres") {
     const { default: postgres } = await import("postgres");

@@ -20,13 +20,13 @@ export type EventHandler<Desc extends DescMessage> = (
 ) => Promise<void>;
 
 /** One consumed event type and its handler. */
-export interface Subscription<Desc extends DescMessage = DescMessage> {
+export interface EventSubscription<Desc extends DescMessage = DescMessage> {
   schema: Desc;
   handler: EventHandler<Desc>;
 }
 
 /** Subscribes `handler` to the events of `schema` (`type` = the message's full name). */
-export function on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): Subscription {
+export function on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): EventSubscription {
   return { schema, handler: handler as EventHandler<DescMessage> };
 }
 
@@ -42,7 +42,7 @@ export const PING_TYPE = "dev.knative.sources.ping";
 export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
 
 export interface DispatcherOptions {
-  subscriptions: Subscription[];
+  subscriptions: EventSubscription[];
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;

@@ -98,6 +98,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     },
 
     async publish(topic, records) {
+      if (closed) throw new Error("the kafka log is closed");
       if (records.length === 0) return;
       await connect();
       await producer.send({
@@ -260,7 +261,10 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
 function forward(logger: LogLogger, { level, namespace, log }: LogEntry): void {
   const { message, ...fields } = log;
   const obj = { ...fields, namespace, component: "kafkajs" };
-  if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(obj, message);
-  else if (level === logLevel.WARN) logger.warn(obj, message);
+  // kafkajs reports every error response at ERROR, though it retries the retriable ones (a coordinator
+  // still loading, a leader moving) by itself: those are warnings until kafkajs gives up.
+  const retried = namespace === "Connection" && message.startsWith("Response ");
+  if ((level === logLevel.ERROR || level === logLevel.NOTHING) && !retried) logger.error(obj, message);
+  else if (level === logLevel.WARN || retried) logger.warn(obj, message);
   else logger.info(obj, message);
 }

@@ -33,7 +33,13 @@ async function withLog(test: (log: EventLog) => Promise<void>): Promise<void> {
 describe("createMemoryLog", () => {
   it("puts a key in the partition Kafka's default partitioner picks", () => {
     const kafka = Partitioners.DefaultPartitioner();
-    const partitionMetadata = [0, 1, 2, 3, 4].map((partitionId) => ({ partitionId, leader: 0 }));
+    const partitionMetadata = [0, 1, 2, 3, 4].map((partitionId) => ({
+      partitionId,
+      partitionErrorCode: 0,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
     for (const key of ["", "a", "ab", "abc", "abcd", "order-17", randomUUID(), "zürich-€"]) {
       const expected = kafka({ topic: "t", partitionMetadata, message: { key, value: null } });
       expect(partitionForKey(key, 5), key).toBe(expected);

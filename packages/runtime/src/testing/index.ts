@@ -46,3 +46,39 @@ export async function waitFor<T>(
 export function testTopic(prefix = "test"): string {
   return `${prefix}.${randomUUID()}`;
 }
+
+/**
+ * Starts a function for a unit test: PGlite in memory and an in-memory event log, not listening.
+ * Its events are read back with `publishedEvents`.
+ */
+export async function startForTest(
+  definition: import("../function.ts").FunctionDefinition,
+  options: import("../function.ts").StartOptions = {},
+) {
+  const { startFunction } = await import("../function.ts");
+  const { createLogger } = await import("../logger.ts");
+  return startFunction(definition, {
+    listen: false,
+    logger: createLogger(definition.name, "silent"),
+    ...options,
+    config: { database: { kind: "pglite", dataDir: undefined }, kafkaBrokers: [], sweepIntervalMs: 0, ...options.config },
+  });
+}
+
+/** Every event a function published to its log so far, decoded, in order of publication per key. */
+export async function publishedEvents(fn: import("../function.ts").RunningFunction) {
+  const { decodeEvent, fromKafkaRecord } = await import("../events/codec.ts");
+  await fn.relay.sweep();
+  const committed = await fn.app.db.$count(fn.definition.outbox);
+  const records: import("../log/event-log.ts").LogRecord[] = [];
+  const subscription = await fn.log.subscribe({
+    groupId: `test-reader-${randomUUID()}`,
+    topic: fn.app.config.eventsTopic,
+    ordered: true,
+    fromBeginning: true,
+    handler: async (record) => void records.push(record),
+  });
+  await waitFor(() => records.length >= committed, { message: `${committed} published events` });
+  await subscription.close();
+  return records.map((record) => decodeEvent(fromKafkaRecord(record))!);
+}

@@ -1,0 +1,50 @@
+import { create } from "@bufbuild/protobuf";
+import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toCloudEvent } from "./events/codec.ts";
+import type { RunningFunction } from "./function.ts";
+import { fixtureFunction } from "./testing/fixture/fixture.ts";
+import { greetings } from "./testing/fixture/schema.ts";
+import { publishedEvents, startForTest } from "./testing/index.ts";
+
+function registered(userId: string, email = `${userId}@example.com`, source = "/functions/identity") {
+  return toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), { source, key: userId });
+}
+
+describe("a function on the runtime (PGlite, in-memory log)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(fixtureFunction);
+  });
+  afterAll(() => fn.close());
+
+  it("writes its effect and its event together, and publishes the event", async () => {
+    await expect(fn.receive(registered("u1"))).resolves.toBe("handled");
+    expect(await fn.app.db.select().from(greetings)).toMatchObject([{ userId: "u1" }]);
+    const events = await publishedEvents(fn);
+    expect(events.map((e) => [e.event.type, e.event.source, e.event.partitionkey])).toEqual([
+      ["shop.orders.v1.OrderPlaced", "/functions/orders", "welcome-u1"],
+    ]);
+  });
+
+  it("changes nothing when the same event is delivered again", async () => {
+    const event = registered("u2");
+    await fn.receive(event);
+    await expect(fn.receive(event)).resolves.toBe("duplicate");
+    expect((await publishedEvents(fn)).filter((e) => e.event.partitionkey === "welcome-u2")).toHaveLength(1);
+  });
+
+  it("keeps nothing of a handler that failed", async () => {
+    await expect(fn.receive(registered("u3", "crash@example.com"))).rejects.toThrow(/on purpose/);
+    expect((await fn.app.db.select().from(greetings)).map((g) => g.userId)).not.toContain("u3");
+  });
+
+  it("refuses an event whose source does not emit its type", async () => {
+    await expect(fn.receive(registered("u4", "x@example.com", "/functions/evil"))).rejects.toThrow(/comes from/);
+  });
+
+  it("ignores a type it does not consume", async () => {
+    const other = registered("u5").cloneWith({ type: "com.example.Other" });
+    await expect(fn.receive(other as never)).resolves.toBe("ignored");
+  });
+});
