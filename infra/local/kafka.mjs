@@ -1,15 +1,16 @@
 // A real single-node Apache Kafka (KRaft, combined broker+controller) for dev and tests, without Docker.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, runOk, since, tailFile, waitFor, which } from "./util.mjs";
+import { KAFKA_VERSION, kafkaLibs } from "./kafka-libs.mjs";
+import { guard } from "./reaper.mjs";
+import { freePort, runOk, since, tailFile, waitFor } from "./util.mjs";
 
-export const KAFKA_VERSION = "3.9.1";
-const SLF4J_VERSION = "1.7.36"; // the slf4j-api version Kafka 3.9 is built against
-const MARKER = ".complete";
+export { KAFKA_VERSION };
+
 const READY_TIMEOUT_MS = 90_000;
 
 /**
@@ -21,13 +22,13 @@ const READY_TIMEOUT_MS = 90_000;
  */
 export async function startKafka({ log = console.error } = {}) {
   requireJava();
-  const libs = await ensureLibs(log);
+  const libs = await kafkaLibs(log);
   for (let attempt = 1; ; attempt++) {
     try {
       return await startBroker(libs, log);
     } catch (error) {
       // Another process may grab a port between freePort() and the bind: retry with new ports.
-      if (attempt >= 3 || !String(error.message).includes("BindException")) throw error;
+      if (attempt >= 3 || !error.portTaken) throw error;
       log("infra/local: Kafka port was taken meanwhile, retrying with new ports");
     }
   }
@@ -37,59 +38,10 @@ function requireJava() {
   const result = spawnSync("java", ["-version"], { encoding: "utf8" });
   const major = Number(/version "(?:1\.)?(\d+)/.exec(result.stderr ?? "")?.[1]);
   if (result.error || !(major >= 17)) {
-    throw new Error("infra/local needs Java 17+ (`java`) to run Kafka: apt-get install openjdk-17-jre-headless");
+    throw new Error(
+      "infra/local needs Java 17+ (`java`) to run Kafka: apt-get install openjdk-17-jre-headless",
+    );
   }
-}
-
-/** Downloads Kafka and its runtime dependencies once; safe against concurrent first runs. */
-async function ensureLibs(log) {
-  const home = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "shop", `kafka-${KAFKA_VERSION}`);
-  const libs = join(home, "libs");
-  if (existsSync(join(libs, MARKER))) return libs;
-  if (!which("mvn")) {
-    throw new Error("infra/local needs Maven (`mvn`) to download Kafka once: apt-get install maven");
-  }
-  mkdirSync(home, { recursive: true });
-  // Each process downloads into its own dir, then renames it into place: the rename is atomic.
-  const work = mkdtempSync(join(home, "download-"));
-  const start = Date.now();
-  log(`infra/local: downloading Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once)`);
-  try {
-    writeFileSync(join(work, "pom.xml"), pom());
-    const goal = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies";
-    const args = ["-q", "-B", "-f", join(work, "pom.xml"), goal, `-DoutputDirectory=${join(work, "libs")}`];
-    await runOk("downloading Kafka with mvn", "mvn", [...args, "-DincludeScope=runtime"], { cwd: work });
-    writeFileSync(join(work, "libs", MARKER), `${new Date().toISOString()}\n`);
-    if (existsSync(join(libs, MARKER))) return libs; // another process finished first
-    rmSync(libs, { recursive: true, force: true }); // a stale dir without the marker
-    try {
-      renameSync(join(work, "libs"), libs);
-    } catch (error) {
-      if (!existsSync(join(libs, MARKER))) throw error;
-    }
-    log(`infra/local: Kafka ${KAFKA_VERSION} jars downloaded in ${since(start)}`);
-    return libs;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function pom() {
-  const dep = (g, a, v) => `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>shop.infra.local</groupId>
-  <artifactId>kafka-libs</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    ${dep("org.apache.kafka", "kafka_2.13", KAFKA_VERSION)}
-    ${dep("org.apache.kafka", "kafka-tools", KAFKA_VERSION)}
-    ${dep("org.slf4j", "slf4j-reload4j", SLF4J_VERSION)}
-  </dependencies>
-</project>
-`;
 }
 
 /** Kafka wants a cluster id that is a base64url-encoded 16-byte UUID (22 chars, must not start with "-"). */
@@ -109,25 +61,27 @@ async function startBroker(libs, log) {
   const properties = join(dir, "server.properties");
   writeFileSync(properties, serverProperties(dir, port, controllerPort));
   writeFileSync(join(dir, "log4j.properties"), log4jProperties(logFile));
-  const classpath = ["-cp", join(libs, "*")];
   const tail = () => [tailFile(logFile), tailFile(outFile)].filter(Boolean).join("\n");
+  const log4j = `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`;
+  const java = (main, ...args) => [log4j, "-cp", join(libs, "*"), main, ...args];
   log(`infra/local: starting Kafka ${KAFKA_VERSION} on 127.0.0.1:${port} (data in ${dir})`);
   try {
-    const log4j = `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`;
-    await runOk("formatting Kafka storage", "java", [log4j, ...classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties]);
+    const format = java("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties);
+    await runOk("formatting Kafka storage", "java", format);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const out = openSync(outFile, "a");
   const jvm = ["-Xmx512m", "-Xms256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"];
-  const child = spawn("java", [...jvm, `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`, ...classpath, "kafka.Kafka", properties], {
+  const child = spawn("java", [...jvm, ...java("kafka.Kafka", properties)], {
     cwd: dir,
     stdio: ["ignore", out, out],
   });
   closeSync(out);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.once("error", () => {}); // surfaces as an early exit below
+  const release = guard(child.pid ? [{ kill: child.pid }, { rm: dir }] : [{ rm: dir }]);
 
   /** @type {Promise<void> | undefined} */
   let stopping;
@@ -135,23 +89,32 @@ async function startBroker(libs, log) {
     stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
-        const timer = new Promise((resolve) => setTimeout(resolve, 15_000, "timeout"));
-        if ((await Promise.race([exited, timer])) === "timeout") {
+        let timer;
+        const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 15_000, "timeout")));
+        const outcome = await Promise.race([exited, timeout]);
+        clearTimeout(timer);
+        if (outcome === "timeout") {
           child.kill("SIGKILL");
           await exited;
         }
       }
       rmSync(dir, { recursive: true, force: true });
+      release();
     })();
     return stopping;
   };
 
+  let portTaken = false;
   try {
     await waitFor(
       `Kafka on 127.0.0.1:${port} (log: ${logFile})`,
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`infra/local: Kafka exited early (${child.exitCode ?? child.signalCode}):\n${tail()}`);
+          const error = new Error(
+            `infra/local: Kafka exited early (${child.exitCode ?? child.signalCode}):\n${tail()}`,
+          );
+          portTaken = tailFile(logFile, 1000).includes("BindException");
+          throw error;
         }
         return brokerListed(port);
       },
@@ -160,7 +123,7 @@ async function startBroker(libs, log) {
   } catch (error) {
     const message = error.message.includes("exited early") ? error.message : `${error.message}\n${tail()}`;
     await stop();
-    throw new Error(message);
+    throw Object.assign(new Error(message), { portTaken });
   }
   log(`infra/local: Kafka ${KAFKA_VERSION} ready on 127.0.0.1:${port} in ${since(start)}`);
   return { brokers: `127.0.0.1:${port}`, stop };

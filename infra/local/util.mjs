@@ -66,7 +66,9 @@ export function run(cmd, args, options = {}) {
 export async function runOk(what, cmd, args, options) {
   const result = await run(cmd, args, options);
   if (result.code !== 0) {
-    throw new Error(`infra/local: ${what} failed (exit ${result.code ?? result.signal}):\n${lastLines(result.output)}`);
+    throw new Error(
+      `infra/local: ${what} failed (exit ${result.code ?? result.signal}):\n${lastLines(result.output)}`,
+    );
   }
   return result.output;
 }
@@ -84,7 +86,9 @@ export async function waitFor(what, check, { timeoutMs, intervalMs = 200 }) {
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`infra/local: timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`infra/local: timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

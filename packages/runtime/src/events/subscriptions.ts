@@ -5,12 +5,18 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { and, eq } from "drizzle-orm";
 import type { ProcessedEventsTable } from "../db/tables.ts";
+import type { App } from "../function.ts";
 import type { Tx } from "../outbox/outbox.ts";
 import { decodeEvent, MalformedEventError, type ShopCloudEvent } from "./codec.ts";
 
 /** What a handler gets besides its message: the transaction, the outbox and the event itself. */
 export interface EventContext extends Tx {
   event: ShopCloudEvent;
+  /**
+   * The function, for the rare write that must outlive this transaction's rollback (counting a
+   * failed attempt before throwing for redelivery). Everything else goes through `db` and `emit`.
+   */
+  app: App;
 }
 
 /** Handles one event type; its effects and emitted events commit together with the processed record. */
@@ -42,6 +48,7 @@ export const PING_TYPE = "dev.knative.sources.ping";
 export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
 
 export interface DispatcherOptions {
+  app: App;
   subscriptions: EventSubscription[];
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
@@ -77,7 +84,7 @@ export function createDispatcher(options: DispatcherOptions): (event: ShopCloudE
         .onConflictDoNothing()
         .returning({ id: processedEvents.id });
       if (inserted.length === 0) return "duplicate";
-      await subscription.handler(decoded.message, { ...tx, event });
+      await subscription.handler(decoded.message, { ...tx, event, app: options.app });
       return "handled";
     }, traceparent);
   };

@@ -3,6 +3,9 @@
  */
 import { randomUUID } from "node:crypto";
 
+export { fixtureFunction } from "./fixture/fixture.ts";
+export { greetings as fixtureGreetings } from "./fixture/schema.ts";
+
 /** Creates an empty database on the server of `serverUrl` and returns its URL. */
 export async function createTestDatabase(serverUrl: string): Promise<string> {
   const { default: postgres } = await import("postgres");

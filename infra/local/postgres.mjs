@@ -1,0 +1,129 @@
+// A throwaway PostgreSQL cluster for dev and tests, without Docker.
+import { spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { guard } from "./reaper.mjs";
+import { freePort, run, runOk, since, tailFile, which } from "./util.mjs";
+
+const USER = "shop";
+const DATABASE = "shop";
+
+/**
+ * Starts a fresh PostgreSQL cluster (trust auth, superuser `shop`, database `shop`) on a free
+ * 127.0.0.1 port, with its data in a temp dir. Durability is switched off (fsync, full pages): it is
+ * for tests only. When run as root, the cluster runs as the `postgres` OS user (initdb refuses root).
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+export async function startPostgres({ log = console.error } = {}) {
+  const start = Date.now();
+  const bin = findBinDir();
+  const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
+  // As root, run the server tools as `postgres`: `runuser -u postgres -- initdb ...`.
+  const runuser = owner && findRunuser();
+  /** @type {(tool: string, args: string[]) => [string, string[]]} */
+  const asOwner = (tool, args) =>
+    runuser ? [runuser, ["-u", "postgres", "--", join(bin, tool), ...args]] : [join(bin, tool), args];
+
+  const dir = mkdtempSync(join(tmpdir(), "shop-pg-"));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const data = join(dir, "data");
+  const logFile = join(dir, "postgres.log");
+  const options = { cwd: dir };
+  let started = false;
+  const [stopCmd, stopArgs] = asOwner("pg_ctl", ["stop", "-D", data, "-m", "immediate"]);
+  const release = guard([{ run: [stopCmd, ...stopArgs] }, { rm: dir }]);
+
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      // postmaster.pid also exists when `pg_ctl start` gave up waiting but the server came up after all.
+      if (existsSync(join(data, "postmaster.pid"))) {
+        await run(...asOwner("pg_ctl", ["stop", "-D", data, "-m", "fast", "-w", "-t", "30"]), options);
+      }
+      rmSync(dir, { recursive: true, force: true });
+      release();
+    })();
+    return stopping;
+  };
+
+  try {
+    const initdb = ["-D", data, "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8", "--locale=C"];
+    await runOk("initdb", ...asOwner("initdb", initdb), options);
+    let port;
+    for (let attempt = 1; !started; attempt++) {
+      port = await freePort();
+      log(`infra/local: starting PostgreSQL on 127.0.0.1:${port} (data in ${dir})`);
+      const serverOptions = [
+        `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+      ].join(" ");
+      const args = ["start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", serverOptions];
+      const result = await run(...asOwner("pg_ctl", args), options);
+      started = result.code === 0;
+      if (started) break;
+      const tail = tailFile(logFile);
+      // Another process may grab the port between freePort() and the bind: retry with a new port.
+      if (attempt < 3 && /could not bind|already in use/i.test(tail)) continue;
+      throw new Error(
+        `infra/local: PostgreSQL did not start (pg_ctl exit ${result.code}):\n${result.output}\n${tail}`,
+      );
+    }
+    await runOk(
+      "createdb",
+      join(bin, "createdb"),
+      ["-h", "127.0.0.1", "-p", String(port), "-U", USER, DATABASE],
+      options,
+    );
+    const url = `postgres://${USER}@127.0.0.1:${port}/${DATABASE}`;
+    log(`infra/local: PostgreSQL ready at ${url} in ${since(start)}`);
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** PostgreSQL server binaries: PATH first, then the newest /usr/lib/postgresql/<version>/bin (Debian). */
+function findBinDir() {
+  const onPath = which("pg_ctl");
+  // Follow symlinks (e.g. /usr/local/bin/pg_ctl -> /usr/lib/postgresql/15/bin/pg_ctl) to find createdb too.
+  if (onPath && which("initdb")) return dirname(realpathSync(onPath));
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb")))
+    : [];
+  versions.sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+  if (versions.length === 0) {
+    throw new Error(
+      "infra/local needs the PostgreSQL server binaries (`initdb`, `pg_ctl`) to run Postgres: apt-get install postgresql",
+    );
+  }
+  return join(root, versions[0], "bin");
+}
+
+/** `runuser` lives in /usr/sbin, which is not always on PATH. */
+function findRunuser() {
+  const found = which("runuser") ?? ["/usr/sbin/runuser", "/sbin/runuser"].find((file) => existsSync(file));
+  if (!found) {
+    throw new Error(
+      "infra/local runs as root and needs `runuser` to run Postgres as `postgres`: apt-get install util-linux",
+    );
+  }
+  return found;
+}
+
+/** uid/gid of the `postgres` OS user, which runs the cluster when we are root. */
+function postgresUser() {
+  const id = (flag) => spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
+  const uid = id("-u");
+  const gid = id("-g");
+  if (uid.status !== 0 || gid.status !== 0) {
+    throw new Error(
+      "infra/local runs as root, and initdb refuses to run as root: create a `postgres` OS user (apt-get install postgresql does) or run as a normal user",
+    );
+  }
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
