@@ -53,14 +53,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return {
       db: db as unknown as Db,
       async migrate() {
-        // Replicas starting together must not apply the same migration twice.
-        const lock = await client.reserve();
+        // Replicas starting together must not apply the same migration twice: a session advisory
+        // lock on a one-connection client serialises them.
+        const single = postgres(options.config.url, { max: 1, onnotice: () => {} });
         try {
-          await lock`select pg_advisory_lock(hashtext(${options.schema}))`;
-          await migrate(drizzle({ client: lock }), migrationOptions);
+          await single`select pg_advisory_lock(hashtext(${options.schema}))`;
+          await migrate(drizzle({ client: single }), migrationOptions);
         } finally {
-          await lock`select pg_advisory_unlock(hashtext(${options.schema}))`;
-          lock.release();
+          await single.end({ timeout: 5 });
         }
       },
       ping: () => ping(db as unknown as Db),

@@ -114,6 +114,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
 
     async subscribe(spec) {
       if (closed) throw new Error("the kafka log is closed");
+      if (spec.fromBeginning === false) await startAtEnd(kafka, spec.groupId, spec.topic, logger);
       const consumer = kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false });
       const subscription = await startConsumer(
         consumer,
@@ -234,6 +235,32 @@ async function startConsumer(
       await consumer.disconnect();
     },
   };
+}
+
+/**
+ * Commits the current end of each partition the group has no offset for yet. Kafka would resolve
+ * "latest" only at the consumer's first fetch, after the group joined; pinning it here makes records
+ * published once `subscribe` resolved reach the subscriber, as with the in-memory log.
+ */
+async function startAtEnd(kafka: Kafka, groupId: string, topic: string, logger?: LogLogger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const known = new Set(committed?.partitions.filter((p) => p.offset !== "-1").map((p) => p.partition));
+    const ends = await admin.fetchTopicOffsets(topic);
+    const partitions = ends
+      .filter((p) => !known.has(p.partition))
+      .map((p) => ({ partition: p.partition, offset: p.high }));
+    if (partitions.length > 0) {
+      await admin.setOffsets({ groupId, topic, partitions }).catch((error: unknown) => {
+        // Refused while the group has live members: they have settled where it starts.
+        logger?.warn({ err: error, groupId, topic }, "could not pin a new consumer group to the end");
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
