@@ -1,0 +1,58 @@
+#!/usr/bin/env tsx
+/**
+ * The `shop` CLI. `shop start` runs the whole shop on one port: embedded (PGlite + in-memory event
+ * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
+ * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
+ */
+import { DEV_ADMIN } from "@shop/runtime";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loginAs } from "./shop/clients.ts";
+import { repoRoot } from "./shop/functions.ts";
+import { DEMO_CODES, seedDemo } from "./shop/seed.ts";
+import { startShop } from "./shop/start-shop.ts";
+
+const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]`;
+
+async function start(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: "string", default: process.env.PORT ?? "8080" }, data: { type: "string" }, reset: { type: "boolean" } },
+  });
+  const real = Boolean(process.env.DATABASE_URL && process.env.KAFKA_BROKERS);
+  const dataDir = values.data ?? join(repoRoot, ".shop", "data");
+  if (values.reset && !real) {
+    const { rm } = await import("node:fs/promises");
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const started = performance.now();
+  const shop = await startShop({
+    port: Number(values.port),
+    logLevel: process.env.LOG_LEVEL ?? "warn",
+    ...(real
+      ? { databaseUrl: process.env.DATABASE_URL, kafkaBrokers: process.env.KAFKA_BROKERS!.split(",") }
+      : { dataDir }),
+  });
+  const admin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
+  const seeded = await seedDemo(admin.clients);
+  console.log(`
+Shop is running at ${shop.url}  (${real ? "real Postgres + Kafka" : `embedded: PGlite in ${dataDir}, in-memory events`})
+started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", demo data seeded" : ""}
+
+  admin login     ${DEV_ADMIN.email} / ${DEV_ADMIN.password}   (dev credentials, not for production)
+  promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
+  Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
+  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves)
+
+Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
+  const stop = () => void shop.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === "start") await start(rest);
+else {
+  console.error(USAGE);
+  process.exit(command ? 2 : 0);
+}

@@ -1,0 +1,161 @@
+/**
+ * How the runner hands one CloudEvent to a subscriber the way Knative's Kafka broker dispatcher does:
+ * HTTP POST in binary content mode, retried with the Trigger's backoff on the statuses Knative retries.
+ */
+import type { LogRecord } from "@shop/runtime";
+import type { Delivery } from "./manifests.ts";
+
+/** A CloudEvent read from a Kafka record in the binary binding: attributes by name, data as bytes. */
+export interface RecordEvent {
+  attributes: Record<string, string>;
+  data: Uint8Array;
+}
+
+/**
+ * Reads the CloudEvent of a record (`ce_*` headers, `content-type`, value), or says why it is not one.
+ */
+export function recordToEvent(record: LogRecord): RecordEvent | { invalid: string } {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers)) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith("ce_")) attributes[lower.slice(3)] = value;
+    else if (lower === "content-type") attributes.datacontenttype = value;
+  }
+  if (attributes.specversion !== "1.0") {
+    return { invalid: `not a CloudEvent 1.0: ce_specversion is ${attributes.specversion ?? "missing"}` };
+  }
+  const missing = ["id", "source", "type"].filter((name) => !attributes[name]);
+  if (missing.length > 0) return { invalid: `not a CloudEvent: missing ${missing.map((m) => `ce_${m}`)}` };
+  return { attributes, data: record.value };
+}
+
+/** The outcome of the last attempt to deliver an event. */
+export interface Attempt {
+  delivered: boolean;
+  /** The HTTP status, when the subscriber answered at all. */
+  status?: number;
+  /** The response body (the subscriber's reason, on failure). */
+  body: Uint8Array;
+  /** Why there was no answer (connection refused, timeout). */
+  error?: string;
+  /** Response headers, for reading a reply event. */
+  headers?: Headers;
+}
+
+/** Knative retries these statuses and network failures; any other 4xx goes to the dead letter sink at once. */
+export function isRetryable(attempt: Attempt): boolean {
+  if (attempt.status === undefined) return true;
+  return attempt.status >= 500 || [404, 408, 409, 429].includes(attempt.status);
+}
+
+/** The pause before retry number `retry` (1-based): `delay × retry` (linear) or `delay × 2^retry` (exponential). */
+export function backoffMs(delivery: Delivery, retry: number): number {
+  const delay = delivery.backoffDelayMs ?? 0;
+  return delivery.backoffPolicy === "linear" ? delay * retry : delay * 2 ** retry;
+}
+
+/**
+ * POSTs the event to `url` until it is delivered, it fails in a way Knative does not retry, or the
+ * Trigger's retries are spent. Rejects only when `signal` aborts (the runner is stopping).
+ */
+export async function deliverWithRetries(
+  url: string,
+  event: RecordEvent,
+  delivery: Delivery,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const retries = delivery.retry ?? 0;
+  for (let retry = 0; ; retry++) {
+    if (retry > 0) await sleep(backoffMs(delivery, retry), signal);
+    const attempt = await post(url, event, timeoutMs, signal);
+    if (attempt.delivered || !isRetryable(attempt) || retry >= retries) return attempt;
+  }
+}
+
+/** One HTTP POST of `event` in binary content mode. */
+export async function post(
+  url: string,
+  event: RecordEvent,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.attributes)) {
+    if (name === "datacontenttype") headers["content-type"] = value;
+    else headers[`ce-${name}`] = encodeHeaderValue(value);
+  }
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body: event.data,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      redirect: "manual",
+    });
+    const body = new Uint8Array(await response.arrayBuffer());
+    return { delivered: response.ok, status: response.status, body, headers: response.headers };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    const reason = error instanceof Error ? `${error.message}${causeOf(error)}` : String(error);
+    return { delivered: false, body: new Uint8Array(0), error: reason };
+  }
+}
+
+function causeOf(error: Error): string {
+  return error.cause instanceof Error ? `: ${error.cause.message}` : "";
+}
+
+/**
+ * The CloudEvents HTTP binding percent-encodes space, `"`, `%` and everything outside printable ASCII
+ * in header values (Kafka headers carry them raw).
+ */
+export function encodeHeaderValue(value: string): string {
+  let encoded = "";
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (code > 0x20 && code < 0x7f && char !== '"' && char !== "%") encoded += char;
+    else
+      for (const byte of Buffer.from(char, "utf8"))
+        encoded += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return encoded;
+}
+
+/**
+ * Reads a reply event from a subscriber's 2xx response (binary mode: `ce-*` headers), which Knative
+ * publishes back to the Broker; undefined when the response carries none.
+ */
+export function replyEvent(attempt: Attempt): RecordEvent | undefined {
+  if (!attempt.delivered || !attempt.headers?.get("ce-id")) return undefined;
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of attempt.headers) {
+    if (name.startsWith("ce-")) attributes[name.slice(3)] = decodeURIComponentSafe(value);
+  }
+  const contentType = attempt.headers.get("content-type");
+  if (contentType) attributes.datacontenttype = contentType;
+  return { attributes, data: attempt.body };
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * The local runner: plays Knative's Kafka broker on one machine. It reads the Brokers and Triggers in
+ * `knative/`, consumes each Trigger's broker topic in the Trigger's own consumer group, and dispatches
+ * with the same filters, ordering, retries and dead-lettering as the broker's dispatcher.
+ */
+import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
+import { deliverWithRetries, post, type RecordEvent, recordToEvent, replyEvent } from "./delivery.ts";
+import { matches } from "./filters.ts";
+import {
+  type Broker,
+  type Delivery,
+  type Destination,
+  loadManifests,
+  type ObjectRef,
+  type Trigger,
+} from "./manifests.ts";
+
+/** Options of {@link startRunner}. */
+export interface RunnerOptions {
+  log: EventLog;
+  /** The directory of Knative manifests (`knative/`). */
+  knativeDir: string;
+  /** The local URL of a subscriber, e.g. the port a function listens on for a `Service` ref. */
+  resolveSubscriber: (ref: ObjectRef) => string;
+  /** Consume this topic instead of the Brokers' (tests use it to isolate themselves). */
+  topicOverride?: string;
+  /** Dead-letter into this topic instead of the one of the dead letter sink's KafkaSink. */
+  dlqTopic?: string;
+  /** Per-attempt request timeout when the Trigger sets no `delivery.timeout` (default 30 s). */
+  requestTimeoutMs?: number;
+  logger?: LogLogger;
+}
+
+/** A running local runner. */
+export interface Runner {
+  /** The Triggers it dispatches for. */
+  triggers: Trigger[];
+  /** Stops dispatching; events in flight are left uncommitted and delivered again on the next start. */
+  close(): Promise<void>;
+}
+
+/** Where events go when nothing names a dead letter topic: the Broker's KafkaSink `shop-dlq`. */
+export const DEFAULT_DLQ_TOPIC = "shop.events.dlq";
+
+/** Knative's maximum length of the `knativeerrordata` extension, in bytes of the response body. */
+const ERROR_DATA_MAX = 1024;
+
+/** Starts one consumer group per Trigger (`knative-trigger-<namespace>-<name>`) and dispatches. */
+export async function startRunner(options: RunnerOptions): Promise<Runner> {
+  const manifests = await loadManifests(options.knativeDir);
+  const stopping = new AbortController();
+  const subscriptions: Subscription[] = [];
+
+  const plans = manifests.triggers.map((trigger) => {
+    const broker = manifests.brokers.find(
+      (b) => b.name === trigger.broker && b.namespace === trigger.namespace,
+    );
+    if (!broker) throw new Error(`Trigger ${trigger.namespace}/${trigger.name}: no Broker ${trigger.broker}`);
+    const delivery = effectiveDelivery(trigger.delivery, broker);
+    return {
+      trigger,
+      broker,
+      delivery,
+      topic: options.topicOverride ?? broker.topic,
+      dlq: deadLetter(delivery),
+    };
+  });
+
+  function deadLetter(delivery: Delivery): { topic: string } | { url: string } | undefined {
+    const sink = delivery.deadLetterSink;
+    if (!sink) return undefined;
+    if (options.dlqTopic) return { topic: options.dlqTopic };
+    if (sink.ref?.kind === "KafkaSink") {
+      const { name, namespace } = sink.ref;
+      const kafkaSink = manifests.kafkaSinks.find((s) => s.name === name && s.namespace === namespace);
+      return { topic: kafkaSink?.topic ?? DEFAULT_DLQ_TOPIC };
+    }
+    return { url: address(sink) };
+  }
+
+  function address(destination: Destination): string {
+    const base = destination.ref ? options.resolveSubscriber(destination.ref) : "";
+    if (!base) return destination.uri ?? "";
+    // With both, Knative resolves the ref and takes the uri as a path on it.
+    return destination.uri ? new URL(destination.uri, base).toString() : base;
+  }
+
+  const topics = new Set(
+    plans.flatMap((p) => [p.topic, ...(p.dlq && "topic" in p.dlq ? [p.dlq.topic] : [])]),
+  );
+  await options.log.ensureTopics([...topics]);
+
+  try {
+    for (const { trigger, delivery, topic, dlq } of plans) {
+      const url = address(trigger.subscriber);
+      const timeoutMs = delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
+      const where = { trigger: `${trigger.namespace}/${trigger.name}`, subscriber: url };
+
+      const deadLetterRecord = async (record: LogRecord, errorHeaders: Record<string, string>) => {
+        const headers = { ...record.headers, ...errorHeaders, ce_knativeerrordest: url };
+        if (!dlq) {
+          options.logger?.error(
+            { ...where, ...headers },
+            "event dropped: delivery failed and no dead letter sink",
+          );
+        } else if ("topic" in dlq) {
+          await options.log.publish(dlq.topic, [{ key: record.key, value: record.value, headers }]);
+          options.logger?.warn({ ...where, ...headers, dlq: dlq.topic }, "event dead-lettered");
+        } else {
+          const event = recordToEvent({ ...record, headers });
+          const sent =
+            "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal);
+          // A dead letter sink that refuses too must not lose the event: fail, and the log hands it over again.
+          if (!sent?.delivered) throw new Error(`dead letter sink ${dlq.url} refused the event`);
+        }
+      };
+
+      subscriptions.push(
+        await options.log.subscribe({
+          groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
+          topic,
+          ordered: trigger.ordered,
+          handler: async (record) => {
+            const event = recordToEvent(record);
+            if ("invalid" in event) {
+              await deadLetterRecord(record, {
+                ce_knativeerrordata: base64(new TextEncoder().encode(event.invalid)),
+              });
+              return;
+            }
+            if (!matches(trigger.filters, event.attributes)) return;
+            const attempt = await deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal);
+            if (attempt.delivered) {
+              const reply = replyEvent(attempt);
+              if (reply) await options.log.publish(topic, [toRecord(reply)]);
+              return;
+            }
+            const reason = attempt.error ? new TextEncoder().encode(attempt.error) : attempt.body;
+            await deadLetterRecord(record, {
+              ...(attempt.status === undefined ? {} : { ce_knativeerrorcode: String(attempt.status) }),
+              ce_knativeerrordata: base64(reason.subarray(0, ERROR_DATA_MAX)),
+            });
+          },
+        }),
+      );
+      options.logger?.info({ ...where, topic, ordered: trigger.ordered }, "trigger dispatching");
+    }
+  } catch (error) {
+    stopping.abort(new Error("the runner is stopping"));
+    await Promise.all(subscriptions.map((s) => s.close()));
+    throw error;
+  }
+
+  return {
+    triggers: plans.map((p) => p.trigger),
+    async close() {
+      // Abort deliveries and backoffs in flight: their records stay uncommitted instead of waiting out retries.
+      stopping.abort(new Error("the runner is stopping"));
+      await Promise.all(subscriptions.map((s) => s.close()));
+    },
+  };
+}
+
+/** The Trigger's delivery, with what it leaves out taken from the Broker's (as Knative does). */
+function effectiveDelivery(own: Delivery, broker: Broker): Delivery {
+  return {
+    ...broker.delivery,
+    ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** A reply event as a record in the binary binding, keyed by its `partitionkey` like the broker's producer. */
+function toRecord(event: RecordEvent): OutgoingRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.attributes)) {
+    headers[name === "datacontenttype" ? "content-type" : `ce_${name}`] = value;
+  }
+  return { key: event.attributes.partitionkey ?? null, value: event.data, headers };
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}

@@ -1,0 +1,42 @@
+/**
+ * Connect clients of every Shop service, as a frontend holds them, for tests, the CLI and the load generator.
+ */
+import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
+import { IdentityService } from "@shop/schemas/identity/v1/identity";
+import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
+import { OrderService } from "@shop/schemas/orders/v1/orders";
+import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
+
+/** Clients of every service, calling as the holder of `token` (anonymous when undefined). */
+export interface ShopClients {
+  identity: Client<typeof IdentityService>;
+  catalog: Client<typeof CatalogService>;
+  orders: Client<typeof OrderService>;
+  promotions: Client<typeof PromotionService>;
+  inventory: Client<typeof InventoryService>;
+}
+
+/** Creates the clients for the shop at `baseUrl`. */
+export function shopClients(baseUrl: string, token?: string): ShopClients {
+  const auth: Interceptor = (next) => (req) => {
+    if (token) req.header.set("authorization", `Bearer ${token}`);
+    return next(req);
+  };
+  const transport = createConnectTransport({ baseUrl, httpVersion: "1.1", interceptors: [auth] });
+  return {
+    identity: createClient(IdentityService, transport),
+    catalog: createClient(CatalogService, transport),
+    orders: createClient(OrderService, transport),
+    promotions: createClient(PromotionService, transport),
+    inventory: createClient(InventoryService, transport),
+  };
+}
+
+/** Logs in and returns clients calling as that user, with the user's id. */
+export async function loginAs(baseUrl: string, email: string, password: string) {
+  const { user, tokens } = await shopClients(baseUrl).identity.login({ email, password });
+  if (!user || !tokens) throw new Error("login answered without user or tokens");
+  return { user, tokens, clients: shopClients(baseUrl, tokens.accessToken) };
+}

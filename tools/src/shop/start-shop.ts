@@ -1,0 +1,102 @@
+/**
+ * Starts every function of Shop and the local runner, in this process: against real Kafka and
+ * Postgres (the integration tests), or embedded with PGlite and the in-memory log.
+ */
+import type { PGlite } from "@electric-sql/pglite";
+import {
+  createKafkaLog,
+  createLogger,
+  createMemoryLog,
+  type EventLog,
+  type RunningFunction,
+  startFunction,
+} from "@shop/runtime";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Runner, startRunner } from "../runner/runner.ts";
+import { functionNames, knativeDir, loadDefinition } from "./functions.ts";
+import { createGateway } from "./gateway.ts";
+
+export interface ShopOptions {
+  /** Real mode: a Postgres URL and Kafka brokers. Embedded mode: both undefined. */
+  databaseUrl?: string;
+  kafkaBrokers?: string[];
+  /** PGlite data folder for embedded mode (in memory when undefined). */
+  dataDir?: string;
+  /** The events topic (tests use their own); the DLQ topic likewise. */
+  topic?: string;
+  dlqTopic?: string;
+  /** Port of the gateway (0 = any free one). */
+  port?: number;
+  logLevel?: string;
+  /** Serves what is not an API path (the storefront). */
+  fallback?: Parameters<typeof createGateway>[1];
+}
+
+/** A running shop. */
+export interface Shop {
+  /** The gateway: every Connect service under its path, each function's events at /functions/<name>/. */
+  url: string;
+  functions: Record<string, RunningFunction>;
+  log: EventLog;
+  runner: Runner;
+  close(): Promise<void>;
+}
+
+/** Starts the shop. */
+export async function startShop(options: ShopOptions = {}): Promise<Shop> {
+  const embedded = !options.databaseUrl;
+  const topic = options.topic ?? "shop.events";
+  const dlqTopic = options.dlqTopic ?? "shop.events.dlq";
+  const log: EventLog = options.kafkaBrokers?.length
+    ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop" })
+    : createMemoryLog({});
+  await log.ensureTopics([topic, dlqTopic]);
+  let pglite: PGlite | undefined;
+  if (embedded) {
+    const { PGlite } = await import("@electric-sql/pglite");
+    pglite = new PGlite(options.dataDir);
+  }
+  const functions: Record<string, RunningFunction> = {};
+  for (const name of functionNames()) {
+    functions[name] = await startFunction(await loadDefinition(name), {
+      log,
+      listen: false,
+      logger: createLogger(name, options.logLevel ?? "warn"),
+      ...(pglite ? { pglite } : {}),
+      config: {
+        database: options.databaseUrl
+          ? { kind: "postgres", url: options.databaseUrl }
+          : { kind: "pglite", dataDir: options.dataDir },
+        kafkaBrokers: options.kafkaBrokers ?? [],
+        eventsTopic: topic,
+        sweepIntervalMs: 2_000,
+      },
+    });
+  }
+  const handlers = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
+  const server: Server = createServer(createGateway(handlers, options.fallback));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const runner = await startRunner({
+    log,
+    knativeDir,
+    topicOverride: topic,
+    dlqTopic,
+    resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
+  });
+  return {
+    url,
+    functions,
+    log,
+    runner,
+    async close() {
+      await runner.close();
+      await Promise.all(Object.values(functions).map((fn) => fn.close()));
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await log.close();
+      await pglite?.close();
+    },
+  };
+}
