@@ -11,6 +11,9 @@ export default defineConfig({
           name: "unit",
           include: ["**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          // Unit tests of functions start PGlite (Postgres in WebAssembly), which takes seconds on 2 cores.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

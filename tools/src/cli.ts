@@ -1,12 +1,12 @@
 #!/usr/bin/env tsx
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 /**
  * The `shop` CLI. `shop start` runs the whole shop on one port: embedded (PGlite + in-memory event
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
 import { DEV_ADMIN } from "@shop/runtime";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loginAs } from "./shop/clients.ts";
 import { repoRoot } from "./shop/functions.ts";
 import { DEMO_CODES, seedDemo } from "./shop/seed.ts";
@@ -17,7 +17,11 @@ const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]`;
 async function start(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { port: { type: "string", default: process.env.PORT ?? "8080" }, data: { type: "string" }, reset: { type: "boolean" } },
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "8080" },
+      data: { type: "string" },
+      reset: { type: "boolean" },
+    },
   });
   const real = Boolean(process.env.DATABASE_URL && process.env.KAFKA_BROKERS);
   const dataDir = values.data ?? join(repoRoot, ".shop", "data");

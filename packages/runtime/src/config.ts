@@ -64,11 +64,16 @@ export interface SecretStore {
  * or a random value made once per process. Local runs need nothing; production uses Vault.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
-  const generated = new Map<string, Record<string, string>>(Object.entries({ ...devKeySecrets(), ...DEV_SECRETS }));
+  const generated = new Map<string, Record<string, string>>(
+    Object.entries({ ...devKeySecrets(), ...DEV_SECRETS }),
+  );
   return {
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     async read(path) {
-      const variable = `SHOP_SECRET_${path.replace(/^shop\//, "").replace(/[^a-z0-9]+/gi, "_").toUpperCase()}`;
+      const variable = `SHOP_SECRET_${path
+        .replace(/^shop\//, "")
+        .replace(/[^a-z0-9]+/gi, "_")
+        .toUpperCase()}`;
       const raw = env[variable];
       if (raw) return JSON.parse(raw) as Record<string, string>;
       let value = generated.get(path);

@@ -8,7 +8,10 @@ import { greetings } from "./testing/fixture/schema.ts";
 import { publishedEvents, startForTest } from "./testing/index.ts";
 
 function registered(userId: string, email = `${userId}@example.com`, source = "/functions/identity") {
-  return toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), { source, key: userId });
+  return toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
+    source,
+    key: userId,
+  });
 }
 
 describe("a function on the runtime (PGlite, in-memory log)", () => {
@@ -40,7 +43,9 @@ describe("a function on the runtime (PGlite, in-memory log)", () => {
   });
 
   it("refuses an event whose source does not emit its type", async () => {
-    await expect(fn.receive(registered("u4", "x@example.com", "/functions/evil"))).rejects.toThrow(/comes from/);
+    await expect(fn.receive(registered("u4", "x@example.com", "/functions/evil"))).rejects.toThrow(
+      /comes from/,
+    );
   });
 
   it("ignores a type it does not consume", async () => {

@@ -1,12 +1,13 @@
 /**
  * A Shop function: its definition (name, tables, routes, subscriptions) and how it starts and stops.
  */
-import type { PGlite } from "@electric-sql/pglite";
-import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type FunctionConfig, readConfig, envSecretStore, type SecretStore } from "./config.ts";
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { PGlite } from "@electric-sql/pglite";
+import { envSecretStore, type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
 import { type Database, type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
@@ -90,7 +91,10 @@ export function defineFunction(definition: FunctionDefinition): FunctionDefiniti
 }
 
 /** Starts a function: database and migrations, event log, relay, server. */
-export async function startFunction(definition: FunctionDefinition, options: StartOptions = {}): Promise<RunningFunction> {
+export async function startFunction(
+  definition: FunctionDefinition,
+  options: StartOptions = {},
+): Promise<RunningFunction> {
   const config = { ...readConfig(definition.name), ...options.config };
   const logger = options.logger ?? createLogger(definition.name, config.logLevel);
   const secrets = options.secrets ?? envSecretStore();
@@ -181,7 +185,12 @@ export async function startFunction(definition: FunctionDefinition, options: Sta
     url = `http://127.0.0.1:${port}`;
   }
   logger.info(
-    { url, database: config.database.kind, kafka: ownLog ? config.kafkaBrokers : "shared", secrets: secrets.describe() },
+    {
+      url,
+      database: config.database.kind,
+      kafka: ownLog ? config.kafkaBrokers : "shared",
+      secrets: secrets.describe(),
+    },
     "%s started in %d ms",
     definition.name,
     Math.round(performance.now() - started),

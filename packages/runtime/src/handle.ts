@@ -2,10 +2,15 @@
  * The kn func TypeScript contract: `handle(context, cloudevent)`. A function's `src/index.ts`
  * exports the handle built here, so its events can be invoked the way `func invoke` does.
  */
-import { CloudEvent } from "cloudevents";
+import type { CloudEvent } from "cloudevents";
 import { MalformedEventError, type ShopCloudEvent } from "./events/codec.ts";
 import type { DispatchOutcome } from "./events/subscriptions.ts";
-import { type FunctionDefinition, type RunningFunction, type StartOptions, startFunction } from "./function.ts";
+import {
+  type FunctionDefinition,
+  type RunningFunction,
+  type StartOptions,
+  startFunction,
+} from "./function.ts";
 
 /** The parts of faas-js-runtime's Context a handler reads. */
 export interface HandleContext {
@@ -19,14 +24,19 @@ export type Handle = (
 ) => Promise<{ statusCode: number; body: DispatchOutcome | string }>;
 
 /** Builds `handle` for a function; the function starts (without listening) on the first call. */
-export function createHandle(definition: FunctionDefinition, options: StartOptions = {}): Handle & { close(): Promise<void> } {
+export function createHandle(
+  definition: FunctionDefinition,
+  options: StartOptions = {},
+): Handle & { close(): Promise<void> } {
   let running: Promise<RunningFunction> | undefined;
   const handle = (async (_context, cloudevent) => {
     if (!cloudevent) return { statusCode: 400, body: "a CloudEvent is required" };
     running ??= startFunction(definition, { ...options, listen: false });
     const fn = await running;
     const data = cloudevent.data;
-    const event = (data instanceof Uint8Array ? cloudevent : cloudevent.cloneWith({ data: undefined }, false)) as ShopCloudEvent;
+    const event = (
+      data instanceof Uint8Array ? cloudevent : cloudevent.cloneWith({ data: undefined }, false)
+    ) as ShopCloudEvent;
     try {
       return { statusCode: 200, body: await fn.receive(event) };
     } catch (error) {

@@ -45,11 +45,7 @@ const redact = [
 ];
 
 /** Creates the logger of a function. `destination` is for tests that read the lines. */
-export function createLogger(
-  name: string,
-  level = "info",
-  destination?: NodeJS.WritableStream,
-): Logger {
+export function createLogger(name: string, level = "info", destination?: NodeJS.WritableStream): Logger {
   const options = {
     name,
     level,

@@ -5,6 +5,12 @@
  * delivers it. Redelivery changes nothing, a malformed event is dead-lettered with the reason, and
  * an event committed by a process that died before publishing is published by the sweeper on restart.
  */
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import {
   createKafkaLog,
@@ -18,13 +24,14 @@ import {
   toCloudEvent,
   toKafkaRecord,
 } from "@shop/runtime";
-import { createTestDatabase, fixtureFunction, fixtureGreetings, testTopic, waitFor } from "@shop/runtime/testing";
+import {
+  createTestDatabase,
+  fixtureFunction,
+  fixtureGreetings,
+  testTopic,
+  waitFor,
+} from "@shop/runtime/testing";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Runner, startRunner } from "../runner/runner.ts";
 
@@ -130,7 +137,9 @@ describe("runtime + runner on real Kafka and Postgres", () => {
 
   it("delivers through a Trigger, commits effect + record + event together, and a second Trigger gets the event", async () => {
     await log.publish(topic, [toKafkaRecord(registered("u1"))]);
-    const [placed] = await waitFor(() => placedFor("u1").length > 0 && placedFor("u1"), { message: "OrderPlaced" });
+    const [placed] = await waitFor(() => placedFor("u1").length > 0 && placedFor("u1"), {
+      message: "OrderPlaced",
+    });
     expect(placed?.source).toBe("/functions/orders");
     expect(await greetingsOf("u1")).toHaveLength(1);
   });
@@ -140,9 +149,12 @@ describe("runtime + runner on real Kafka and Postgres", () => {
     await log.publish(topic, [toKafkaRecord(event)]);
     await waitFor(() => placedFor("u2").length === 1, { message: "first delivery" });
     await log.publish(topic, [toKafkaRecord(event)]);
-    await waitFor(async () => (await fn.metrics.events.get()).values.some((v) => v.labels.outcome === "duplicate"), {
-      message: "the duplicate to be seen",
-    });
+    await waitFor(
+      async () => (await fn.metrics.events.get()).values.some((v) => v.labels.outcome === "duplicate"),
+      {
+        message: "the duplicate to be seen",
+      },
+    );
     // u3 comes after the duplicate in the same ordered flow; once it is out, the duplicate would be too.
     await log.publish(topic, [toKafkaRecord(registered("u3"))]);
     await waitFor(() => placedFor("u3").length === 1, { message: "the event after the duplicate" });
@@ -163,7 +175,10 @@ describe("runtime + runner on real Kafka and Postgres", () => {
       handler: async (record) => void dead.push(record),
     });
     try {
-      const [record] = await waitFor(() => dead.length > 0 && dead, { timeoutMs: 30_000, message: "a DLQ record" });
+      const [record] = await waitFor(() => dead.length > 0 && dead, {
+        timeoutMs: 30_000,
+        message: "a DLQ record",
+      });
       expect(record?.headers.ce_id).toBe(bad.headers.ce_id);
       expect(record?.headers.ce_knativeerrorcode).toBe("400");
       const reason = Buffer.from(record?.headers.ce_knativeerrordata ?? "", "base64").toString("utf8");

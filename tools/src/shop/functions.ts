@@ -1,10 +1,11 @@
 /**
  * The functions of Shop, found by folder, and their definitions.
  */
-import type { FunctionDefinition } from "@shop/runtime";
+
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FunctionDefinition } from "@shop/runtime";
 
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -22,7 +23,10 @@ export function functionNames(): string[] {
 
 /** Loads a function's definition: `functions/<name>/src/server.ts` exports `<name>Function`. */
 export async function loadDefinition(name: string): Promise<FunctionDefinition> {
-  const module = (await import(join(repoRoot, "functions", name, "src", "server.ts"))) as Record<string, unknown>;
+  const module = (await import(join(repoRoot, "functions", name, "src", "server.ts"))) as Record<
+    string,
+    unknown
+  >;
   const definition = module[`${name}Function`] as FunctionDefinition | undefined;
   if (!definition) throw new Error(`functions/${name}/src/server.ts does not export ${name}Function`);
   return definition;

@@ -31,10 +31,14 @@ export function createGateway(
 }
 
 function proxy(base: string, req: IncomingMessage, res: ServerResponse) {
-  const upstream = request(new URL(req.url ?? "/", base), { method: req.method, headers: req.headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const upstream = request(
+    new URL(req.url ?? "/", base),
+    { method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   upstream.on("error", () => {
     if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
     res.end("function unavailable");

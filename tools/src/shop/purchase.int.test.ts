@@ -2,11 +2,12 @@
  * The purchase saga end to end on real Kafka and real Postgres, through the local runner and the
  * Triggers in knative/, driven only by Connect clients as a frontend would.
  */
+
+import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DEV_ADMIN } from "@shop/runtime";
 import { createTestDatabase, testTopic, waitFor } from "@shop/runtime/testing";
 import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loginAs, type ShopClients, shopClients } from "./clients.ts";
 import { type Shop, startShop } from "./start-shop.ts";
@@ -27,14 +28,22 @@ async function customer(name: string) {
 }
 
 /** Places an order, waiting out the moment before orders' projection has the products. */
-async function place(clients: ShopClients, lines: { productId: string; quantity: number }[], extra: { couponCode?: string; paymentToken?: string; idempotencyKey?: string } = {}) {
+async function place(
+  clients: ShopClients,
+  lines: { productId: string; quantity: number }[],
+  extra: { couponCode?: string; paymentToken?: string; idempotencyKey?: string } = {},
+) {
   const request = { lines, paymentToken: "tok_visa", idempotencyKey: randomUUID(), ...extra };
   return waitFor(
     async () => {
       try {
         return (await clients.orders.placeOrder(request)).order;
       } catch (error) {
-        if (ConnectError.from(error).code === Code.InvalidArgument && /not for sale|unknown/i.test(String(error))) return undefined;
+        if (
+          ConnectError.from(error).code === Code.InvalidArgument &&
+          /not for sale|unknown/i.test(String(error))
+        )
+          return undefined;
         throw error;
       }
     },
@@ -49,13 +58,21 @@ async function final(clients: ShopClients, id: string): Promise<Order> {
     last = order;
     if (order && FINAL.includes(order.status)) break;
   }
-  if (!last || !FINAL.includes(last.status)) throw new Error(`order ${id} ended the stream at ${last?.status}`);
+  if (!last || !FINAL.includes(last.status))
+    throw new Error(`order ${id} ended the stream at ${last?.status}`);
   return last;
 }
 
 async function product(name: string, price: number, category: string, stock: number) {
   const { product: created } = await admin.catalog.upsertProduct({
-    product: { name, description: `A fine ${name.toLowerCase()}`, price: EUR(price), category, imageUrl: "", active: true },
+    product: {
+      name,
+      description: `A fine ${name.toLowerCase()}`,
+      price: EUR(price),
+      category,
+      imageUrl: "",
+      active: true,
+    },
   });
   await admin.inventory.setStock({ productId: created!.id, available: stock });
   return created!.id;
@@ -86,16 +103,28 @@ describe("the purchase saga", () => {
   beforeAll(async () => {
     mug = await product("Blue Mug", 1_250, "kitchen", 100);
     tea = await product("Green Tea", 800, "pantry", 100);
-    await admin.promotions.createPromotion({ promotion: { name: "Ten off", code: "SAVE10", discount: { case: "percentOff", value: 10 } } });
+    await admin.promotions.createPromotion({
+      promotion: { name: "Ten off", code: "SAVE10", discount: { case: "percentOff", value: 10 } },
+    });
   });
 
   it("confirms an order with a coupon: the amounts, the list, the stock and the redemption are right", async () => {
-    const found = await waitFor(async () => {
-      const { products } = await alice.clients.catalog.listProducts({ query: "mug" });
-      return products.find((p) => p.id === mug);
-    }, { message: "the mug in search" });
+    const found = await waitFor(
+      async () => {
+        const { products } = await alice.clients.catalog.listProducts({ query: "mug" });
+        return products.find((p) => p.id === mug);
+      },
+      { message: "the mug in search" },
+    );
     expect(found.price?.amountMinor).toBe(1_250n);
-    const placed = await place(alice.clients, [{ productId: mug, quantity: 2 }, { productId: tea, quantity: 1 }], { couponCode: "SAVE10" });
+    const placed = await place(
+      alice.clients,
+      [
+        { productId: mug, quantity: 2 },
+        { productId: tea, quantity: 1 },
+      ],
+      { couponCode: "SAVE10" },
+    );
     expect(placed.status).toBe(OrderStatus.PENDING);
     expect(placed.subtotal?.amountMinor).toBe(3_300n);
     const order = await final(alice.clients, placed.id);
@@ -110,7 +139,10 @@ describe("the purchase saga", () => {
 
   it("cancels a declined payment and compensates: stock and coupon released, nothing charged", async () => {
     const before = await redemptions("SAVE10");
-    const placed = await place(alice.clients, [{ productId: mug, quantity: 1 }], { couponCode: "SAVE10", paymentToken: "tok_declined" });
+    const placed = await place(alice.clients, [{ productId: mug, quantity: 1 }], {
+      couponCode: "SAVE10",
+      paymentToken: "tok_declined",
+    });
     const order = await final(alice.clients, placed.id);
     expect(order.status).toBe(OrderStatus.CANCELLED);
     expect(order.cancelReason).toMatch(/declined/i);
@@ -131,13 +163,35 @@ describe("the purchase saga", () => {
 
   it("cancels orders whose coupon is expired, exhausted or below its minimum, with the reason", async () => {
     const past = { seconds: BigInt(Math.floor(Date.now() / 1000) - 3_600), nanos: 0 };
-    await admin.promotions.createPromotion({ promotion: { name: "Old", code: "OLD5", discount: { case: "percentOff", value: 5 }, endsAt: past } });
-    await admin.promotions.createPromotion({ promotion: { name: "Once", code: "ONCE1", singleUse: true, discount: { case: "amountOff", value: EUR(100) } } });
-    await admin.promotions.createPromotion({ promotion: { name: "Big", code: "BIG50", minimumOrder: EUR(100_000), discount: { case: "percentOff", value: 50 } } });
-    const first = await final(alice.clients, (await place(alice.clients, [{ productId: tea, quantity: 1 }], { couponCode: "ONCE1" })).id);
+    await admin.promotions.createPromotion({
+      promotion: { name: "Old", code: "OLD5", discount: { case: "percentOff", value: 5 }, endsAt: past },
+    });
+    await admin.promotions.createPromotion({
+      promotion: {
+        name: "Once",
+        code: "ONCE1",
+        singleUse: true,
+        discount: { case: "amountOff", value: EUR(100) },
+      },
+    });
+    await admin.promotions.createPromotion({
+      promotion: {
+        name: "Big",
+        code: "BIG50",
+        minimumOrder: EUR(100_000),
+        discount: { case: "percentOff", value: 50 },
+      },
+    });
+    const first = await final(
+      alice.clients,
+      (await place(alice.clients, [{ productId: tea, quantity: 1 }], { couponCode: "ONCE1" })).id,
+    );
     expect(first.status).toBe(OrderStatus.CONFIRMED);
     for (const code of ["OLD5", "ONCE1", "BIG50"]) {
-      const order = await final(bob.clients, (await place(bob.clients, [{ productId: tea, quantity: 1 }], { couponCode: code })).id);
+      const order = await final(
+        bob.clients,
+        (await place(bob.clients, [{ productId: tea, quantity: 1 }], { couponCode: code })).id,
+      );
       expect(order.status, code).toBe(OrderStatus.CANCELLED);
       expect(order.cancelReason, code).not.toBe("");
     }
@@ -147,11 +201,24 @@ describe("the purchase saga", () => {
 describe("races", () => {
   it("50 concurrent orders with one single-use coupon: exactly one gets the discount", async () => {
     const cup = await product("Espresso Cup", 500, "kitchen", 1_000);
-    await admin.promotions.createPromotion({ promotion: { name: "Lucky", code: "LUCKY-1", singleUse: true, discount: { case: "amountOff", value: EUR(200) } } });
+    await admin.promotions.createPromotion({
+      promotion: {
+        name: "Lucky",
+        code: "LUCKY-1",
+        singleUse: true,
+        discount: { case: "amountOff", value: EUR(200) },
+      },
+    });
     await place(alice.clients, [{ productId: cup, quantity: 1 }]); // warms orders' projection
-    const placed = await Promise.all(Array.from({ length: 50 }, () => place(alice.clients, [{ productId: cup, quantity: 1 }], { couponCode: "LUCKY-1" })));
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        place(alice.clients, [{ productId: cup, quantity: 1 }], { couponCode: "LUCKY-1" }),
+      ),
+    );
     const orders = await Promise.all(placed.map((o) => final(alice.clients, o.id)));
-    const discounted = orders.filter((o) => o.status === OrderStatus.CONFIRMED && o.discount?.amountMinor === 200n);
+    const discounted = orders.filter(
+      (o) => o.status === OrderStatus.CONFIRMED && o.discount?.amountMinor === 200n,
+    );
     expect(discounted).toHaveLength(1);
     expect(orders.filter((o) => o.status === OrderStatus.CONFIRMED)).toHaveLength(1);
     expect(await redemptions("LUCKY-1")).toBe(1);
@@ -160,7 +227,9 @@ describe("races", () => {
   it("50 concurrent orders for the last 10 units: exactly 10 confirmed, stock never negative", async () => {
     const lamp = await product("Desk Lamp", 3_000, "decor", 10);
     await waitFor(async () => (await stockOf(lamp)).available === 10);
-    const placed = await Promise.all(Array.from({ length: 50 }, () => place(bob.clients, [{ productId: lamp, quantity: 1 }])));
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, () => place(bob.clients, [{ productId: lamp, quantity: 1 }])),
+    );
     const orders = await Promise.all(placed.map((o) => final(bob.clients, o.id)));
     expect(orders.filter((o) => o.status === OrderStatus.CONFIRMED)).toHaveLength(10);
     const stock = await stockOf(lamp);
@@ -171,7 +240,10 @@ describe("races", () => {
   it("the same PlaceOrder sent twice with one idempotency key makes one order", async () => {
     const key = randomUUID();
     const lines = [{ productId: (await admin.catalog.listProducts({})).products[0]!.id, quantity: 1 }];
-    const [a, b] = await Promise.all([place(alice.clients, lines, { idempotencyKey: key }), place(alice.clients, lines, { idempotencyKey: key })]);
+    const [a, b] = await Promise.all([
+      place(alice.clients, lines, { idempotencyKey: key }),
+      place(alice.clients, lines, { idempotencyKey: key }),
+    ]);
     expect(a.id).toBe(b.id);
     const { orders } = await alice.clients.orders.listOrders({ pageSize: 100 });
     expect(orders.filter((o) => o.id === a.id)).toHaveLength(1);
@@ -180,25 +252,37 @@ describe("races", () => {
 
 describe("authorisation and bad input", () => {
   it("a customer cannot read another customer's order", async () => {
-    const mine = await place(alice.clients, [{ productId: (await admin.catalog.listProducts({})).products[0]!.id, quantity: 1 }]);
-    const error = await bob.clients.orders.getOrder({ id: mine.id }).catch((e: unknown) => ConnectError.from(e));
+    const mine = await place(alice.clients, [
+      { productId: (await admin.catalog.listProducts({})).products[0]!.id, quantity: 1 },
+    ]);
+    const error = await bob.clients.orders
+      .getOrder({ id: mine.id })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((error as ConnectError).code).toBe(Code.NotFound);
   });
 
   it("admin RPCs refuse customers; a tampered token is Unauthenticated", async () => {
-    const denied = await alice.clients.inventory.setStock({ productId: "x", available: 5 }).catch((e: unknown) => ConnectError.from(e));
+    const denied = await alice.clients.inventory
+      .setStock({ productId: "x", available: 5 })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((denied as ConnectError).code).toBe(Code.PermissionDenied);
     const { tokens } = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
     const [h, p, s] = tokens.accessToken.split(".");
     const tampered = `${h}.${p}x.${s}`;
-    const error = await shopClients(shop.url, tampered).orders.listOrders({}).catch((e: unknown) => ConnectError.from(e));
+    const error = await shopClients(shop.url, tampered)
+      .orders.listOrders({})
+      .catch((e: unknown) => ConnectError.from(e));
     expect((error as ConnectError).code).toBe(Code.Unauthenticated);
   });
 
   it("bad input gets InvalidArgument with a sentence and places nothing", async () => {
     const { orders: before } = await bob.clients.orders.listOrders({ pageSize: 100 });
     const error = await bob.clients.orders
-      .placeOrder({ lines: [{ productId: "no-such-product", quantity: 0 }], idempotencyKey: randomUUID(), paymentToken: "tok_visa" })
+      .placeOrder({
+        lines: [{ productId: "no-such-product", quantity: 0 }],
+        idempotencyKey: randomUUID(),
+        paymentToken: "tok_visa",
+      })
       .catch((e: unknown) => ConnectError.from(e));
     expect((error as ConnectError).code).toBe(Code.InvalidArgument);
     expect((error as ConnectError).rawMessage.length).toBeGreaterThan(10);

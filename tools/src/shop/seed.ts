@@ -58,7 +58,11 @@ export async function seedDemo(admin: ShopClients): Promise<boolean> {
     await admin.inventory.setStock({ productId: product!.id, available: stock });
   }
   await admin.promotions.createPromotion({
-    promotion: { name: "10% off your order", code: DEMO_CODES.percent, discount: { case: "percentOff", value: 10 } },
+    promotion: {
+      name: "10% off your order",
+      code: DEMO_CODES.percent,
+      discount: { case: "percentOff", value: 10 },
+    },
   });
   await admin.promotions.createPromotion({
     promotion: {
@@ -69,10 +73,19 @@ export async function seedDemo(admin: ShopClients): Promise<boolean> {
     },
   });
   await admin.promotions.createPromotion({
-    promotion: { name: "One-time 15 EUR coupon", code: DEMO_CODES.coupon, singleUse: true, discount: { case: "amountOff", value: EUR(1_500) } },
+    promotion: {
+      name: "One-time 15 EUR coupon",
+      code: DEMO_CODES.coupon,
+      singleUse: true,
+      discount: { case: "amountOff", value: EUR(1_500) },
+    },
   });
   await admin.promotions.createPromotion({
-    promotion: { name: "Pantry week: 5% off pantry", category: "pantry", discount: { case: "percentOff", value: 5 } },
+    promotion: {
+      name: "Pantry week: 5% off pantry",
+      category: "pantry",
+      discount: { case: "percentOff", value: 5 },
+    },
   });
   return true;
 }

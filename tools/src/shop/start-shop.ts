@@ -2,6 +2,9 @@
  * Starts every function of Shop and the local runner, in this process: against real Kafka and
  * Postgres (the integration tests), or embedded with PGlite and the in-memory log.
  */
+
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 import {
   createKafkaLog,
@@ -11,8 +14,6 @@ import {
   type RunningFunction,
   startFunction,
 } from "@shop/runtime";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { functionNames, knativeDir, loadDefinition } from "./functions.ts";
 import { createGateway } from "./gateway.ts";

@@ -17,7 +17,10 @@ export interface SigningKey {
 }
 
 /** An Ed25519 key pair derived from a seed string (dev and tests only). */
-export function keyFromSeed(seed: string, kid = `dev-${createHash("sha256").update(seed).digest("hex").slice(0, 8)}`): SigningKey {
+export function keyFromSeed(
+  seed: string,
+  kid = `dev-${createHash("sha256").update(seed).digest("hex").slice(0, 8)}`,
+): SigningKey {
   const raw = createHash("sha256").update(seed).digest();
   // PKCS#8 DER of an Ed25519 private key is a fixed 16-byte prefix followed by the 32-byte seed.
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), raw]);

@@ -24,16 +24,27 @@ describe("access tokens", () => {
   it("are refused when expired, unsigned, tampered or signed by an unknown key", async () => {
     const { token: expired } = await signer.sign({ userId: "u-1", role: "customer" }, -10);
     await unauthenticated(expired);
-    await unauthenticated(new UnsecuredJWT({ role: "admin" }).setSubject("u-1").setIssuer("shop-identity").setAudience("shop").encode());
+    await unauthenticated(
+      new UnsecuredJWT({ role: "admin" })
+        .setSubject("u-1")
+        .setIssuer("shop-identity")
+        .setAudience("shop")
+        .encode(),
+    );
     const { token } = await signer.sign({ userId: "u-1", role: "customer" }, 60);
     const [header, , signature] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ sub: "u-1", role: "admin", iss: "shop-identity", aud: "shop", exp: 9e9 })).toString("base64url");
+    const forged = Buffer.from(
+      JSON.stringify({ sub: "u-1", role: "admin", iss: "shop-identity", aud: "shop", exp: 9e9 }),
+    ).toString("base64url");
     await unauthenticated(`${header}.${forged}.${signature}`);
     const stranger = keyFromSeed("someone else");
     const { importJWK } = await import("jose");
     const alien = await new SignJWT({ role: "admin" })
       .setProtectedHeader({ alg: "EdDSA", kid: stranger.kid })
-      .setSubject("u-1").setIssuer("shop-identity").setAudience("shop").setExpirationTime("1h")
+      .setSubject("u-1")
+      .setIssuer("shop-identity")
+      .setAudience("shop")
+      .setExpirationTime("1h")
       .sign(await importJWK(stranger.privateJwk as never, "EdDSA"));
     await unauthenticated(alien);
   });

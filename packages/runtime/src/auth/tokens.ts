@@ -56,7 +56,10 @@ export function createTokenVerifier(secrets: SecretStore, { refreshMs = 60_000 }
             // falls through to the same answer as any other bad token
           }
         }
-        throw new ConnectError("Your session is not valid or has expired. Please log in again.", Code.Unauthenticated);
+        throw new ConnectError(
+          "Your session is not valid or has expired. Please log in again.",
+          Code.Unauthenticated,
+        );
       }
     },
   };
@@ -74,7 +77,11 @@ export function createTokenSigner(secrets: SecretStore, { refreshMs = 60_000 } =
     if (!cached || Date.now() - cached.at > refreshMs) {
       const secret = await secrets.read(SIGNING_KEY_PATH);
       if (!secret?.kid || !secret.privateJwk) throw new Error(`no signing key at ${SIGNING_KEY_PATH}`);
-      cached = { at: Date.now(), kid: secret.kid, key: await importJWK(JSON.parse(secret.privateJwk), "EdDSA") };
+      cached = {
+        at: Date.now(),
+        kid: secret.kid,
+        key: await importJWK(JSON.parse(secret.privateJwk), "EdDSA"),
+      };
     }
     return cached;
   }

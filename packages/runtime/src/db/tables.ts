@@ -3,7 +3,15 @@
  * record. A function's drizzle schema includes them, so its migrations create them.
  */
 import { sql } from "drizzle-orm";
-import { bigserial, customType, jsonb, type PgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  customType,
+  jsonb,
+  type PgSchema,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 /** bytea as Uint8Array, for event data. */
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -37,9 +45,7 @@ export function processedEventsTable(schema: PgSchema) {
       source: text("source").notNull(),
       id: text("id").notNull(),
       type: text("type").notNull(),
-      processedAt: timestamp("processed_at", { withTimezone: true })
-        .notNull()
-        .default(sql`now()`),
+      processedAt: timestamp("processed_at", { withTimezone: true }).notNull().default(sql`now()`),
     },
     (table) => [primaryKey({ columns: [table.source, table.id] })],
   );

@@ -72,6 +72,8 @@ describe("event codec", () => {
 
   it("rejects an HTTP request that is no CloudEvent", () => {
     expect(() => fromHttp({ "content-type": PROTOBUF }, new Uint8Array([1]))).toThrow(MalformedEventError);
-    expect(() => fromHttp({ "ce-specversion": "1.0", "ce-type": "x" }, new Uint8Array())).toThrow(MalformedEventError);
+    expect(() => fromHttp({ "ce-specversion": "1.0", "ce-type": "x" }, new Uint8Array())).toThrow(
+      MalformedEventError,
+    );
   });
 });

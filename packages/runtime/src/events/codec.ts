@@ -2,7 +2,7 @@
  * The event codec: a protobuf message ↔ a CloudEvent (type = the message's full name, data = its
  * binary encoding), the HTTP bindings Knative delivers with, and the Kafka binary binding.
  */
-import { fromBinary, type DescMessage, type MessageShape, type Registry, toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, type MessageShape, type Registry, toBinary } from "@bufbuild/protobuf";
 import { registry as shopRegistry } from "@shop/schemas";
 import { CloudEvent, HTTP } from "cloudevents";
 import type { LogRecord, OutgoingRecord } from "../log/event-log.ts";
@@ -63,11 +63,16 @@ export interface DecodedEvent<Desc extends DescMessage = DescMessage> {
  * registry does not know (the caller decides: a handler ignores it). Throws MalformedEventError for
  * data that is not the protobuf message its type says.
  */
-export function decodeEvent(event: ShopCloudEvent, registry: Registry = shopRegistry): DecodedEvent | undefined {
+export function decodeEvent(
+  event: ShopCloudEvent,
+  registry: Registry = shopRegistry,
+): DecodedEvent | undefined {
   const schema = registry.getMessage(event.type);
   if (!schema) return undefined;
   if (event.datacontenttype !== PROTOBUF) {
-    throw new MalformedEventError(`datacontenttype must be ${PROTOBUF}, got ${event.datacontenttype ?? "none"}`);
+    throw new MalformedEventError(
+      `datacontenttype must be ${PROTOBUF}, got ${event.datacontenttype ?? "none"}`,
+    );
   }
   const data = event.data ?? new Uint8Array();
   try {
@@ -92,7 +97,10 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
   const structured = (flat["content-type"] ?? "").startsWith("application/cloudevents+json");
   let event: CloudEvent<unknown>;
   try {
-    event = HTTP.toEvent({ headers: flat, body: structured ? Buffer.from(body).toString("utf8") : Buffer.from(body) }) as CloudEvent<unknown>;
+    event = HTTP.toEvent({
+      headers: flat,
+      body: structured ? Buffer.from(body).toString("utf8") : Buffer.from(body),
+    }) as CloudEvent<unknown>;
   } catch (cause) {
     throw new MalformedEventError(`not a CloudEvent: ${(cause as Error).message}`);
   }
@@ -101,7 +109,10 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
   if (data !== undefined && !(data instanceof Uint8Array)) {
     throw new MalformedEventError("data must be bytes (binary mode or data_base64)");
   }
-  return event.cloneWith({ data: data === undefined ? undefined : new Uint8Array(data) }, false) as ShopCloudEvent;
+  return event.cloneWith(
+    { data: data === undefined ? undefined : new Uint8Array(data) },
+    false,
+  ) as ShopCloudEvent;
 }
 
 /** The HTTP binary-mode request of an event: `ce-*` headers and the raw data as body. */
@@ -114,7 +125,8 @@ export function toHttpBinary(event: ShopCloudEvent): { headers: Record<string, s
 export function toKafkaRecord(event: ShopCloudEvent): OutgoingRecord {
   const headers: Record<string, string> = { "content-type": event.datacontenttype ?? PROTOBUF };
   for (const [name, value] of Object.entries(event.toJSON())) {
-    if (name === "data" || name === "data_base64" || name === "datacontenttype" || value === undefined) continue;
+    if (name === "data" || name === "data_base64" || name === "datacontenttype" || value === undefined)
+      continue;
     headers[`ce_${name}`] = String(value);
   }
   const key = event.partitionkey;
@@ -129,7 +141,10 @@ export function fromKafkaRecord(record: LogRecord | OutgoingRecord): ShopCloudEv
   }
   attributes.datacontenttype = record.headers["content-type"];
   try {
-    return new CloudEvent<Uint8Array>({ ...(attributes as { type: string; source: string }), data: record.value });
+    return new CloudEvent<Uint8Array>({
+      ...(attributes as { type: string; source: string }),
+      data: record.value,
+    });
   } catch (cause) {
     throw new MalformedEventError(`not a CloudEvent: ${(cause as Error).message}`);
   }

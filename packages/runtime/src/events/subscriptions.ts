@@ -61,7 +61,9 @@ export interface DispatcherOptions {
  * moves on), a redelivered event with "duplicate" and changes nothing, and throws
  * MalformedEventError for an event to dead-letter (bad data, or a source that does not emit its type).
  */
-export function createDispatcher(options: DispatcherOptions): (event: ShopCloudEvent) => Promise<DispatchOutcome> {
+export function createDispatcher(
+  options: DispatcherOptions,
+): (event: ShopCloudEvent) => Promise<DispatchOutcome> {
   const byType = new Map(options.subscriptions.map((s) => [s.schema.typeName, s]));
   const { processedEvents } = options;
   return async (event) => {
@@ -72,7 +74,9 @@ export function createDispatcher(options: DispatcherOptions): (event: ShopCloudE
     const subscription = byType.get(event.type);
     if (!subscription) return "ignored";
     if (event.source !== expectedSource(event.type)) {
-      throw new MalformedEventError(`${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`);
+      throw new MalformedEventError(
+        `${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`,
+      );
     }
     const decoded = decodeEvent(event);
     if (!decoded) return "ignored";
@@ -91,7 +95,12 @@ export function createDispatcher(options: DispatcherOptions): (event: ShopCloudE
 }
 
 /** True when the event `(source, id)` was already handled; for tests and tools. */
-export async function wasProcessed(tx: Tx, table: ProcessedEventsTable, source: string, id: string): Promise<boolean> {
+export async function wasProcessed(
+  tx: Tx,
+  table: ProcessedEventsTable,
+  source: string,
+  id: string,
+): Promise<boolean> {
   const rows = await tx.db
     .select({ id: table.id })
     .from(table)

@@ -2,8 +2,9 @@
  * Writing events: a verb emits into the outbox inside its transaction, so an event exists exactly
  * when the state change it describes was committed.
  */
-import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+
 import { randomUUID } from "node:crypto";
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Db } from "../db/database.ts";
 import type { OutboxTable } from "../db/tables.ts";
 import { toCloudEvent, toKafkaRecord } from "../events/codec.ts";
@@ -24,8 +25,15 @@ export interface Tx {
 /** Builds the `emit` of one transaction. */
 export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, traceparent?: string): Emit {
   return async (schema, message, { key }) => {
-    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...(traceparent ? { traceparent } : {}) });
+    const event = toCloudEvent(schema, message, {
+      source,
+      key,
+      id: randomUUID(),
+      ...(traceparent ? { traceparent } : {}),
+    });
     const record = toKafkaRecord(event);
-    await db.insert(outbox).values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
+    await db
+      .insert(outbox)
+      .values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
   };
 }

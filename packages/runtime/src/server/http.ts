@@ -31,7 +31,7 @@ export interface FunctionRequestHandler {
 
 /** Builds the request handler of a function. */
 export function createRequestHandler(options: RequestHandlerOptions): FunctionRequestHandler {
-  const { logger, metrics } = options;
+  const { metrics } = options;
   let inFlight = 0;
   let waiters: (() => void)[] = [];
 

@@ -39,7 +39,9 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${lastError ? `: ${String(lastError)}` : ""}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${message}${lastError ? `: ${String(lastError)}` : ""}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -64,7 +66,12 @@ export async function startForTest(
     listen: false,
     logger: createLogger(definition.name, "silent"),
     ...options,
-    config: { database: { kind: "pglite", dataDir: undefined }, kafkaBrokers: [], sweepIntervalMs: 0, ...options.config },
+    config: {
+      database: { kind: "pglite", dataDir: undefined },
+      kafkaBrokers: [],
+      sweepIntervalMs: 0,
+      ...options.config,
+    },
   });
 }
 
