@@ -44,7 +44,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    const client = postgres(options.config.url, {
+    const url = options.config.url;
+    const client = postgres(url, {
       max: options.max ?? 10,
       onnotice: () => {},
       connection: { application_name: options.schema },
@@ -55,7 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       async migrate() {
         // Replicas starting together must not apply the same migration twice: a session advisory
         // lock on a one-connection client serialises them.
-        const single = postgres(options.config.url, { max: 1, onnotice: () => {} });
+        const single = postgres(url, { max: 1, onnotice: () => {} });
         try {
           await single`select pg_advisory_lock(hashtext(${options.schema}))`;
           await migrate(drizzle({ client: single }), migrationOptions);
