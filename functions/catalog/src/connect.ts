@@ -1,0 +1,19 @@
+/**
+ * catalog's Connect routes and who may call each method.
+ */
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { AccessPolicy, App } from "@shop/runtime";
+import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
+import { catalogService } from "./rpc/catalog-service.ts";
+
+/** Who may call what: anyone may browse; only an administrator changes products. */
+export const accessPolicy: AccessPolicy = {
+  ListProducts: "anonymous",
+  GetProduct: "anonymous",
+  UpsertProduct: "admin",
+};
+
+/** The routes of catalog. */
+export default function routes(router: ConnectRouter, app: App): void {
+  router.service(CatalogService, catalogService(app));
+}

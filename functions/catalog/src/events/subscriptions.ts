@@ -1,0 +1,9 @@
+/**
+ * Everything catalog consumes: the one list (knative/catalog.yaml has one Trigger per entry).
+ */
+import { type EventSubscription, on } from "@shop/runtime";
+import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
+import { onStockChanged } from "./on-stock-changed.ts";
+
+/** catalog's subscriptions. */
+export const subscriptions: EventSubscription[] = [on(StockChangedSchema, onStockChanged)];

@@ -1,0 +1,105 @@
+/**
+ * CatalogService over Connect: each method checks its request, calls a verb and maps the result.
+ * The reads are public and the same for every caller, so they are cacheable (also as Connect GETs).
+ */
+
+import { createHash } from "node:crypto";
+import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { App } from "@shop/runtime";
+import {
+  type CatalogService,
+  GetProductResponseSchema,
+  ListProductsResponseSchema,
+  type Product as ProductMessage,
+  ProductSchema,
+} from "@shop/schemas/catalog/v1/catalog";
+import {
+  CatalogError,
+  type CatalogErrorReason,
+  getProduct,
+  invalid,
+  listProducts,
+  type Product,
+  upsertProduct,
+  validateProduct,
+} from "../catalog/index.ts";
+
+/** How long a browser or CDN may reuse a catalog read without asking again. */
+export const CACHE_CONTROL = "public, max-age=30";
+
+/** Builds the CatalogService implementation. */
+export function catalogService(
+  app: App,
+  options: { now?: () => Date } = {},
+): ServiceImpl<typeof CatalogService> {
+  const now = options.now ?? (() => new Date());
+  return {
+    async listProducts(req, context) {
+      const page = await mapErrors(() => listProducts(app.db, req));
+      const response = create(ListProductsResponseSchema, {
+        products: page.products.map(toProductMessage),
+        nextPageToken: page.nextPageToken,
+      });
+      return cacheable(ListProductsResponseSchema, response, context);
+    },
+    async getProduct(req, context) {
+      const product = await mapErrors(() => getProduct(app.db, req.id.trim()));
+      const response = create(GetProductResponseSchema, { product: toProductMessage(product) });
+      return cacheable(GetProductResponseSchema, response, context);
+    },
+    async upsertProduct(req) {
+      const product = await mapErrors(async () => {
+        if (!req.product) throw invalid("Please send the product to store.");
+        const valid = validateProduct({ ...req.product, price: req.product.price });
+        return app.transaction((tx) => upsertProduct(tx, valid, now()));
+      });
+      return { product: toProductMessage(product) };
+    },
+  };
+}
+
+// The ETag is a hash of the exact response, so it changes exactly when what a client sees changes.
+function cacheable<Desc extends DescMessage>(
+  schema: Desc,
+  response: MessageShape<Desc>,
+  context: HandlerContext,
+): MessageShape<Desc> {
+  const hash = createHash("sha256")
+    .update(schema.typeName)
+    .update(toBinary(schema, response))
+    .digest("base64url")
+    .slice(0, 27);
+  context.responseHeader.set("cache-control", CACHE_CONTROL);
+  context.responseHeader.set("etag", `"${hash}"`);
+  return response;
+}
+
+const CODES: Record<CatalogErrorReason, Code> = {
+  "invalid-input": Code.InvalidArgument,
+  "not-found": Code.NotFound,
+};
+
+async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CatalogError) throw new ConnectError(error.message, CODES[error.reason]);
+    throw error;
+  }
+}
+
+function toProductMessage(product: Product): ProductMessage {
+  return create(ProductSchema, {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.price,
+    category: product.category,
+    imageUrl: product.imageUrl,
+    available: product.available,
+    updatedAt: timestampFromDate(product.updatedAt),
+    active: product.active,
+  });
+}

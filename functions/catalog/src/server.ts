@@ -1,0 +1,22 @@
+/**
+ * The catalog function: the products for sale, searchable and cacheable.
+ */
+
+import { fileURLToPath } from "node:url";
+import { createAuthInterceptor, createTokenVerifier, defineFunction, runFunction } from "@shop/runtime";
+import routes, { accessPolicy } from "./connect.ts";
+import { outbox, processedEvents } from "./db/schema.ts";
+import { subscriptions } from "./events/subscriptions.ts";
+
+/** catalog's definition. */
+export const catalogFunction = defineFunction({
+  name: "catalog",
+  migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
+  outbox,
+  processedEvents,
+  subscriptions,
+  routes,
+  interceptors: (app) => [createAuthInterceptor(createTokenVerifier(app.secrets), accessPolicy)],
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(catalogFunction);

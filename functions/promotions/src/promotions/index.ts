@@ -1,0 +1,12 @@
+/**
+ * The verbs of promotions, free of transport: RPC methods and event handlers call these.
+ */
+export * from "./assess-cart.ts";
+export * from "./create-promotion.ts";
+export * from "./errors.ts";
+export * from "./list-promotions.ts";
+export * from "./preview-coupon.ts";
+export * from "./price-order.ts";
+export * from "./pricing.ts";
+export * from "./reasons.ts";
+export * from "./release-order.ts";
