@@ -1,0 +1,63 @@
+/**
+ * The inventory's tables, in its own Postgres schema `inventory`.
+ */
+
+import { outboxTable, processedEventsTable } from "@shop/runtime";
+import { sql } from "drizzle-orm";
+import { check, integer, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/** The `inventory` Postgres schema. */
+export const inventory = pgSchema("inventory");
+
+/**
+ * Units of one product: `available` can be reserved now, `reserved` is held for orders in progress,
+ * `sold` belongs to confirmed orders. A product without a row has none of each.
+ */
+export const stock = inventory.table(
+  "stock",
+  {
+    productId: text("product_id").primaryKey(),
+    available: integer("available").notNull().default(0),
+    reserved: integer("reserved").notNull().default(0),
+    sold: integer("sold").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The last line of defence against overselling: a bug elsewhere fails the transaction instead.
+  (table) => [
+    check("stock_available_not_negative", sql`${table.available} >= 0`),
+    check("stock_reserved_not_negative", sql`${table.reserved} >= 0`),
+    check("stock_sold_not_negative", sql`${table.sold} >= 0`),
+  ],
+);
+
+/** What happened to the units of a reservation line. */
+export type ReservationState = "held" | "released" | "sold";
+
+/** The units of one product held for one order, and what became of them. */
+export const reservations = inventory.table(
+  "reservations",
+  {
+    orderId: text("order_id").notNull(),
+    productId: text("product_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    state: text("state").$type<ReservationState>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.orderId, table.productId] }),
+    check("reservations_quantity_positive", sql`${table.quantity} > 0`),
+    check("reservations_state_known", sql`${table.state} in ('held', 'released', 'sold')`),
+  ],
+);
+
+/** Tombstones of cancelled orders: a late OrderPriced of one of them reserves nothing. */
+export const cancelledOrders = inventory.table("cancelled_orders", {
+  orderId: text("order_id").primaryKey(),
+  cancelledAt: timestamp("cancelled_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The inventory's outbox. */
+export const outbox = outboxTable(inventory);
+/** The inventory's processed-events record. */
+export const processedEvents = processedEventsTable(inventory);

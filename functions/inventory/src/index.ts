@@ -1,0 +1,8 @@
+/**
+ * The kn func entry point of the inventory: `handle(context, cloudevent)`.
+ */
+import { createHandle } from "@shop/runtime";
+import { inventoryFunction } from "./server.ts";
+
+/** Handles one CloudEvent the way `func invoke` delivers it. */
+export const handle = createHandle(inventoryFunction);

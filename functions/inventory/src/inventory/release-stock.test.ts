@@ -1,0 +1,92 @@
+import type { RunningFunction } from "@shop/runtime";
+import { startForTest } from "@shop/runtime/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inventoryFunction } from "../server.ts";
+import { eventsFor, orderCancelled, orderConfirmed, orderPriced } from "../test-support.ts";
+import { getStock } from "./get-stock.ts";
+import { setStock } from "./set-stock.ts";
+
+describe("releasing and selling what an order held", () => {
+  let fn: RunningFunction;
+  const stockOf = (productId: string) => getStock({ productId }, fn.app);
+  const total = async (productId: string) => {
+    const { available, reserved, sold } = await stockOf(productId);
+    return available + reserved + sold;
+  };
+
+  beforeAll(async () => {
+    fn = await startForTest(inventoryFunction);
+    await fn.app.transaction(async (tx) => {
+      for (const productId of ["a", "b", "c", "d"]) await setStock({ productId, available: 10 }, tx);
+    });
+  });
+  afterAll(() => fn.close());
+
+  it("gives back a cancelled order's units and says how many are available again", async () => {
+    await fn.receive(
+      orderPriced("o-1", [
+        ["a", 3],
+        ["b", 2],
+      ]),
+    );
+    await fn.receive(orderCancelled("o-1"));
+
+    expect(await stockOf("a")).toEqual({ productId: "a", available: 10, reserved: 0, sold: 0 });
+    expect(await stockOf("b")).toEqual({ productId: "b", available: 10, reserved: 0, sold: 0 });
+    expect((await eventsFor(fn, "a")).map(([, m]) => m)).toEqual([
+      expect.objectContaining({ available: 10 }),
+      expect.objectContaining({ available: 7 }),
+      expect.objectContaining({ available: 10 }),
+    ]);
+  });
+
+  it("releases only once, however often the cancellation arrives", async () => {
+    await fn.receive(orderPriced("o-2", [["c", 4]]));
+    const cancelled = orderCancelled("o-2");
+    await fn.receive(cancelled);
+    await expect(fn.receive(cancelled)).resolves.toBe("duplicate");
+    await fn.receive(orderCancelled("o-2"));
+
+    expect(await stockOf("c")).toMatchObject({ available: 10, reserved: 0 });
+    expect((await eventsFor(fn, "c")).map(([, m]) => m)).toHaveLength(3);
+  });
+
+  it("moves a confirmed order's units to sold, keeping the total stocked", async () => {
+    await fn.receive(orderPriced("o-3", [["d", 4]]));
+    const confirmed = orderConfirmed("o-3");
+    await fn.receive(confirmed);
+    await expect(fn.receive(confirmed)).resolves.toBe("duplicate");
+    await fn.receive(orderConfirmed("o-3"));
+
+    expect(await stockOf("d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
+    // A cancellation after confirmation gives nothing back: the units belong to the customer.
+    await fn.receive(orderCancelled("o-3"));
+    expect(await stockOf("d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
+  });
+
+  it("keeps available + reserved + sold equal to what was stocked through a whole run of orders", async () => {
+    const before = await Promise.all(["a", "b", "c", "d"].map(total));
+    await fn.receive(
+      orderPriced("r-1", [
+        ["a", 2],
+        ["b", 1],
+      ]),
+    );
+    await fn.receive(
+      orderPriced("r-2", [
+        ["b", 5],
+        ["c", 9],
+      ]),
+    );
+    await fn.receive(orderPriced("r-3", [["a", 9]])); // rejected: a has 8 left
+    await fn.receive(orderConfirmed("r-1"));
+    await fn.receive(orderCancelled("r-2"));
+    await fn.receive(orderPriced("r-4", [["d", 6]]));
+    await fn.receive(orderConfirmed("r-4"));
+
+    expect(await Promise.all(["a", "b", "c", "d"].map(total))).toEqual(before);
+    expect(await stockOf("a")).toMatchObject({ available: 8, reserved: 0, sold: 2 });
+    expect(await stockOf("d")).toMatchObject({ available: 0, reserved: 0, sold: 10 });
+    expect((await eventsFor(fn, "r-3")).map(([type]) => type)).toEqual(["StockRejected"]);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * reserveStock: holds every line of a priced order, or none of them.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Tx } from "@shop/runtime";
+import { MoneySchema } from "@shop/schemas/common/v1/money";
+import {
+  ReservedLineSchema,
+  StockRejectedSchema,
+  StockReservedSchema,
+} from "@shop/schemas/inventory/v1/events";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { cancelledOrders, reservations, stock } from "../db/schema.ts";
+import { emitStockChanged, lockOrder } from "./stock-level.ts";
+
+/** A priced order as the inventory needs it. */
+export interface PricedOrder {
+  orderId: string;
+  customerId: string;
+  lines: { productId: string; productName: string; quantity: number }[];
+  total: { amountMinor: bigint; currency: string };
+  paymentToken: string;
+}
+
+/** What reserveStock did. */
+export type ReserveOutcome =
+  | { outcome: "reserved"; lines: { productId: string; quantity: number }[] }
+  | { outcome: "rejected"; reason: string; productIds: string[] }
+  /** The order was cancelled before it was priced, or its stock is already reserved: nothing to do. */
+  | { outcome: "skipped" };
+
+/**
+ * Reserves the order's units: either every line is held (StockReserved, and StockChanged for each
+ * product) or nothing is (StockRejected naming the products short). A product without a stock row
+ * has nothing available. Safe under concurrent orders: the stock rows are locked in product id
+ * order and checked before any is written, so the same units are never held twice and a rejected
+ * order writes nothing but its event.
+ */
+export async function reserveStock(order: PricedOrder, tx: Tx): Promise<ReserveOutcome> {
+  await lockOrder(tx, order.orderId);
+  const [cancelled] = await tx.db
+    .select()
+    .from(cancelledOrders)
+    .where(eq(cancelledOrders.orderId, order.orderId));
+  if (cancelled) return { outcome: "skipped" };
+  // Another delivery of OrderPriced (a new event id for the same order) must not hold the units twice.
+  const [held] = await tx.db
+    .select({ productId: reservations.productId })
+    .from(reservations)
+    .where(eq(reservations.orderId, order.orderId))
+    .limit(1);
+  if (held) return { outcome: "skipped" };
+
+  const wanted = sumByProduct(order.lines);
+  const productIds = [...wanted.keys()].sort();
+  const locked =
+    productIds.length === 0
+      ? []
+      : await tx.db
+          .select({ productId: stock.productId, available: stock.available })
+          .from(stock)
+          .where(inArray(stock.productId, productIds))
+          .orderBy(asc(stock.productId))
+          .for("update");
+  const available = new Map(locked.map((row) => [row.productId, row.available]));
+  const short = productIds.filter((id) => (available.get(id) ?? 0) < wanted.get(id)!.quantity);
+
+  if (short.length > 0) {
+    const reason = outOfStockReason(short.map((id) => wanted.get(id)!.name));
+    await tx.emit(
+      StockRejectedSchema,
+      create(StockRejectedSchema, {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        reason,
+        productIds: short,
+      }),
+      { key: order.orderId },
+    );
+    return { outcome: "rejected", reason, productIds: short };
+  }
+
+  const lines = productIds.map((productId) => ({ productId, quantity: wanted.get(productId)!.quantity }));
+  for (const { productId, quantity } of lines) {
+    const [row] = await tx.db
+      .update(stock)
+      .set({
+        available: sql`${stock.available} - ${quantity}`,
+        reserved: sql`${stock.reserved} + ${quantity}`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(stock.productId, productId), sql`${stock.available} >= ${quantity}`))
+      .returning({ available: stock.available });
+    // Unreachable while the rows are locked; kept so a broken invariant fails loudly, not silently.
+    if (!row) throw new Error(`stock of ${productId} changed under its lock`);
+    await emitStockChanged(tx, productId, row.available);
+  }
+  if (lines.length > 0) {
+    await tx.db
+      .insert(reservations)
+      .values(lines.map((line) => ({ orderId: order.orderId, ...line, state: "held" as const })));
+  }
+  await tx.emit(
+    StockReservedSchema,
+    create(StockReservedSchema, {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      lines: lines.map((line) => create(ReservedLineSchema, line)),
+      total: create(MoneySchema, order.total),
+      paymentToken: order.paymentToken,
+    }),
+    { key: order.orderId },
+  );
+  return { outcome: "reserved", lines };
+}
+
+/** Quantities per product (an order may list a product twice), with the name to tell the customer. */
+function sumByProduct(lines: PricedOrder["lines"]): Map<string, { quantity: number; name: string }> {
+  const sums = new Map<string, { quantity: number; name: string }>();
+  for (const line of lines) {
+    // orders refuses quantities below 1; a line of nothing has nothing to hold.
+    if (line.quantity < 1) continue;
+    const sum = sums.get(line.productId);
+    if (sum) sum.quantity += line.quantity;
+    else sums.set(line.productId, { quantity: line.quantity, name: line.productName || line.productId });
+  }
+  return sums;
+}
+
+/** "Sorry, Blue Mug is out of stock." / "Sorry, Blue Mug, Red Pen and Tea are out of stock." */
+export function outOfStockReason(names: string[]): string {
+  if (names.length === 1) return `Sorry, ${names[0]} is out of stock.`;
+  return `Sorry, ${names.slice(0, -1).join(", ")} and ${names.at(-1)} are out of stock.`;
+}

@@ -1,0 +1,32 @@
+/**
+ * sellStock: turns what a confirmed order held into sold units.
+ */
+import type { Tx } from "@shop/runtime";
+import { and, eq, sql } from "drizzle-orm";
+import { reservations, stock } from "../db/schema.ts";
+import { lockOrder } from "./stock-level.ts";
+
+/**
+ * Moves the units held for a confirmed order to sold (reserved -= q, sold += q). Available units do
+ * not change, so no StockChanged. Returns the products sold; a second call sells nothing.
+ */
+export async function sellStock(orderId: string, tx: Tx): Promise<{ productId: string; quantity: number }[]> {
+  await lockOrder(tx, orderId);
+  const sold = await tx.db
+    .update(reservations)
+    .set({ state: "sold", updatedAt: sql`now()` })
+    .where(and(eq(reservations.orderId, orderId), eq(reservations.state, "held")))
+    .returning({ productId: reservations.productId, quantity: reservations.quantity });
+  sold.sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  for (const { productId, quantity } of sold) {
+    await tx.db
+      .update(stock)
+      .set({
+        reserved: sql`${stock.reserved} - ${quantity}`,
+        sold: sql`${stock.sold} + ${quantity}`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(stock.productId, productId));
+  }
+  return sold;
+}

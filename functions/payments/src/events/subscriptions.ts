@@ -1,0 +1,14 @@
+/**
+ * Everything payments consumes: the one list (knative/payments.yaml has one Trigger each).
+ */
+import { on } from "@shop/runtime";
+import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
+import { OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+import { onOrderCancelled } from "./on-order-cancelled.ts";
+import { onStockReserved } from "./on-stock-reserved.ts";
+
+/** The payments' subscriptions. */
+export const subscriptions = [
+  on(StockReservedSchema, onStockReserved),
+  on(OrderCancelledSchema, onOrderCancelled),
+];

@@ -1,0 +1,35 @@
+/**
+ * What the payments' tests share: events as their producers send them, and reading back what
+ * payments emitted. Only tests import this file.
+ */
+import { create } from "@bufbuild/protobuf";
+import { type RunningFunction, toCloudEvent } from "@shop/runtime";
+import { publishedEvents } from "@shop/runtime/testing";
+import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { ReservedLineSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
+import { OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+
+/** StockReserved from inventory: the order is ready to be charged `totalMinor` EUR with `token`. */
+export function stockReserved(orderId: string, token: string, totalMinor = 4_200n) {
+  const message = create(StockReservedSchema, {
+    orderId,
+    customerId: "customer-1",
+    lines: [create(ReservedLineSchema, { productId: "mug", quantity: 1 })],
+    total: create(MoneySchema, { amountMinor: totalMinor, currency: "EUR" }),
+    paymentToken: token,
+  });
+  return toCloudEvent(StockReservedSchema, message, { source: "/functions/inventory", key: orderId });
+}
+
+/** OrderCancelled from orders. */
+export function orderCancelled(orderId: string) {
+  const message = create(OrderCancelledSchema, { orderId, customerId: "customer-1", reason: "Cancelled." });
+  return toCloudEvent(OrderCancelledSchema, message, { source: "/functions/orders", key: orderId });
+}
+
+/** The events payments published for an order, as [type without package, message]. */
+export async function eventsFor(fn: RunningFunction, orderId: string) {
+  return (await publishedEvents(fn))
+    .filter((e) => e.event.partitionkey === orderId)
+    .map((e) => [e.schema.typeName.replace("shop.payments.v1.", ""), e.message] as const);
+}
