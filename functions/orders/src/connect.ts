@@ -1,0 +1,21 @@
+/**
+ * The Connect routes of orders and who may call them.
+ */
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { AccessPolicy, App } from "@shop/runtime";
+import { OrderService } from "@shop/schemas/orders/v1/orders";
+import { ordersConfig } from "./config.ts";
+import { orderService } from "./rpc/order-service.ts";
+
+/** Customers act on their own orders only (the verbs check ownership); admins may read any order. */
+export const accessPolicy: AccessPolicy = {
+  PlaceOrder: "customer",
+  GetOrder: "customer",
+  ListOrders: "customer",
+  WatchOrder: "customer",
+};
+
+/** Registers OrderService. */
+export default function routes(router: ConnectRouter, app: App): void {
+  router.service(OrderService, orderService(app, ordersConfig));
+}

@@ -1,0 +1,81 @@
+/**
+ * The drizzle schema of orders: its projection of the catalog, the orders, and the runtime's outbox
+ * and processed-events tables, all in the Postgres schema `orders`.
+ */
+import { outboxTable, processedEventsTable } from "@shop/runtime";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** The Postgres schema orders owns. */
+export const ordersSchema = pgSchema("orders");
+
+/** Orders' projection of the catalog (from ProductChanged): what PlaceOrder prices lines with. */
+export const products = ordersSchema.table("products", {
+  productId: text("product_id").primaryKey(),
+  name: text("name").notNull(),
+  category: text("category").notNull(),
+  priceMinor: bigint("price_minor", { mode: "bigint" }).notNull(),
+  currency: text("currency").notNull(),
+  active: boolean("active").notNull(),
+  // The catalog's version of the product: an event that is not newer changes nothing.
+  version: bigint("version", { mode: "bigint" }).notNull(),
+  changedAt: timestamp("changed_at", { withTimezone: true }),
+});
+
+/** Where an order is in the saga; CONFIRMED and CANCELLED are final. */
+export type OrderStatusName = "PENDING" | "PRICED" | "RESERVED" | "CONFIRMED" | "CANCELLED";
+
+/** One line of an order as stored: amounts as decimal strings of minor units (JSON has no bigint). */
+export interface StoredLine {
+  productId: string;
+  productName: string;
+  category: string;
+  quantity: number;
+  unitPriceMinor: string;
+  lineTotalMinor: string;
+}
+
+/** A customer's order. Lines never change after placing, so they live in the row as JSON. */
+export const orders = ordersSchema.table(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    // Gives "newest first" a total order for cursor paging, independent of clock precision.
+    seq: bigserial("seq", { mode: "number" }).notNull().unique(),
+    customerId: text("customer_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status").$type<OrderStatusName>().notNull(),
+    lines: jsonb("lines").$type<StoredLine[]>().notNull(),
+    currency: text("currency").notNull(),
+    subtotalMinor: bigint("subtotal_minor", { mode: "bigint" }).notNull(),
+    discountMinor: bigint("discount_minor", { mode: "bigint" }).notNull(),
+    totalMinor: bigint("total_minor", { mode: "bigint" }).notNull(),
+    couponCode: text("coupon_code").notNull().default(""),
+    promotions: jsonb("promotions").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    cancelReason: text("cancel_reason").notNull().default(""),
+    // Set by OrderPriced; null while promotions have not answered (even if a later step already has).
+    pricedAt: timestamp("priced_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("orders_customer_idempotency_key").on(table.customerId, table.idempotencyKey),
+    index("orders_customer_seq").on(table.customerId, table.seq),
+  ],
+);
+
+/** A stored order row. */
+export type OrderRow = typeof orders.$inferSelect;
+
+export const outbox = outboxTable(ordersSchema);
+export const processedEvents = processedEventsTable(ordersSchema);

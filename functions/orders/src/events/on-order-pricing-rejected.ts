@@ -1,0 +1,22 @@
+/**
+ * OrderPricingRejected (promotions): the coupon cannot be used; the order is cancelled.
+ */
+import type { EventContext } from "@shop/runtime";
+import { CancellationCause } from "@shop/schemas/orders/v1/events";
+import type { OrderPricingRejected } from "@shop/schemas/promotions/v1/events";
+import { cancelOrder } from "../orders/cancel-order.ts";
+import { settle } from "./settle.ts";
+
+/** Cancels the order with promotions' reason (cause PRICING_REJECTED). */
+export async function onOrderPricingRejected(
+  message: OrderPricingRejected,
+  context: EventContext,
+): Promise<void> {
+  const outcome = await cancelOrder(
+    context,
+    message.orderId,
+    CancellationCause.PRICING_REJECTED,
+    message.reason,
+  );
+  settle(context, message.orderId, outcome);
+}

@@ -1,0 +1,13 @@
+/**
+ * PaymentSucceeded (payments): the order is paid; it is CONFIRMED.
+ */
+import type { EventContext } from "@shop/runtime";
+import type { PaymentSucceeded } from "@shop/schemas/payments/v1/events";
+import { confirmOrder } from "../orders/confirm-order.ts";
+import { settle } from "./settle.ts";
+
+/** Confirms the order and emits OrderConfirmed. */
+export async function onPaymentSucceeded(message: PaymentSucceeded, context: EventContext): Promise<void> {
+  const outcome = await confirmOrder(context, message.orderId, message.amount?.amountMinor ?? 0n);
+  settle(context, message.orderId, outcome);
+}

@@ -1,0 +1,13 @@
+/**
+ * StockReserved (inventory): every line is held; the order is RESERVED and waits for payment.
+ */
+import type { EventContext } from "@shop/runtime";
+import type { StockReserved } from "@shop/schemas/inventory/v1/events";
+import { markReserved } from "../orders/reserve-order.ts";
+import { settle } from "./settle.ts";
+
+/** Moves the order to RESERVED. */
+export async function onStockReserved(message: StockReserved, context: EventContext): Promise<void> {
+  const outcome = await markReserved(context, message.orderId, message.total?.amountMinor ?? 0n);
+  settle(context, message.orderId, outcome);
+}

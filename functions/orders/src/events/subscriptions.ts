@@ -1,0 +1,26 @@
+/**
+ * Everything orders consumes: the one list. The Triggers in knative/orders.yaml match it.
+ */
+import { type EventSubscription, on } from "@shop/runtime";
+import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
+import { StockRejectedSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
+import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
+import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
+import { onOrderPriced } from "./on-order-priced.ts";
+import { onOrderPricingRejected } from "./on-order-pricing-rejected.ts";
+import { onPaymentFailed } from "./on-payment-failed.ts";
+import { onPaymentSucceeded } from "./on-payment-succeeded.ts";
+import { onProductChanged } from "./on-product-changed.ts";
+import { onStockRejected } from "./on-stock-rejected.ts";
+import { onStockReserved } from "./on-stock-reserved.ts";
+
+/** The event types orders consumes, each with its handler. */
+export const subscriptions: EventSubscription[] = [
+  on(ProductChangedSchema, onProductChanged),
+  on(OrderPricedSchema, onOrderPriced),
+  on(OrderPricingRejectedSchema, onOrderPricingRejected),
+  on(StockReservedSchema, onStockReserved),
+  on(StockRejectedSchema, onStockRejected),
+  on(PaymentSucceededSchema, onPaymentSucceeded),
+  on(PaymentFailedSchema, onPaymentFailed),
+];

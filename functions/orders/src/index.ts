@@ -1,0 +1,8 @@
+/**
+ * The kn func entry point of orders: `handle(context, cloudevent)`.
+ */
+import { createHandle } from "@shop/runtime";
+import { ordersFunction } from "./server.ts";
+
+/** Handles one CloudEvent the way `func invoke` delivers it. */
+export const handle = createHandle(ordersFunction);

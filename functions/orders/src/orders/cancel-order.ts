@@ -1,0 +1,41 @@
+/**
+ * A step of the saga refused the order: it is CANCELLED with a reason, and OrderCancelled asks every
+ * step to compensate what it did for it.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Tx } from "@shop/runtime";
+import { CancellationCause, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+import { advance, type SagaOutcome } from "./transition.ts";
+
+// Said to the customer when the refusing step gave no sentence of its own.
+const DEFAULT_REASONS: Record<CancellationCause, string> = {
+  [CancellationCause.UNSPECIFIED]: "Your order was cancelled.",
+  [CancellationCause.PRICING_REJECTED]: "Your coupon could not be applied to this order.",
+  [CancellationCause.OUT_OF_STOCK]: "Some products of your order are out of stock.",
+  [CancellationCause.PAYMENT_FAILED]: "Your payment did not go through.",
+};
+
+/** Cancels a non-final order and emits OrderCancelled with `cause` and `reason`. */
+export async function cancelOrder(
+  tx: Tx,
+  orderId: string,
+  cause: CancellationCause,
+  reason: string,
+): Promise<SagaOutcome> {
+  const cancelReason = reason.trim() || DEFAULT_REASONS[cause];
+  const outcome = await advance(tx.db, orderId, "CANCELLED", { cancelReason });
+  if (outcome.kind === "applied") {
+    const { order } = outcome;
+    await tx.emit(
+      OrderCancelledSchema,
+      create(OrderCancelledSchema, {
+        orderId: order.id,
+        customerId: order.customerId,
+        cause,
+        reason: cancelReason,
+      }),
+      { key: order.id },
+    );
+  }
+  return outcome;
+}

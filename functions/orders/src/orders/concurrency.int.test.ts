@@ -1,0 +1,75 @@
+import type { RunningFunction } from "@shop/runtime";
+import { createTestDatabase, startForTest, waitFor } from "@shop/runtime/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ordersFunction } from "../server.ts";
+import { emitted, putProduct } from "../test-support.ts";
+import { confirmOrder } from "./confirm-order.ts";
+import { notifierFor } from "./notifier.ts";
+import { placeOrder } from "./place-order.ts";
+import { watchOrder } from "./watch-order.ts";
+
+// Real Postgres (a pool of connections), so that transactions really overlap.
+describe("orders under concurrency (real Postgres)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    const url = await createTestDatabase(inject("databaseUrl"));
+    fn = await startForTest(ordersFunction, { config: { database: { kind: "postgres", url } } });
+    await putProduct(fn, "p-1", { priceMinor: 700n });
+  });
+  afterAll(() => fn.close());
+
+  const request = (idempotencyKey: string) => ({
+    customerId: "hana",
+    idempotencyKey,
+    lines: [{ productId: "p-1", quantity: 1 }],
+    couponCode: "",
+    paymentToken: "tok_visa",
+  });
+
+  it("places one order for 20 simultaneous requests with the same idempotency key", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => fn.app.transaction((tx) => placeOrder(tx, request("same-key")))),
+    );
+    const ids = new Set(results.map((r) => r.order.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await emitted(fn, [...ids][0])).toHaveLength(1);
+  });
+
+  it("shows a watcher woken inside a transaction what that transaction commits", async () => {
+    const { order } = await fn.app.transaction((tx) => placeOrder(tx, request("watched")));
+    const abort = new AbortController();
+    // No polling within the test's time: only the notification can bring the change.
+    const states = watchOrder(
+      fn.app.db,
+      notifierFor(fn.app),
+      order.id,
+      { userId: "hana", role: "customer" },
+      {
+        pollMs: 600_000,
+        maxMs: 600_000,
+        signal: abort.signal,
+      },
+    );
+    expect((await states.next()).value?.status).toBe("PENDING");
+    const next = states.next();
+    await fn.app.transaction(async (tx) => {
+      await confirmOrder(tx, order.id, 700n);
+      notifierFor(fn.app).notify(order.id);
+      // Hold the commit until the watcher's read is queued behind this transaction's row lock: a
+      // read that did not wait would see PENDING and the watcher would never speak again.
+      await waitFor(
+        async () => {
+          const waiting = await fn.app.db.execute(
+            sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+          );
+          return (waiting as unknown as unknown[]).length > 0;
+        },
+        { timeoutMs: 10_000, message: "the watcher to wait for the commit" },
+      );
+    });
+    expect((await next).value?.status).toBe("CONFIRMED");
+    expect((await states.next()).done).toBe(true);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * PaymentSucceeded: the order is paid; it is CONFIRMED and OrderConfirmed tells the others.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Tx } from "@shop/runtime";
+import { OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
+import { money } from "./messages.ts";
+import { advance, type SagaOutcome, totalUnlessPriced } from "./transition.ts";
+
+/** Confirms a non-final order and emits OrderConfirmed; `amountMinor` is what payments charged. */
+export async function confirmOrder(tx: Tx, orderId: string, amountMinor: bigint): Promise<SagaOutcome> {
+  const outcome = await advance(tx.db, orderId, "CONFIRMED", totalUnlessPriced(amountMinor));
+  if (outcome.kind === "applied") {
+    const { order } = outcome;
+    await tx.emit(
+      OrderConfirmedSchema,
+      create(OrderConfirmedSchema, {
+        orderId: order.id,
+        customerId: order.customerId,
+        total: money(order.totalMinor, order.currency),
+      }),
+      { key: order.id },
+    );
+  }
+  return outcome;
+}

@@ -1,0 +1,102 @@
+/**
+ * In-process wake-ups for WatchOrder: an event handler that changed an order notifies, and the
+ * order's watchers in this process read it again at once instead of at their next poll. Watchers
+ * still poll, since another replica may have handled the event.
+ */
+import type { App } from "@shop/runtime";
+
+/** Why a watcher woke up. */
+export type WakeReason = "changed" | "timeout" | "aborted";
+
+/** One watcher's subscription to one order. */
+export interface OrderWatch {
+  /**
+   * Resolves "changed" once the order was notified since the previous call, "timeout" after
+   * `timeoutMs`, or "aborted" when `signal` aborts, whichever comes first.
+   */
+  next(timeoutMs: number, signal: AbortSignal): Promise<WakeReason>;
+  /** Stops watching; a pending or later `next` resolves "aborted". */
+  close(): void;
+}
+
+/** Notifies the watchers of an order. */
+export interface OrderNotifier {
+  /** Wakes every watcher of `orderId` (a notification between two `next` calls is kept, not lost). */
+  notify(orderId: string): void;
+  /** Subscribes to `orderId`; call before reading the order, so that no change slips in between. */
+  watch(orderId: string): OrderWatch;
+  /** How many watches are open (for tests and metrics). */
+  size(): number;
+}
+
+interface Listener {
+  pending: boolean;
+  wake: ((reason: WakeReason) => void) | undefined;
+}
+
+/** Creates an empty notifier. */
+export function createOrderNotifier(): OrderNotifier {
+  const listeners = new Map<string, Set<Listener>>();
+  let open = 0;
+  return {
+    notify(orderId) {
+      for (const listener of listeners.get(orderId) ?? []) {
+        if (listener.wake) listener.wake("changed");
+        else listener.pending = true;
+      }
+    },
+    size: () => open,
+    watch(orderId) {
+      const listener: Listener = { pending: false, wake: undefined };
+      let set = listeners.get(orderId);
+      if (!set) {
+        set = new Set();
+        listeners.set(orderId, set);
+      }
+      set.add(listener);
+      open++;
+      let closed = false;
+      return {
+        next(timeoutMs, signal) {
+          if (closed || signal.aborted) return Promise.resolve("aborted");
+          if (listener.pending) {
+            listener.pending = false;
+            return Promise.resolve("changed");
+          }
+          return new Promise((resolve) => {
+            const finish = (reason: WakeReason) => {
+              clearTimeout(timer);
+              signal.removeEventListener("abort", onAbort);
+              listener.wake = undefined;
+              resolve(reason);
+            };
+            const onAbort = () => finish("aborted");
+            const timer = setTimeout(() => finish("timeout"), timeoutMs);
+            signal.addEventListener("abort", onAbort, { once: true });
+            listener.wake = finish;
+          });
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          open--;
+          listener.wake?.("aborted");
+          set.delete(listener);
+          if (set.size === 0) listeners.delete(orderId);
+        },
+      };
+    },
+  };
+}
+
+const notifiers = new WeakMap<App, OrderNotifier>();
+
+/** The notifier of one running orders function, shared by its event handlers and its RPCs. */
+export function notifierFor(app: App): OrderNotifier {
+  let notifier = notifiers.get(app);
+  if (!notifier) {
+    notifier = createOrderNotifier();
+    notifiers.set(app, notifier);
+  }
+  return notifier;
+}

@@ -1,0 +1,174 @@
+/**
+ * PlaceOrder: price the lines from the catalog projection, store the order PENDING and start the
+ * purchase saga with OrderPlaced, all in one transaction. The same (customer, idempotency key)
+ * returns the order placed first and emits nothing.
+ */
+
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Tx } from "@shop/runtime";
+import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { and, eq, inArray } from "drizzle-orm";
+import { type OrderRow, orders, products, type StoredLine } from "../db/schema.ts";
+import { InvalidOrderRequestError } from "./errors.ts";
+import { money, toOrderLines } from "./messages.ts";
+
+/** Most lines (distinct products) in one order. */
+export const MAX_LINES = 50;
+/** Most units of one product in one order. */
+export const MAX_QUANTITY = 100;
+/** Longest idempotency key accepted. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
+const MAX_COUPON_CODE_LENGTH = 64;
+const MAX_PAYMENT_TOKEN_LENGTH = 200;
+
+/** What a customer asks for. */
+export interface PlaceOrderInput {
+  customerId: string;
+  idempotencyKey: string;
+  lines: { productId: string; quantity: number }[];
+  couponCode: string;
+  paymentToken: string;
+}
+
+/** The order, and whether this call placed it (false: the idempotency key had already placed it). */
+export interface PlaceOrderResult {
+  order: OrderRow;
+  created: boolean;
+}
+
+/** Places an order, or returns the one already placed with the same idempotency key. */
+export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  const idempotencyKey = input.idempotencyKey;
+  if (idempotencyKey.length === 0) {
+    throw new InvalidOrderRequestError(
+      "An idempotency key is required, so that a retried order is not placed twice.",
+    );
+  }
+  if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidOrderRequestError(
+      `The idempotency key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
+    );
+  }
+  // A retry returns what the first attempt placed, even if the catalog changed in between.
+  const existing = await findByIdempotencyKey(tx, input.customerId, idempotencyKey);
+  if (existing) return { order: existing, created: false };
+
+  const couponCode = input.couponCode.trim();
+  if (couponCode.length > MAX_COUPON_CODE_LENGTH) {
+    throw new InvalidOrderRequestError(`A coupon code has at most ${MAX_COUPON_CODE_LENGTH} characters.`);
+  }
+  if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) {
+    throw new InvalidOrderRequestError("The payment token is not valid.");
+  }
+  const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
+  const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
+
+  const inserted = await tx.db
+    .insert(orders)
+    .values({
+      id: randomUUID(),
+      customerId: input.customerId,
+      idempotencyKey,
+      status: "PENDING",
+      lines,
+      currency,
+      subtotalMinor: subtotal,
+      discountMinor: 0n,
+      totalMinor: subtotal,
+      couponCode,
+    })
+    .onConflictDoNothing({ target: [orders.customerId, orders.idempotencyKey] })
+    .returning();
+  const order = inserted[0];
+  if (!order) {
+    // A concurrent request with the same key committed first (we waited on the unique index): it wins.
+    const winner = await findByIdempotencyKey(tx, input.customerId, idempotencyKey);
+    if (!winner) throw new Error(`order with idempotency key ${idempotencyKey} vanished`);
+    return { order: winner, created: false };
+  }
+  await tx.emit(
+    OrderPlacedSchema,
+    create(OrderPlacedSchema, {
+      orderId: order.id,
+      customerId: order.customerId,
+      lines: toOrderLines(order.lines, currency),
+      subtotal: money(subtotal, currency),
+      couponCode,
+      paymentToken: input.paymentToken,
+      placedAt: timestampFromDate(order.createdAt),
+    }),
+    { key: order.id },
+  );
+  return { order, created: true };
+}
+
+async function findByIdempotencyKey(tx: Tx, customerId: string, idempotencyKey: string) {
+  const [order] = await tx.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, idempotencyKey)));
+  return order;
+}
+
+/** Checks the requested lines and merges lines of the same product, keeping the first one's place. */
+function mergeLines(requested: PlaceOrderInput["lines"]): Map<string, number> {
+  if (requested.length === 0) throw new InvalidOrderRequestError("An order needs at least one line.");
+  const merged = new Map<string, number>();
+  for (const { productId, quantity } of requested) {
+    if (productId.length === 0)
+      throw new InvalidOrderRequestError("Every line of an order needs a product id.");
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      throw new InvalidOrderRequestError(
+        `The quantity of ${productId} must be between 1 and ${MAX_QUANTITY}, not ${quantity}.`,
+      );
+    }
+    const total = (merged.get(productId) ?? 0) + quantity;
+    if (total > MAX_QUANTITY) {
+      throw new InvalidOrderRequestError(
+        `You can order at most ${MAX_QUANTITY} of ${productId} in one order.`,
+      );
+    }
+    merged.set(productId, total);
+  }
+  if (merged.size > MAX_LINES) {
+    throw new InvalidOrderRequestError(`An order can have at most ${MAX_LINES} different products.`);
+  }
+  return merged;
+}
+
+/** Prices each line from the catalog projection; every product must be for sale, in one currency. */
+async function priceLines(
+  tx: Tx,
+  quantities: Map<string, number>,
+): Promise<{ lines: StoredLine[]; currency: string }> {
+  const found = await tx.db
+    .select()
+    .from(products)
+    .where(inArray(products.productId, [...quantities.keys()]));
+  const byId = new Map(found.map((product) => [product.productId, product]));
+  const lines: StoredLine[] = [];
+  let currency: { code: string; productId: string } | undefined;
+  for (const [productId, quantity] of quantities) {
+    const product = byId.get(productId);
+    if (!product?.active) throw new InvalidOrderRequestError(`Product ${productId} is not for sale.`);
+    currency ??= { code: product.currency, productId };
+    if (product.currency !== currency.code) {
+      throw new InvalidOrderRequestError(
+        `All products of one order must be sold in the same currency: ${currency.productId} costs ${currency.code}, ` +
+          `${productId} costs ${product.currency}.`,
+      );
+    }
+    lines.push({
+      productId,
+      productName: product.name,
+      category: product.category,
+      quantity,
+      unitPriceMinor: product.priceMinor.toString(),
+      lineTotalMinor: (product.priceMinor * BigInt(quantity)).toString(),
+    });
+  }
+  // mergeLines guarantees at least one line, so the currency is known here.
+  return { lines, currency: currency?.code ?? "" };
+}

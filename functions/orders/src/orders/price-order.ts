@@ -1,0 +1,39 @@
+/**
+ * OrderPriced: promotions priced the order; store its discount, total and promotions.
+ */
+import type { Tx } from "@shop/runtime";
+import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
+import { type OrderStatusName, orders } from "../db/schema.ts";
+import { FINAL_STATUSES } from "./status.ts";
+import { type SagaOutcome, updateOrder } from "./transition.ts";
+
+/** The pricing promotions decided. */
+export interface Pricing {
+  orderId: string;
+  discountMinor: bigint;
+  totalMinor: bigint;
+  promotions: string[];
+}
+
+/**
+ * Records the pricing of a non-final order once, and moves a PENDING order to PRICED. An order that
+ * a later step already moved on (StockReserved came first) keeps its status and gets its pricing.
+ */
+export async function priceOrder(tx: Tx, pricing: Pricing): Promise<SagaOutcome> {
+  return updateOrder(
+    tx.db,
+    pricing.orderId,
+    {
+      discountMinor: pricing.discountMinor,
+      totalMinor: pricing.totalMinor,
+      promotions: pricing.promotions,
+      pricedAt: sql`now()`,
+      status: sql<OrderStatusName>`case when ${orders.status} = 'PENDING' then 'PRICED' else ${orders.status} end`,
+    },
+    and(
+      eq(orders.id, pricing.orderId),
+      isNull(orders.pricedAt),
+      notInArray(orders.status, [...FINAL_STATUSES]),
+    ),
+  );
+}

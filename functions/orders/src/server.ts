@@ -1,0 +1,23 @@
+/**
+ * The orders function: its tables, routes, authorisation and subscriptions on the shared runtime.
+ * Run directly (`pnpm start`), it serves until SIGTERM.
+ */
+
+import { fileURLToPath } from "node:url";
+import { createAuthInterceptor, createTokenVerifier, defineFunction, runFunction } from "@shop/runtime";
+import routes, { accessPolicy } from "./connect.ts";
+import { outbox, processedEvents } from "./db/schema.ts";
+import { subscriptions } from "./events/subscriptions.ts";
+
+/** The definition of orders. */
+export const ordersFunction = defineFunction({
+  name: "orders",
+  migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
+  outbox,
+  processedEvents,
+  subscriptions,
+  routes,
+  interceptors: (app) => [createAuthInterceptor(createTokenVerifier(app.secrets), accessPolicy)],
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(ordersFunction);

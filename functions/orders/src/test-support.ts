@@ -1,0 +1,100 @@
+/**
+ * Helpers of the orders tests (not a test file itself): a started function, events as the other
+ * functions would send them, and Connect clients of given callers through the real interceptors.
+ */
+import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
+import {
+  createAuthInterceptor,
+  createErrorInterceptor,
+  createTokenSigner,
+  createTokenVerifier,
+  envSecretStore,
+  type Principal,
+  type RunningFunction,
+  toCloudEvent,
+} from "@shop/runtime";
+import { publishedEvents, startForTest } from "@shop/runtime/testing";
+import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
+import { OrderService } from "@shop/schemas/orders/v1/orders";
+import routes, { accessPolicy } from "./connect.ts";
+import { ordersFunction } from "./server.ts";
+
+const secrets = envSecretStore({});
+const signer = createTokenSigner(secrets);
+
+/** Starts orders on PGlite with an in-memory log. */
+export function startOrders(): Promise<RunningFunction> {
+  return startForTest(ordersFunction, { secrets });
+}
+
+/** The CloudEvent of `message` as the function owning its package would publish it, keyed by `key`. */
+export function eventOf<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>, key: string) {
+  const source = `/functions/${schema.typeName.split(".")[1]}`;
+  return toCloudEvent(schema, create(schema, init), { source, key });
+}
+
+/** What a test may say about a product; the rest defaults to an active EUR book at 10.00, version 1. */
+export interface ProductInit {
+  name?: string;
+  category?: string;
+  priceMinor?: bigint;
+  currency?: string;
+  active?: boolean;
+  version?: bigint;
+}
+
+/** Delivers ProductChanged for `productId` as catalog would send it. */
+export async function putProduct(fn: RunningFunction, productId: string, init: ProductInit = {}) {
+  return fn.receive(
+    eventOf(
+      ProductChangedSchema,
+      {
+        productId,
+        name: init.name ?? `Product ${productId}`,
+        category: init.category ?? "books",
+        price: { amountMinor: init.priceMinor ?? 1000n, currency: init.currency ?? "EUR" },
+        active: init.active ?? true,
+        version: init.version ?? 1n,
+      },
+      productId,
+    ),
+  );
+}
+
+/** An OrderService client calling as `principal` through the same interceptors as the server. */
+export async function clientAs(
+  fn: RunningFunction,
+  principal: Principal,
+): Promise<Client<typeof OrderService>> {
+  const { token } = await signer.sign(principal, 600);
+  const transport = createRouterTransport((router) => routes(router, fn.app), {
+    router: {
+      interceptors: [
+        createErrorInterceptor(fn.app.logger),
+        createAuthInterceptor(createTokenVerifier(secrets), accessPolicy),
+      ],
+    },
+    transport: {
+      interceptors: [
+        (next) => (request) => {
+          request.header.set("authorization", `Bearer ${token}`);
+          return next(request);
+        },
+      ],
+    },
+  });
+  return createClient(OrderService, transport);
+}
+
+/** The events orders published so far, as [type, message] pairs, optionally of one order only. */
+export async function emitted(fn: RunningFunction, orderId?: string) {
+  const events = await publishedEvents(fn);
+  return events
+    .filter((decoded) => orderId === undefined || decoded.event.partitionkey === orderId)
+    .map((decoded) => ({
+      type: decoded.event.type,
+      key: decoded.event.partitionkey,
+      message: decoded.message,
+    }));
+}
