@@ -49,9 +49,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const embedded = !options.databaseUrl;
   const topic = options.topic ?? "shop.events";
   const dlqTopic = options.dlqTopic ?? "shop.events.dlq";
+  const logger = createLogger("shop", options.logLevel ?? "warn");
   const log: EventLog = options.kafkaBrokers?.length
-    ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop" })
-    : createMemoryLog({});
+    ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop", logger })
+    : createMemoryLog({ logger });
   await log.ensureTopics([topic, dlqTopic]);
   let pglite: PGlite | undefined;
   if (embedded) {
@@ -81,6 +82,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const runner = await startRunner({
     log,
+    logger,
     knativeDir,
     topicOverride: topic,
     dlqTopic,
