@@ -1,0 +1,70 @@
+import { request } from "node:http";
+import { create } from "@bufbuild/protobuf";
+import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toCloudEvent, toHttpBinary } from "../events/codec.ts";
+import type { RunningFunction } from "../function.ts";
+import { fixtureFunction } from "../testing/fixture/fixture.ts";
+import { startForTest, waitFor } from "../testing/index.ts";
+import { MAX_EVENT_BYTES } from "./http.ts";
+
+const event = (userId: string) =>
+  toHttpBinary(
+    toCloudEvent(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, { userId, email: `${userId}@example.com` }),
+      {
+        source: "/functions/identity",
+        key: userId,
+      },
+    ),
+  );
+
+describe("the function server", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(fixtureFunction, { listen: true, config: { port: 0 } });
+  });
+  afterAll(() => fn.close());
+
+  it("answers liveness, readiness and Prometheus metrics", async () => {
+    expect((await fetch(`${fn.url}/health/liveness`)).status).toBe(200);
+    expect((await fetch(`${fn.url}/health/readiness`)).status).toBe(200);
+    const { headers, body } = event("m1");
+    expect((await fetch(fn.url!, { method: "POST", headers, body })).status).toBe(200);
+    const metrics = await (await fetch(`${fn.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /shop_events_total\{type="shop.identity.v1.UserRegistered",outcome="handled",function="orders"\} 1/,
+    );
+  });
+
+  it("answers 400 to a request that is no CloudEvent and 413 to an oversized one", async () => {
+    const bad = await fetch(fn.url!, {
+      method: "POST",
+      headers: { "content-type": "application/protobuf" },
+      body: "x",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/not a CloudEvent/);
+    const { headers } = event("m2");
+    const huge = await fetch(fn.url!, { method: "POST", headers, body: new Uint8Array(MAX_EVENT_BYTES + 1) });
+    expect(huge.status).toBe(413);
+  });
+
+  it("finishes the event in hand when told to stop, then refuses new connections", async () => {
+    const { headers, body } = event("m3");
+    // The body arrives in two parts, so the event is still in hand when the function is told to stop.
+    const req = request(fn.url!, { method: "POST", headers: { ...headers, "content-length": body.length } });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on("response", (res) => resolve(res.statusCode ?? 0));
+      req.on("error", reject);
+    });
+    req.write(body.subarray(0, 2));
+    await waitFor(() => fn.handler.inFlight() === 1, { message: "the event to be in flight" });
+    const closing = fn.close();
+    req.end(body.subarray(2));
+    expect(await answered).toBe(200);
+    await closing;
+    await expect(fetch(`${fn.url}/health/liveness`)).rejects.toThrow();
+  });
+});
