@@ -1,0 +1,66 @@
+/**
+ * The storefront's entry point: the header (cart count, account), and the pages by route.
+ */
+import "./style.css";
+import { cartCount, onCartChange } from "./cart.ts";
+import { h, replace } from "./dom.ts";
+import { loginPage, logout, registerPage } from "./pages/auth.ts";
+import { browsePage } from "./pages/browse.ts";
+import { cartPage } from "./pages/cart.ts";
+import { checkoutPage } from "./pages/checkout.ts";
+import { orderPage } from "./pages/order.ts";
+import { ordersPage } from "./pages/orders.ts";
+import { productPage } from "./pages/product.ts";
+import { startRouter } from "./router.ts";
+import { currentSession, onSessionChange } from "./session.ts";
+
+function renderCartCount() {
+  const badge = document.getElementById("cart-count");
+  if (badge) badge.textContent = String(cartCount());
+}
+
+function renderAccount() {
+  const account = document.getElementById("account");
+  if (!account) return;
+  const session = currentSession();
+  replace(
+    account,
+    session
+      ? h(
+          "span",
+          { class: "account" },
+          h("span", { class: "who", title: session.email }, session.email),
+          h("button", { type: "button", class: "link", onclick: () => void logout() }, "Log out"),
+        )
+      : h("a", { href: "#/login" }, "Log in"),
+  );
+}
+
+const main = document.getElementById("main");
+if (!main) throw new Error("index.html has no <main id=main>");
+renderCartCount();
+renderAccount();
+onCartChange(renderCartCount);
+// Another tab changed the cart.
+window.addEventListener("storage", renderCartCount);
+onSessionChange(renderAccount);
+
+startRouter(
+  main,
+  {
+    "/": { name: "browse", page: browsePage },
+    "/products/:id": { name: "browse", page: productPage },
+    "/login": { name: "login", page: loginPage },
+    "/register": { name: "login", page: registerPage },
+    "/cart": { name: "cart", page: cartPage },
+    "/checkout": { name: "cart", page: checkoutPage },
+    "/orders": { name: "orders", page: ordersPage },
+    "/orders/:id": { name: "orders", page: orderPage },
+  },
+  (name) => {
+    for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {
+      if (link.dataset.nav === name) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+  },
+);

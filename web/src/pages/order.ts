@@ -1,0 +1,173 @@
+/**
+ * One order, followed live with WatchOrder until it is CONFIRMED or CANCELLED (with the reason).
+ * If the stream breaks before that, it is opened again after a pause.
+ */
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
+import { api } from "../api.ts";
+import { clearCart } from "../cart.ts";
+import { h, replace } from "../dom.ts";
+import { formatMoney } from "../money.ts";
+import { navigate, type Page } from "../router.ts";
+import { currentSession } from "../session.ts";
+import { errorBox, formatDate, statusBadge } from "../ui.ts";
+
+const PLACED_KEY = "shop.placedOrder";
+const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
+const STEPS: [OrderStatus, string][] = [
+  [OrderStatus.PENDING, "Placed"],
+  [OrderStatus.PRICED, "Priced"],
+  [OrderStatus.RESERVED, "Stock reserved"],
+  [OrderStatus.CONFIRMED, "Paid and confirmed"],
+];
+
+/**
+ * Remembers the order just placed from the cart: the cart is emptied once that order is confirmed,
+ * and kept if it is cancelled, so the customer can try again.
+ */
+export function rememberPlacedOrder(orderId: string): void {
+  localStorage.setItem(PLACED_KEY, orderId);
+}
+
+/** The order page (`#/orders/:id`). */
+export const orderPage: Page = async (main, { params, signal }) => {
+  if (!currentSession()) {
+    navigate(`/login?next=${encodeURIComponent(`/orders/${params.id ?? ""}`)}`);
+    return;
+  }
+  const id = params.id ?? "";
+  const view = h("div", {}, h("h1", {}, "Your order"), h("p", { class: "muted" }, "Loading your order…"));
+  const problem = h("div");
+  main.append(view, problem);
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      for await (const { order } of api.orders.watchOrder({ id }, { signal })) {
+        if (!order) continue;
+        problem.replaceChildren();
+        replace(view, ...renderOrder(order));
+        if (FINAL.includes(order.status)) {
+          settlePlacedOrder(order);
+          return;
+        }
+      }
+      // The stream ended before a final status (the server restarted): open it again.
+    } catch (error) {
+      if (signal.aborted) return;
+      const code = ConnectError.from(error).code;
+      replace(problem, errorBox(error));
+      if (code === Code.NotFound || code === Code.PermissionDenied || code === Code.Unauthenticated) return;
+    }
+    await pause(Math.min(1_000 * 2 ** attempt, 10_000), signal);
+  }
+};
+
+function settlePlacedOrder(order: Order): void {
+  if (localStorage.getItem(PLACED_KEY) !== order.id) return;
+  localStorage.removeItem(PLACED_KEY);
+  if (order.status === OrderStatus.CONFIRMED) clearCart();
+}
+
+function renderOrder(order: Order): HTMLElement[] {
+  const cancelled = order.status === OrderStatus.CANCELLED;
+  const reached = STEPS.findIndex(([status]) => status === order.status);
+  const priced = isPriced(order);
+  return [
+    h("h1", {}, "Order ", h("span", { class: "mono" }, shortId(order.id))),
+    h(
+      "div",
+      { class: "order-status panel", "aria-live": "polite" },
+      h("p", { class: "row" }, h("span", {}, "Status"), statusBadge(order.status)),
+      cancelled
+        ? h(
+            "p",
+            { class: "error", role: "alert", "data-testid": "cancel-reason" },
+            order.cancelReason || "This order was cancelled.",
+          )
+        : h(
+            "ol",
+            { class: "steps" },
+            STEPS.map(([, label], i) =>
+              h("li", { class: i <= reached ? "done" : i === reached + 1 ? "next" : "" }, label),
+            ),
+          ),
+      order.status === OrderStatus.CONFIRMED &&
+        h("p", { class: "ok" }, "Thank you! Your payment went through and your order is confirmed."),
+      cancelled &&
+        h(
+          "p",
+          { class: "muted small" },
+          "Nothing was charged for this order. Your cart is still there: ",
+          h("a", { href: "#/checkout" }, "back to checkout"),
+          ".",
+        ),
+      !FINAL.includes(order.status) && h("p", { class: "muted small" }, "This page updates by itself."),
+    ),
+    h(
+      "section",
+      { class: "panel" },
+      h(
+        "ul",
+        { class: "plain" },
+        order.lines.map((line) =>
+          h(
+            "li",
+            { class: "row" },
+            h("span", {}, `${line.quantity} × ${line.productName}`),
+            h("span", {}, formatMoney(line.lineTotal)),
+          ),
+        ),
+      ),
+      h(
+        "dl",
+        { class: "totals" },
+        h("dt", {}, "Subtotal"),
+        h("dd", {}, formatMoney(order.subtotal)),
+        priced &&
+          order.discount &&
+          order.discount.amountMinor > 0n && [
+            h(
+              "dt",
+              {},
+              "Discount",
+              order.promotions.length > 0 &&
+                h("span", { class: "muted small" }, ` (${order.promotions.join(", ")})`),
+            ),
+            h("dd", { class: "discount" }, `−${formatMoney(order.discount)}`),
+          ],
+        h("dt", { class: "total" }, "Total"),
+        h(
+          "dd",
+          { class: "total", "data-testid": "order-total" },
+          priced ? formatMoney(order.total) : cancelled ? formatMoney(order.subtotal) : "being priced…",
+        ),
+      ),
+      order.couponCode && h("p", { class: "muted small" }, `Code: ${order.couponCode}`),
+      order.createdAt &&
+        h("p", { class: "muted small" }, `Placed ${formatDate(timestampDate(order.createdAt))}`),
+    ),
+    h("p", {}, h("a", { href: "#/orders" }, "All your orders")),
+  ];
+}
+
+// An order cancelled before pricing (a refused coupon) has no total; one cancelled later has.
+function isPriced(order: Order): boolean {
+  if (order.status === OrderStatus.PENDING) return false;
+  if (order.status !== OrderStatus.CANCELLED) return true;
+  return (order.total?.amountMinor ?? 0n) > 0n || (order.discount?.amountMinor ?? 0n) > 0n;
+}
+
+/** The first block of an id, enough to tell orders apart. */
+export function shortId(id: string): string {
+  return id.split("-")[0]?.toUpperCase() ?? id;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
