@@ -18,7 +18,8 @@ const READY_TIMEOUT_MS = 90_000;
  * The jars are fetched from Maven Central once into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-3.9.1/libs`.
  * Ready means the broker answered a Metadata request listing itself (i.e. it is started and unfenced).
  * @param {{ log?: (line: string) => void }} [options]
- * @returns {Promise<{ brokers: string, stop: () => Promise<void> }>}
+ * `restart()` stops the broker and starts it again on the same ports and data dir (fault tests).
+ * @returns {Promise<{ brokers: string, stop: () => Promise<void>, restart: (options?: { signal?: "SIGTERM" | "SIGKILL" }) => Promise<void> }>}
  */
 export async function startKafka({ log = console.error } = {}) {
   requireJava();
@@ -72,43 +73,54 @@ async function startBroker(libs, log) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const out = openSync(outFile, "a");
   const jvm = ["-Xmx512m", "-Xms256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"];
-  const child = spawn("java", [...jvm, ...java("kafka.Kafka", properties)], {
-    cwd: dir,
-    stdio: ["ignore", out, out],
-  });
-  closeSync(out);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.once("error", () => {}); // surfaces as an early exit below
-  const release = guard(child.pid ? [{ kill: child.pid }, { rm: dir }] : [{ rm: dir }]);
+  // One broker process on the data dir; restart() replaces it with another on the same ports and data.
+  const launch = () => {
+    const out = openSync(outFile, "a");
+    const child = spawn("java", [...jvm, ...java("kafka.Kafka", properties)], {
+      cwd: dir,
+      stdio: ["ignore", out, out],
+    });
+    closeSync(out);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.once("error", () => {}); // surfaces as an early exit below
+    const release = guard(child.pid ? [{ kill: child.pid }, { rm: dir }] : [{ rm: dir }]);
+    return { child, exited, release };
+  };
+  let broker = launch();
+
+  /** Stops the broker process (SIGTERM, SIGKILL after 15 s); the data dir stays. */
+  const halt = async () => {
+    const { child, exited } = broker;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      let timer;
+      const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 15_000, "timeout")));
+      const outcome = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (outcome === "timeout") {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    }
+  };
 
   /** @type {Promise<void> | undefined} */
   let stopping;
   const stop = () => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        let timer;
-        const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 15_000, "timeout")));
-        const outcome = await Promise.race([exited, timeout]);
-        clearTimeout(timer);
-        if (outcome === "timeout") {
-          child.kill("SIGKILL");
-          await exited;
-        }
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
-      release();
+      broker.release();
     })();
     return stopping;
   };
 
-  let portTaken = false;
-  try {
-    await waitFor(
+  const ready = () =>
+    waitFor(
       `Kafka on 127.0.0.1:${port} (log: ${logFile})`,
       async () => {
+        const { child } = broker;
         if (child.exitCode !== null || child.signalCode !== null) {
           const error = new Error(
             `infra/local: Kafka exited early (${child.exitCode ?? child.signalCode}):\n${tail()}`,
@@ -120,13 +132,33 @@ async function startBroker(libs, log) {
       },
       { timeoutMs: READY_TIMEOUT_MS },
     );
+
+  /**
+   * Stops the broker and starts it again on the same ports and data dir (fault tests): clients see
+   * the broker go away and come back with every topic, offset and committed group as it was.
+   * @param {{ signal?: "SIGTERM" | "SIGKILL" }} [options] SIGKILL: a crash instead of a clean shutdown.
+   */
+  const restart = async ({ signal = "SIGTERM" } = {}) => {
+    if (stopping) throw new Error("infra/local: Kafka was stopped");
+    const restartStart = Date.now();
+    if (signal === "SIGKILL") broker.child.kill("SIGKILL");
+    await halt();
+    broker.release();
+    broker = launch();
+    await ready();
+    log(`infra/local: Kafka restarted (${signal}) on 127.0.0.1:${port} in ${since(restartStart)}`);
+  };
+
+  let portTaken = false;
+  try {
+    await ready();
   } catch (error) {
     const message = error.message.includes("exited early") ? error.message : `${error.message}\n${tail()}`;
     await stop();
     throw Object.assign(new Error(message), { portTaken });
   }
   log(`infra/local: Kafka ${KAFKA_VERSION} ready on 127.0.0.1:${port} in ${since(start)}`);
-  return { brokers: `127.0.0.1:${port}`, stop };
+  return { brokers: `127.0.0.1:${port}`, stop, restart };
 }
 
 function serverProperties(dir, port, controllerPort) {

@@ -14,7 +14,8 @@ const DATABASE = "shop";
  * 127.0.0.1 port, with its data in a temp dir. Durability is switched off (fsync, full pages): it is
  * for tests only. When run as root, the cluster runs as the `postgres` OS user (initdb refuses root).
  * @param {{ log?: (line: string) => void }} [options]
- * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ * `restart()` stops the server and starts it again on the same port and data dir (fault tests).
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, restart: (options?: { mode?: "fast" | "immediate" }) => Promise<void> }>}
  */
 export async function startPostgres({ log = console.error } = {}) {
   const start = Date.now();
@@ -49,6 +50,12 @@ export async function startPostgres({ log = console.error } = {}) {
     return stopping;
   };
 
+  const serverOptions = (/** @type {number | undefined} */ port) =>
+    [
+      `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
+      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+    ].join(" ");
+
   try {
     const initdb = ["-D", data, "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8", "--locale=C"];
     await runOk("initdb", ...asOwner("initdb", initdb), options);
@@ -56,11 +63,7 @@ export async function startPostgres({ log = console.error } = {}) {
     for (let attempt = 1; !started; attempt++) {
       port = await freePort();
       log(`infra/local: starting PostgreSQL on 127.0.0.1:${port} (data in ${dir})`);
-      const serverOptions = [
-        `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-      ].join(" ");
-      const args = ["start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", serverOptions];
+      const args = ["start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", serverOptions(port)];
       const result = await run(...asOwner("pg_ctl", args), options);
       started = result.code === 0;
       if (started) break;
@@ -79,7 +82,25 @@ export async function startPostgres({ log = console.error } = {}) {
     );
     const url = `postgres://${USER}@127.0.0.1:${port}/${DATABASE}`;
     log(`infra/local: PostgreSQL ready at ${url} in ${since(start)}`);
-    return { url, stop };
+    /**
+     * Stops the server and starts it again on the same port and data dir (fault tests). Mode
+     * `immediate` is a crash (no shutdown checkpoint, crash recovery on start); `fast` a clean stop.
+     * Either way every connection is cut.
+     * @param {{ mode?: "fast" | "immediate" }} [options]
+     */
+    const restart = async ({ mode = "fast" } = {}) => {
+      if (stopping) throw new Error("infra/local: PostgreSQL was stopped");
+      const restartStart = Date.now();
+      await runOk(
+        "pg_ctl stop",
+        ...asOwner("pg_ctl", ["stop", "-D", data, "-m", mode, "-w", "-t", "30"]),
+        options,
+      );
+      const args = ["start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", serverOptions(port)];
+      await runOk("pg_ctl start", ...asOwner("pg_ctl", args), options);
+      log(`infra/local: PostgreSQL restarted (${mode}) on 127.0.0.1:${port} in ${since(restartStart)}`);
+    };
+    return { url, stop, restart };
   } catch (error) {
     await stop();
     throw error;

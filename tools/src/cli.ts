@@ -7,12 +7,21 @@ import { parseArgs } from "node:util";
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
 import { DEV_ADMIN } from "@shop/runtime";
+import { dlqCommand } from "./commands/dlq.ts";
+import { eventsCommand } from "./commands/events.ts";
+import { seedCommand } from "./commands/seed.ts";
 import { loginAs } from "./shop/clients.ts";
+import { createDocsHandler } from "./shop/docs.ts";
 import { repoRoot } from "./shop/functions.ts";
 import { DEMO_CODES, seedDemo } from "./shop/seed.ts";
 import { startShop } from "./shop/start-shop.ts";
+import { storefront } from "./shop/storefront.ts";
 
-const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]`;
+const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
+       shop events tail [--type T] [--order ID] [--from-beginning]
+       shop dlq list | shop dlq redrive (--id ID | --all)
+       shop seed [--url http://127.0.0.1:8080]
+(docs: tools/README.md)`;
 
 async function start(args: string[]) {
   const { values } = parseArgs({
@@ -33,6 +42,7 @@ async function start(args: string[]) {
   const shop = await startShop({
     port: Number(values.port),
     logLevel: process.env.LOG_LEVEL ?? "warn",
+    fallback: createDocsHandler(storefront()),
     ...(real
       ? { databaseUrl: process.env.DATABASE_URL, kafkaBrokers: process.env.KAFKA_BROKERS!.split(",") }
       : { dataDir }),
@@ -56,6 +66,9 @@ Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === "start") await start(rest);
+else if (command === "events") await eventsCommand(rest);
+else if (command === "dlq") await dlqCommand(rest);
+else if (command === "seed") await seedCommand(rest);
 else {
   console.error(USAGE);
   process.exit(command ? 2 : 0);

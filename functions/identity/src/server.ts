@@ -3,7 +3,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { createAuthInterceptor, createTokenVerifier, defineFunction, runFunction } from "@shop/runtime";
+import { defineFunction, runFunction } from "@shop/runtime";
 import { readAdminCredentials } from "./config.ts";
 import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
@@ -19,7 +19,7 @@ export const identityFunction = defineFunction({
   processedEvents,
   subscriptions,
   routes,
-  interceptors: (app) => [createAuthInterceptor(createTokenVerifier(app.secrets), accessPolicy)],
+  accessPolicy,
   async onStart(app) {
     const admin = await readAdminCredentials(app.secrets);
     const change = await app.transaction((tx) =>

@@ -3,7 +3,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { createAuthInterceptor, createTokenVerifier, defineFunction, runFunction } from "@shop/runtime";
+import { defineFunction, runFunction } from "@shop/runtime";
 import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
@@ -16,7 +16,7 @@ export const inventoryFunction = defineFunction({
   processedEvents,
   subscriptions,
   routes,
-  interceptors: (app) => [createAuthInterceptor(createTokenVerifier(app.secrets), accessPolicy)],
+  accessPolicy,
 });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(inventoryFunction);

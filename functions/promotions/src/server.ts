@@ -4,7 +4,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { createAuthInterceptor, createTokenVerifier, defineFunction, runFunction } from "@shop/runtime";
+import { defineFunction, runFunction } from "@shop/runtime";
 import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
@@ -17,7 +17,7 @@ export const promotionsFunction = defineFunction({
   processedEvents,
   subscriptions,
   routes,
-  interceptors: (app) => [createAuthInterceptor(createTokenVerifier(app.secrets), accessPolicy)],
+  accessPolicy,
 });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(promotionsFunction);

@@ -23,6 +23,10 @@ export interface FunctionConfig {
   logLevel: string;
   /** How often the outbox sweeper looks for events left behind, in ms (besides start and PingSource ticks). */
   sweepIntervalMs: number;
+  /** Browser origins allowed to call the Connect routes (`SHOP_CORS_ORIGINS`, comma-separated); none by default. */
+  corsOrigins: string[];
+  /** Proxies in front that append to X-Forwarded-For (`SHOP_TRUSTED_PROXY_HOPS`; Knative: 2); default 0. */
+  trustedProxyHops: number;
 }
 
 /** Reads a function's config from `env`. Unknown values fall back to the documented defaults. */
@@ -39,6 +43,11 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     eventsTopic: env.SHOP_EVENTS_TOPIC ?? "shop.events",
     logLevel: env.LOG_LEVEL ?? "info",
     sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
+    trustedProxyHops: Number(env.SHOP_TRUSTED_PROXY_HOPS ?? 0),
+    corsOrigins: (env.SHOP_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
 }
 
@@ -52,10 +61,24 @@ const DEV_SECRETS: Record<string, Record<string, string>> = {
 
 /** Where a function's secrets come from. Vault implements it in the cluster; env and dev values locally. */
 export interface SecretStore {
-  /** The key/value secret at `path` (`shop/<function>/<name>`), or undefined if there is none. */
-  read(path: string): Promise<Record<string, string> | undefined>;
+  /**
+   * The key/value secret at `path` (`shop/<function>/<name>`), or undefined if there is none.
+   * `fresh` asks for the current value rather than a cached one (a key rotated in since).
+   */
+  read(path: string, options?: { fresh?: boolean }): Promise<Record<string, string> | undefined>;
   /** A short description for the start-up log line, never containing a secret. */
   describe(): string;
+  /**
+   * Resolves once the store can serve secrets (logged in, first secrets read). A store that waits on
+   * a server retries until it answers; the function starts only then. Absent: ready at once.
+   */
+  load?(): Promise<void>;
+  /** False while the store cannot serve current secrets (Vault down, login refused); absent: always true. */
+  ready?(): boolean;
+  /** Forgets cached values, so the next reads see rotated secrets (the SIGHUP rotation signal). */
+  reload?(): void;
+  /** Stops background work (token renewal). */
+  close?(): Promise<void>;
 }
 
 /**

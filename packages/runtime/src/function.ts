@@ -2,12 +2,14 @@
  * A Shop function: its definition (name, tables, routes, subscriptions) and how it starts and stops.
  */
 
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { PGlite } from "@electric-sql/pglite";
-import { envSecretStore, type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
+import { type AccessPolicy, createAuthInterceptor } from "./auth/interceptor.ts";
+import { createTokenVerifier } from "./auth/tokens.ts";
+import { type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
 import { type Database, type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
@@ -19,7 +21,8 @@ import { createLogger, currentLogContext, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { outboxEmitter, type Tx } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
-import { createRequestHandler, type FunctionRequestHandler } from "./server/http.ts";
+import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
+import { createRequestHandler, type FunctionRequestHandler, startingHandler } from "./server/http.ts";
 
 /** What a function's routes and verbs can use. */
 export interface App {
@@ -43,9 +46,14 @@ export interface FunctionDefinition {
   subscriptions: EventSubscription[];
   /** The Connect services, as in `connect.ts`. */
   routes?: (router: ConnectRouter, app: App) => void;
-  /** Connect interceptors (authentication), inside the error interceptor. */
+  /**
+   * Who may call each RPC. With routes, every call passes the auth interceptor, which verifies the
+   * bearer token and enforces this policy (a method not listed is admin-only).
+   */
+  accessPolicy?: AccessPolicy;
+  /** More Connect interceptors, inside the error and auth interceptors. */
   interceptors?: (app: App) => Interceptor[];
-  /** Runs once after migrations, before the server listens (seed data, caches). */
+  /** Runs once after migrations, before the server serves requests (seed data, caches). */
   onStart?: (app: App) => Promise<void>;
 }
 
@@ -97,8 +105,29 @@ export async function startFunction(
 ): Promise<RunningFunction> {
   const config = { ...readConfig(definition.name), ...options.config };
   const logger = options.logger ?? createLogger(definition.name, config.logLevel);
-  const secrets = options.secrets ?? envSecretStore();
+  const ownSecrets = !options.secrets;
+  const secrets = options.secrets ?? createSecretStore(process.env, logger);
   const started = performance.now();
+  // Listen first, answering as starting: while secrets load (a Vault that is down or refuses keeps the
+  // function waiting here, one log line, retrying) liveness says alive and readiness not ready, so
+  // Kubernetes waits instead of restarting the pod in a loop.
+  let serve: (req: IncomingMessage, res: ServerResponse) => void = startingHandler;
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.listen ?? true) {
+    server = createServer((req, res) => serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server?.once("error", reject);
+      server?.listen(config.port, "0.0.0.0", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}`;
+  }
+  // Secrets next: the database URL may be one of them.
+  await secrets.load?.();
+  if (!options.config?.database && !process.env.DATABASE_URL) {
+    config.database = await databaseFromSecrets(definition.name, secrets, config.database);
+  }
   const database: Database = await openDatabase({
     config: config.database,
     schema: definition.name,
@@ -162,7 +191,11 @@ export async function startFunction(
   let accepting = true;
   const connect = connectNodeAdapter({
     routes: (router) => definition.routes?.(router, app),
-    interceptors: [createErrorInterceptor(logger), ...(definition.interceptors?.(app) ?? [])],
+    interceptors: [
+      createErrorInterceptor(logger),
+      createAuthInterceptor(createTokenVerifier(secrets), definition.accessPolicy ?? {}),
+      ...(definition.interceptors?.(app) ?? []),
+    ],
     readMaxBytes: 1024 * 1024,
   });
   const handler = createRequestHandler({
@@ -170,20 +203,13 @@ export async function startFunction(
     metrics,
     dispatch,
     connect,
-    ready: async () => accepting && (await database.ping()) && (await log.ready()),
+    corsOrigins: config.corsOrigins,
+    trustedProxyHops: config.trustedProxyHops,
+    ready: async () =>
+      accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
   });
 
-  let server: Server | undefined;
-  let url: string | undefined;
-  if (options.listen ?? true) {
-    server = createServer(handler);
-    await new Promise<void>((resolve, reject) => {
-      server?.once("error", reject);
-      server?.listen(config.port, "0.0.0.0", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    url = `http://127.0.0.1:${port}`;
-  }
+  serve = handler;
   logger.info(
     {
       url,
@@ -223,6 +249,7 @@ export async function startFunction(
         await relay.close();
         if (ownLog) await log.close();
         await database.close();
+        if (ownSecrets) await secrets.close?.();
         logger.info("%s stopped", definition.name);
       })();
       return closing;
@@ -264,4 +291,6 @@ export async function runFunction(definition: FunctionDefinition): Promise<void>
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // The rotation signal: read secrets from the store again (Vault's KV), no restart.
+  process.on("SIGHUP", () => running.app.secrets.reload?.());
 }

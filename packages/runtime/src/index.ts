@@ -14,4 +14,6 @@ export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./outbox/outbox.ts";
 export * from "./outbox/relay.ts";
+export * from "./secrets/index.ts";
 export { createRequestHandler, MAX_EVENT_BYTES, readBody } from "./server/http.ts";
+export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";

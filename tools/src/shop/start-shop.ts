@@ -15,6 +15,7 @@ import {
   startFunction,
 } from "@shop/runtime";
 import { type Runner, startRunner } from "../runner/runner.ts";
+import { createAdminEvents } from "./admin-events.ts";
 import { functionNames, knativeDir, loadDefinition } from "./functions.ts";
 import { createGateway } from "./gateway.ts";
 
@@ -77,7 +78,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     });
   }
   const handlers = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
-  const server: Server = createServer(createGateway(handlers, options.fallback));
+  const server: Server = createServer(
+    // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
+    createGateway(handlers, createAdminEvents(log, topic, options.fallback)),
+  );
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const runner = await startRunner({
@@ -96,8 +100,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     async close() {
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
-      await new Promise((resolve) => server.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Long-lived streams (WatchOrder, /admin/events) would keep close() waiting.
       server.closeAllConnections();
+      await closed;
       await log.close();
       await pglite?.close();
     },

@@ -42,6 +42,15 @@ export function locked(retryAfterSeconds: number): IdentityError {
   return new IdentityError("locked", `Too many failed attempts; try again in ${retryAfterSeconds} ${unit}.`);
 }
 
+/** The refusal of a login from an address that failed too often lately (any accounts). */
+export function tooManyFromAddress(retryAfterSeconds: number): IdentityError {
+  const unit = retryAfterSeconds === 1 ? "second" : "seconds";
+  return new IdentityError(
+    "locked",
+    `Too many failed logins from your network; try again in ${retryAfterSeconds} ${unit}.`,
+  );
+}
+
 /**
  * What a verb returns when it must refuse but keep what it wrote (a failed-login count, a revoked
  * token family): throwing would roll that back, so the caller throws `error` after commit.

@@ -1,6 +1,7 @@
 /**
  * The verbs of identity, free of transport.
  */
+export * from "./address-limiter.ts";
 export * from "./ensure-admin.ts";
 export * from "./errors.ts";
 export * from "./get-user.ts";

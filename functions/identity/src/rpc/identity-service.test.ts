@@ -6,9 +6,10 @@ import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
 import { IdentityService, Role } from "@shop/schemas/identity/v1/identity";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { accessPolicy } from "../connect.ts";
+import { createAddressLimiter } from "../identity/address-limiter.ts";
 import { createPasswordHasher } from "../identity/passwords.ts";
 import { identityFunction } from "../server.ts";
-import { identityService } from "./identity-service.ts";
+import { type IdentityServiceOptions, identityService } from "./identity-service.ts";
 
 // Generous: other test files may be keeping this machine's cores busy.
 vi.setConfig({ testTimeout: 30_000 });
@@ -19,9 +20,10 @@ let clock = new Date("2030-01-01T00:00:00Z");
 const passwords = createPasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
 
 // The real routes and auth interceptor, with a clock the test moves (lockouts without sleeping).
-function client() {
+function client(options: Partial<IdentityServiceOptions> = {}) {
   const transport = createRouterTransport(
-    (router) => router.service(IdentityService, identityService(fn.app, { now: () => clock, passwords })),
+    (router) =>
+      router.service(IdentityService, identityService(fn.app, { now: () => clock, passwords, ...options })),
     { router: { interceptors: [createAuthInterceptor(createTokenVerifier(fn.app.secrets), accessPolicy)] } },
   );
   return createClient(IdentityService, transport);
@@ -183,6 +185,27 @@ describe("IdentityService", () => {
     const { user, tokens } = await client().login(DEV_ADMIN);
     expect(user?.role).toBe(Role.ADMIN);
     expect((await client().me({}, bearer(tokens?.accessToken ?? ""))).user?.email).toBe(DEV_ADMIN.email);
+  });
+
+  it("refuses an address that failed too often, whichever accounts it tried, before checking anything", async () => {
+    const addressLimiter = createAddressLimiter({ burst: 3, refillSeconds: 60, maxAddresses: 10 });
+    const limited = client({ addressLimiter });
+    const from = (address: string) => ({ headers: { "x-shop-client-address": address } });
+    await client().register({ email: "kim@example.com", password: "kim-secret" });
+    for (const email of ["kim@example.com", "nobody-1@example.com", "nobody-2@example.com"]) {
+      const refused = await codeOf(limited.login({ email, password: "wrong-guess" }, from("203.0.113.7")));
+      expect(refused.code).toBe(Code.Unauthenticated);
+    }
+    // Even the right password is refused from that address now; another address is not affected.
+    expect(
+      await codeOf(limited.login({ email: "kim@example.com", password: "kim-secret" }, from("203.0.113.7"))),
+    ).toEqual({
+      code: Code.ResourceExhausted,
+      message: "Too many failed logins from your network; try again in 60 seconds.",
+    });
+    await limited.login({ email: "kim@example.com", password: "kim-secret" }, from("198.51.100.1"));
+    later(60);
+    await limited.login({ email: "kim@example.com", password: "kim-secret" }, from("203.0.113.7"));
   });
 
   it("refuses an empty login with InvalidArgument", async () => {

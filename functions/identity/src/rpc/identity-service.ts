@@ -4,7 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { type App, caller, createTokenSigner } from "@shop/runtime";
+import { type App, caller, clientAddressOf, createTokenSigner } from "@shop/runtime";
 import {
   type IdentityService,
   Role,
@@ -14,6 +14,8 @@ import {
   UserSchema,
 } from "@shop/schemas/identity/v1/identity";
 import {
+  type AddressLimiter,
+  createAddressLimiter,
   createPasswordHasher,
   getUser,
   IdentityError,
@@ -26,6 +28,7 @@ import {
   refresh,
   register,
   type TokenPair,
+  tooManyFromAddress,
   type User,
 } from "../identity/index.ts";
 
@@ -33,6 +36,8 @@ import {
 export interface IdentityServiceOptions {
   now?: () => Date;
   passwords?: PasswordHasher;
+  /** Failed logins per client address; one per service instance by default. */
+  addressLimiter?: AddressLimiter;
 }
 
 /** Builds the IdentityService implementation. */
@@ -43,15 +48,25 @@ export function identityService(
   const now = options.now ?? (() => new Date());
   const signer = createTokenSigner(app.secrets);
   const passwords = options.passwords ?? createPasswordHasher();
+  const addresses = options.addressLimiter ?? createAddressLimiter();
   return {
     async register(req) {
       const account = await mapErrors(() => prepareAccount(req, passwords));
       const user = await mapErrors(() => app.transaction((tx) => register(tx, account, now())));
       return { user: toUserMessage(user) };
     },
-    async login(req) {
+    async login(req, context) {
+      // Refused before any work (no password hash computed) while the address is over its budget.
+      const address = clientAddressOf(context.requestHeader);
+      const wait = addresses.retryAfter(address, now());
+      if (wait > 0) await mapErrors(() => Promise.reject(tooManyFromAddress(wait)));
       const { user, tokens } = await mapErrors(() =>
-        app.transaction((tx) => login(tx, req, { signer, passwords, now: now() })).then(unwrap),
+        app
+          .transaction((tx) => login(tx, req, { signer, passwords, now: now() }))
+          .then((outcome) => {
+            if (!outcome.ok) addresses.failed(address, now());
+            return unwrap(outcome);
+          }),
       );
       return { user: toUserMessage(user), tokens: toTokensMessage(tokens) };
     },

@@ -25,7 +25,8 @@ export function createTokenVerifier(secrets: SecretStore, { refreshMs = 60_000 }
   let keySet: { at: number; get: ReturnType<typeof createLocalJWKSet> } | undefined;
   async function keys(force: boolean) {
     if (!keySet || force || Date.now() - keySet.at > refreshMs) {
-      const secret = await secrets.read(JWKS_PATH);
+      // Forced (an unknown kid): past any cache of the store, so a key published a moment ago counts.
+      const secret = await secrets.read(JWKS_PATH, { fresh: force });
       if (!secret?.jwks) throw new Error(`no public keys at ${JWKS_PATH}`);
       keySet = { at: Date.now(), get: createLocalJWKSet(JSON.parse(secret.jwks) as JSONWebKeySet) };
     }

@@ -75,5 +75,16 @@ describe("event codec", () => {
     expect(() => fromHttp({ "ce-specversion": "1.0", "ce-type": "x" }, new Uint8Array())).toThrow(
       MalformedEventError,
     );
+    const structured = JSON.stringify({ specversion: "!", id: "1", source: "/s", type: "t" });
+    expect(() =>
+      fromHttp({ "content-type": "application/cloudevents+json" }, new TextEncoder().encode(structured)),
+    ).toThrow(/specversion/);
+    const anonymous = JSON.stringify({ specversion: "1.0", source: "/s", type: "t" });
+    expect(() =>
+      fromHttp({ "content-type": "application/cloudevents+json" }, new TextEncoder().encode(anonymous)),
+    ).toThrow(/no id/);
+    expect(() =>
+      fromHttp({ "ce-specversion": "1.0", "ce-source": "/s", "ce-type": "t" }, new Uint8Array()),
+    ).toThrow(MalformedEventError);
   });
 });

@@ -104,6 +104,24 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
   } catch (cause) {
     throw new MalformedEventError(`not a CloudEvent: ${(cause as Error).message}`);
   }
+  // The SDK assumes 1.0 without a specversion, makes up an id when there is none (a made-up id
+  // defeats redelivery detection) and, in structured mode, lets a missing type or source through.
+  const given = structured
+    ? structuredAttributes(body)
+    : { specversion: flat["ce-specversion"], id: flat["ce-id"] };
+  if (given.specversion !== "1.0") {
+    throw new MalformedEventError(
+      `not a CloudEvent 1.0: specversion is ${String(given.specversion ?? "missing")}`,
+    );
+  }
+  if (typeof given.id !== "string" || given.id === "") {
+    throw new MalformedEventError("not a CloudEvent: it has no id");
+  }
+  for (const name of ["type", "source"] as const) {
+    if (typeof event[name] !== "string" || event[name] === "") {
+      throw new MalformedEventError(`not a CloudEvent: it has no ${name}`);
+    }
+  }
   // Structured mode carries bytes as data_base64; the SDK's own `data` for it is not a byte array.
   const data = event.data_base64 !== undefined ? Buffer.from(event.data_base64, "base64") : event.data;
   if (data !== undefined && !(data instanceof Uint8Array)) {
@@ -113,6 +131,15 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
     { data: data === undefined ? undefined : new Uint8Array(data) },
     false,
   ) as ShopCloudEvent;
+}
+
+function structuredAttributes(body: Uint8Array): { specversion?: unknown; id?: unknown } {
+  try {
+    const parsed = JSON.parse(Buffer.from(body).toString("utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The HTTP binary-mode request of an event: `ce-*` headers and the raw data as body. */

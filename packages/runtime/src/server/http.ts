@@ -8,6 +8,7 @@ import { fromHttp, MalformedEventError } from "../events/codec.ts";
 import type { DispatchOutcome } from "../events/subscriptions.ts";
 import { type Logger, withLogContext } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import { answerCors, CLIENT_ADDRESS_HEADER, clientAddress } from "./security.ts";
 
 /** Largest CloudEvent body accepted; larger ones get 413. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -19,6 +20,10 @@ export interface RequestHandlerOptions {
   /** The Connect adapter's handler; it answers 404 itself for unknown paths. */
   connect: (req: IncomingMessage, res: ServerResponse) => void;
   ready: () => Promise<boolean>;
+  /** Browser origins allowed to call the Connect routes; none when empty or absent. */
+  corsOrigins?: string[];
+  /** Proxies in front that append to X-Forwarded-For (see `clientAddress`); 0 when absent. */
+  trustedProxyHops?: number;
 }
 
 /** A request handler that also knows how many requests are in flight (for graceful shutdown). */
@@ -68,6 +73,8 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
           .finally(() => done("metrics", res.statusCode));
       } else {
         res.once("close", () => done("rpc", res.statusCode));
+        if (answerCors(req, res, options.corsOrigins ?? [])) return;
+        req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, options.trustedProxyHops);
         options.connect(req, res);
       }
     });
@@ -115,6 +122,21 @@ async function receiveEvent(req: IncomingMessage, res: ServerResponse, options: 
       }
     }
   });
+}
+
+/**
+ * What a function answers while it starts (its secrets not loaded yet): alive, not ready, and 503 with
+ * Retry-After to anything else.
+ */
+export function startingHandler(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? "/").split("?")[0];
+  req.resume(); // a body is not read, but drained, so the connection stays usable
+  if (path === "/health/liveness") {
+    reply(res, 200, "ok");
+    return;
+  }
+  res.setHeader("retry-after", "5");
+  reply(res, 503, path === "/health/readiness" ? "not ready: starting" : "starting, try again shortly");
 }
 
 /** Reads a request body, failing when it grows past `limit` bytes. */

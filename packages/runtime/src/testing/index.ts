@@ -2,9 +2,25 @@
  * Helpers for tests of functions: a fresh database per test file, and waiting for a condition.
  */
 import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import { createLogger } from "../logger.ts";
 
 export { fixtureFunction } from "./fixture/fixture.ts";
 export { greetings as fixtureGreetings } from "./fixture/schema.ts";
+export * from "./vault-double.ts";
+export * from "./vault-target.ts";
+
+/** A logger whose lines a test reads back (`lines()`, raw JSON text), at `level` (default trace). */
+export function captureLogs(name: string, level = "trace") {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      callback();
+    },
+  });
+  return { logger: createLogger(name, level, destination), lines: () => [...lines] };
+}
 
 /** Creates an empty database on the server of `serverUrl` and returns its URL. */
 export async function createTestDatabase(serverUrl: string): Promise<string> {

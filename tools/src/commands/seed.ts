@@ -1,0 +1,34 @@
+/**
+ * `shop seed`: seeds the demo catalog, stock and promotions into a running shop, through its Connect
+ * API as an administrator (what `pnpm start` does on a fresh shop).
+ */
+import { parseArgs } from "node:util";
+import { DEV_ADMIN } from "@shop/runtime";
+import { loginAs } from "../shop/clients.ts";
+import { DEMO_CODES, seedDemo } from "../shop/seed.ts";
+
+export const SEED_USAGE = `usage: shop seed [--url http://127.0.0.1:8080] [--email E] [--password P]
+
+  Seeds demo products, stock and promotions unless the catalog has products already.
+  --email, --password  an administrator (default: SHOP_ADMIN_EMAIL / SHOP_ADMIN_PASSWORD, else the dev admin)`;
+
+/** Runs `shop seed <args>`. */
+export async function seedCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: "string", default: process.env.SHOP_URL ?? "http://127.0.0.1:8080" },
+      email: { type: "string", default: process.env.SHOP_ADMIN_EMAIL ?? DEV_ADMIN.email },
+      password: { type: "string", default: process.env.SHOP_ADMIN_PASSWORD ?? DEV_ADMIN.password },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return void console.log(SEED_USAGE);
+  const admin = await loginAs(values.url, values.email, values.password);
+  const seeded = await seedDemo(admin.clients);
+  console.log(
+    seeded
+      ? `seeded ${values.url}: demo products with stock, promotions ${Object.values(DEMO_CODES).join(", ")} and an automatic one`
+      : `${values.url} has products already: nothing seeded`,
+  );
+}
