@@ -148,7 +148,7 @@ async function text(page: Page, testId: string): Promise<string> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: run node tools/bin/ensure-chromium.mjs`);
+    throw new Error(`${CHROMIUM} is missing: run node tools/bin/ensure-system-packages.mjs`);
   await mkdir(SCREENSHOTS, { recursive: true });
   dataDir = await mkdtemp(join(tmpdir(), "shop-storefront-"));
   // As `shop start` does it: embedded, the storefront as the gateway fallback, the demo data seeded.
