@@ -1,0 +1,290 @@
+/**
+ * `pnpm bench`: the benchmarks, each a ratio measured in one run on this machine. Results go to
+ * tools/results/<name>.md and .json.
+ *
+ *   pnpm bench [all|connect|pipeline|startup|embedded] [--duration 10] [--workers 16] [--profile]
+ *
+ * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts Kafka and Postgres from infra/local.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createTestDatabase } from "@shop/runtime/testing";
+// @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
+import { startInfra } from "../../../infra/local/index.mjs";
+import { benchConnect, CONNECT_GOAL } from "./connect.ts";
+import {
+  commits,
+  EMBEDDED_GOAL,
+  kafkaRaw,
+  latencyAtRate,
+  maxThroughput,
+  P99_GOAL_MS,
+  PIPELINE_GOAL,
+  pgbench,
+  preparePipeline,
+  TRANSACTIONS_PER_ORDER,
+} from "./pipeline.ts";
+import { startServer } from "./proc.ts";
+import { summarizeProfile } from "./profile.ts";
+import { fixed, verdict, writeResults } from "./report.ts";
+import { benchStartup, RSS_GOAL_MIB, START_GOAL } from "./startup.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: "string", default: "10" },
+    workers: { type: "string", default: "16" },
+    profile: { type: "boolean", default: false },
+  },
+});
+const which = positionals[0] ?? "all";
+const duration = Number(values.duration);
+const workers = Number(values.workers);
+const command = (name: string) => `pnpm bench ${name} --duration ${duration} --workers ${workers}`;
+const want = (name: string) => which === "all" || which === name;
+
+const infra = await startInfra({ log: (line: string) => console.error(line) });
+const brokers = [infra.kafkaBrokers as string];
+try {
+  if (want("connect")) {
+    const r = await benchConnect(await createTestDatabase(infra.databaseUrl), duration, {
+      profile: values.profile,
+    });
+    writeResults(
+      "connect",
+      command("connect"),
+      [
+        {
+          title: `Connect (catalog function, real Postgres) ÷ bare node:http answering the same bytes — goal ≥ ${CONNECT_GOAL}`,
+          header: [
+            "RPC",
+            "connections",
+            "Connect req/s",
+            "bare req/s",
+            "ratio",
+            "goal",
+            "Connect p99 ms",
+            "bare p99 ms",
+            "errors",
+          ],
+          rows: r.rows.map((x) => [
+            x.rpc,
+            x.connections,
+            x.connectRps,
+            x.bareRps,
+            fixed(x.ratio, 3),
+            verdict(x.ratio >= CONNECT_GOAL),
+            x.connectP99Ms,
+            x.bareP99Ms,
+            x.errors,
+          ]),
+          notes: [
+            `Server pinned to core 0, autocannon (own process) to core 1: ${r.pinned ? "yes" : "no (taskset or a second core missing)"}. ${duration} s per run after a 2 s warm-up.`,
+          ],
+        },
+        ...(r.profile
+          ? [
+              {
+                title: `CPU profile of the function under GetProduct load (${r.profile.samples} samples): self time by package`,
+                header: ["package", "share"],
+                rows: r.profile.packages.map((p) => [p.name, `${(p.share * 100).toFixed(1)} %`]),
+              },
+              {
+                title: "Top frames by self time",
+                header: ["frame", "share"],
+                rows: r.profile.frames.map((p) => [`\`${p.name}\``, `${(p.share * 100).toFixed(1)} %`]),
+              },
+            ]
+          : []),
+      ],
+      r,
+    );
+  }
+
+  if (want("pipeline") || want("embedded")) {
+    const real = await createTestDatabase(infra.databaseUrl);
+    const topic = `bench.${randomUUID()}`;
+    const profDir = mkdtempSync(join(tmpdir(), "shop-prof-"));
+    const shop = await startServer<{ url: string }>("tools/src/bench/servers/shop.ts", ["real"], {
+      env: { DATABASE_URL: real, KAFKA_BROKERS: brokers.join(","), SHOP_EVENTS_TOPIC: topic },
+      // --profile: where the shop process spends its time at saturation (start-up included).
+      nodeArgs: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
+    });
+    let realMax: Awaited<ReturnType<typeof maxThroughput>>;
+    let half: Awaited<ReturnType<typeof latencyAtRate>> | undefined;
+    let perOrder = 0;
+    try {
+      const { shoppers, products } = await preparePipeline(shop.info.url, workers);
+      const before = await commits(real);
+      realMax = await maxThroughput(shoppers, products, workers, duration);
+      perOrder = ((await commits(real)) - before) / realMax.orders;
+      if (want("pipeline"))
+        half = await latencyAtRate(shoppers, products, Math.max(1, realMax.ordersPerS / 2), duration);
+    } finally {
+      await shop.stop();
+    }
+    const profFile = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    const profile = profFile ? summarizeProfile(join(profDir, profFile)) : undefined;
+    if (want("pipeline")) {
+      const pg = await pgbench(infra.databaseUrl, duration);
+      const limit = pg.tps / TRANSACTIONS_PER_ORDER;
+      const kafka = await kafkaRaw(brokers);
+      writeResults(
+        "pipeline",
+        command("pipeline"),
+        [
+          {
+            title: "Purchase pipeline (real Kafka + Postgres, all functions in one process)",
+            header: ["measure", "value", "goal", "verdict"],
+            rows: [
+              [
+                `max orders/s (closed loop, ${workers} workers, place + WatchOrder to final)`,
+                fixed(realMax.ordersPerS),
+                "",
+                "",
+              ],
+              [`pgbench commits/s (${pg.command})`, fixed(pg.tps, 0), "", ""],
+              [
+                `commit-rate limit = pgbench ÷ ${TRANSACTIONS_PER_ORDER} transactions per order`,
+                fixed(limit),
+                "",
+                "",
+              ],
+              [
+                "pipeline ÷ limit",
+                fixed(realMax.ordersPerS / limit, 3),
+                `≥ ${PIPELINE_GOAL}`,
+                verdict(realMax.ordersPerS / limit >= PIPELINE_GOAL),
+              ],
+              [
+                "commits per order measured (pg_stat_database, incl. reads and relay)",
+                fixed(perOrder, 1),
+                "",
+                "",
+              ],
+              [
+                `placed → final p50 / p99 at max (ms)`,
+                `${fixed(realMax.p50Ms, 0)} / ${fixed(realMax.p99Ms, 0)}`,
+                "",
+                "",
+              ],
+              [
+                `placed → final p50 / p95 / p99 at half rate (${fixed(half!.rate)} orders/s, ms)`,
+                `${fixed(half!.p50Ms, 0)} / ${fixed(half!.p95Ms, 0)} / ${fixed(half!.p99Ms, 0)}`,
+                `p99 ≤ ${P99_GOAL_MS}`,
+                verdict(half!.p99Ms <= P99_GOAL_MS),
+              ],
+              [
+                `raw kafkajs produce (acks=all, batches of 500, ${kafka.count} × 200 B) msgs/s`,
+                fixed(kafka.produceMsgsPerS, 0),
+                "",
+                "",
+              ],
+              [
+                "raw kafkajs produce → consume msgs/s (same broker)",
+                fixed(kafka.endToEndMsgsPerS, 0),
+                "",
+                "",
+              ],
+            ],
+          },
+          ...(profile
+            ? [
+                {
+                  title: `CPU profile of the shop process at saturation (${profile.samples} samples): self time by package`,
+                  header: ["package", "share"],
+                  rows: profile.packages.map((p) => [p.name, `${(p.share * 100).toFixed(1)} %`]),
+                },
+                {
+                  title: "Top frames by self time",
+                  header: ["frame", "share"],
+                  rows: profile.frames.map((p) => [`\`${p.name}\``, `${(p.share * 100).toFixed(1)} %`]),
+                },
+              ]
+            : []),
+        ],
+        {
+          realMax,
+          half,
+          pgbench: pg,
+          limit,
+          perOrder,
+          kafka,
+          transactionsPerOrder: TRANSACTIONS_PER_ORDER,
+          profile,
+        },
+      );
+    }
+    if (want("embedded")) {
+      const embedded = await startServer<{ url: string }>("tools/src/bench/servers/shop.ts", ["embedded"]);
+      try {
+        const { shoppers, products } = await preparePipeline(embedded.info.url, workers);
+        const emb = await maxThroughput(shoppers, products, workers, duration);
+        writeResults(
+          "embedded",
+          command("embedded"),
+          [
+            {
+              title: `Embedded (PGlite + in-memory log) ÷ real (Kafka + Postgres) orders/s — goal ≥ ${EMBEDDED_GOAL}`,
+              header: ["mode", "orders/s", "p50 ms", "p99 ms"],
+              rows: [
+                ["real", fixed(realMax.ordersPerS), fixed(realMax.p50Ms, 0), fixed(realMax.p99Ms, 0)],
+                ["embedded", fixed(emb.ordersPerS), fixed(emb.p50Ms, 0), fixed(emb.p99Ms, 0)],
+                [
+                  "ratio",
+                  fixed(emb.ordersPerS / realMax.ordersPerS, 3),
+                  verdict(emb.ordersPerS / realMax.ordersPerS >= EMBEDDED_GOAL),
+                  "",
+                ],
+              ],
+            },
+          ],
+          { real: realMax, embedded: emb },
+        );
+      } finally {
+        await embedded.stop();
+      }
+    }
+  }
+
+  if (want("startup")) {
+    const r = await benchStartup({
+      DATABASE_URL: await createTestDatabase(infra.databaseUrl),
+      KAFKA_BROKERS: brokers.join(","),
+    });
+    writeResults(
+      "startup",
+      command("startup"),
+      [
+        {
+          title: `Start to first served request (readiness 200) ÷ bare \`node -e\` (${r.bareNodeMs} ms); idle RSS`,
+          header: [
+            "function",
+            "start ms (median)",
+            "ratio",
+            `goal ≤ ${START_GOAL}×`,
+            "idle RSS MiB",
+            `goal ≤ ${RSS_GOAL_MIB}`,
+          ],
+          rows: r.rows.map((x) => [
+            x.function,
+            x.startMs,
+            fixed(x.ratio, 1),
+            verdict(x.ratio <= START_GOAL),
+            x.idleRssMiB,
+            verdict(x.idleRssMiB <= RSS_GOAL_MIB),
+          ]),
+          notes: [
+            `Each function started ${r.runs + 1} times as \`node --import tsx src/server.ts\` against real Postgres and Kafka; the first start (migrations) is not counted.`,
+          ],
+        },
+      ],
+      r,
+    );
+  }
+} finally {
+  await infra.stop();
+}

@@ -1,0 +1,161 @@
+/**
+ * Connect GetProduct and ListProducts req/s of the catalog function ÷ a bare node:http server
+ * answering the same bytes, at the same concurrency, with autocannon in its own process on another
+ * core than the server's. Profiles the function when the ratio misses its goal.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../shop/functions.ts";
+import { canPin, pinned, startServer } from "./proc.ts";
+import { summarizeProfile } from "./profile.ts";
+
+/** Goal: Connect ≥ 0.6 × bare node:http. */
+export const CONNECT_GOAL = 0.6;
+
+interface Case {
+  name: string;
+  path: string;
+  body: string;
+  connections: number;
+}
+
+/** One autocannon run (its own process, pinned to core 1): average req/s and p99 latency. */
+export async function autocannon(url: string, body: string, connections: number, durationS: number) {
+  const bin = join(repoRoot, "tools", "node_modules", "autocannon", "autocannon.js");
+  const args = [
+    bin,
+    "--json",
+    "-c",
+    String(connections),
+    "-d",
+    String(durationS),
+    "-m",
+    "POST",
+    "-H",
+    "content-type=application/json",
+    "-b",
+    body,
+    url,
+  ];
+  const [cmd, argv] = pinned(1, process.execPath, args);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "ignore"] });
+    let text = "";
+    child.stdout.on("data", (chunk) => (text += chunk));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`autocannon exited with ${code}`)),
+    );
+  });
+  const result = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p99: number };
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    rps: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Runs the Connect benchmark against a database on `databaseUrl`. */
+export async function benchConnect(
+  databaseUrl: string,
+  durationS: number,
+  options: { profile?: boolean } = {},
+) {
+  const cases: Case[] = [
+    {
+      name: "GetProduct",
+      path: "/shop.catalog.v1.CatalogService/GetProduct",
+      body: '{"id":"bench-3"}',
+      connections: 50,
+    },
+    {
+      name: "GetProduct",
+      path: "/shop.catalog.v1.CatalogService/GetProduct",
+      body: '{"id":"bench-3"}',
+      connections: 1,
+    },
+    {
+      name: "ListProducts",
+      path: "/shop.catalog.v1.CatalogService/ListProducts",
+      body: '{"category":"kitchen","pageSize":12}',
+      connections: 50,
+    },
+  ];
+  const rows = [];
+  const fn = await startServer<{ port: number }>("tools/src/bench/servers/catalog.ts", ["function"], {
+    core: 0,
+    env: { DATABASE_URL: databaseUrl },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "shop-bench-"));
+  try {
+    for (const c of cases) {
+      const url = `http://127.0.0.1:${fn.info.port}${c.path}`;
+      // The exact bytes the function answers, for the bare server to answer too.
+      const sample = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: c.body,
+      });
+      const bytes = Buffer.from(await sample.arrayBuffer());
+      if (sample.status !== 200) throw new Error(`${c.name} answered ${sample.status}: ${bytes}`);
+      const file = join(dir, `${c.name}.body`);
+      writeFileSync(file, bytes);
+      const bare = await startServer<{ port: number }>("tools/src/bench/servers/catalog.ts", ["bare"], {
+        core: 0,
+        env: {
+          BENCH_BODY_FILE: file,
+          BENCH_CONTENT_TYPE: sample.headers.get("content-type") ?? "application/json",
+        },
+      });
+      try {
+        await autocannon(`http://127.0.0.1:${bare.info.port}${c.path}`, c.body, c.connections, 2); // warm-up
+        const bareResult = await autocannon(
+          `http://127.0.0.1:${bare.info.port}${c.path}`,
+          c.body,
+          c.connections,
+          durationS,
+        );
+        await autocannon(url, c.body, c.connections, 2); // warm-up
+        const connectResult = await autocannon(url, c.body, c.connections, durationS);
+        rows.push({
+          rpc: c.name,
+          connections: c.connections,
+          responseBytes: bytes.length,
+          connectRps: Math.round(connectResult.rps),
+          bareRps: Math.round(bareResult.rps),
+          ratio: connectResult.rps / bareResult.rps,
+          connectP99Ms: connectResult.p99Ms,
+          bareP99Ms: bareResult.p99Ms,
+          errors: connectResult.errors + connectResult.non2xx,
+        });
+      } finally {
+        await bare.stop();
+      }
+    }
+  } finally {
+    await fn.stop();
+  }
+  let profile: ReturnType<typeof summarizeProfile> | undefined;
+  const getProduct = rows[0]!;
+  if (options.profile || getProduct.ratio < CONNECT_GOAL) {
+    // Where the time goes: the function under the same GetProduct load, with V8's sampling profiler.
+    const profDir = mkdtempSync(join(tmpdir(), "shop-prof-"));
+    const traced = await startServer<{ port: number }>("tools/src/bench/servers/catalog.ts", ["function"], {
+      core: 0,
+      env: { DATABASE_URL: databaseUrl },
+      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+    });
+    await autocannon(`http://127.0.0.1:${traced.info.port}${cases[0]!.path}`, cases[0]!.body, 50, durationS);
+    await traced.stop();
+    const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    if (file) profile = summarizeProfile(join(profDir, file));
+  }
+  return { pinned: canPin, durationS, rows, goal: CONNECT_GOAL, profile };
+}

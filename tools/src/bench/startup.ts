@@ -1,0 +1,100 @@
+/**
+ * Function start to first served request (GET /health/readiness answering 200: database, migrations and
+ * Kafka producer ready) ÷ a bare `node -e` HTTP server's start to first answer; idle RSS per function.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { functionNames, repoRoot } from "../shop/functions.ts";
+import { rssMiB } from "./proc.ts";
+
+/** Goals: start ≤ 4 × bare node; idle RSS ≤ 80 MiB. */
+export const START_GOAL = 4;
+export const RSS_GOAL_MIB = 80;
+
+function status(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", () => resolve(0));
+    req.end();
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns, polls `path` every 5 ms until 200; returns ms from spawn and the child. */
+async function timeToServe(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, path: string) {
+  const port = await freePort();
+  const started = performance.now();
+  const child: ChildProcess = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${cwd}: ${args.join(" ")} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+    if ((await status(`http://127.0.0.1:${port}${path}`)) === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { ms: performance.now() - started, child, exited };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Measures every function (`runs` starts each, after one start that applies migrations). */
+export async function benchStartup(env: { DATABASE_URL: string; KAFKA_BROKERS: string }, runs = 3) {
+  const bareScript = "require('http').createServer((q,s)=>s.end('ok')).listen(process.env.PORT)";
+  const bare: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const { ms, child, exited } = await timeToServe(process.execPath, ["-e", bareScript], repoRoot, {}, "/");
+    bare.push(ms);
+    child.kill("SIGTERM");
+    await exited;
+  }
+  const bareMs = median(bare);
+  const rows = [];
+  for (const name of functionNames()) {
+    const cwd = join(repoRoot, "functions", name);
+    const args = ["--import", "tsx", "src/server.ts"];
+    const fnEnv = { ...env, LOG_LEVEL: "error", SHOP_EVENTS_TOPIC: "bench.startup" };
+    const times: number[] = [];
+    let rss = 0;
+    for (let i = 0; i <= runs; i++) {
+      const { ms, child, exited } = await timeToServe(
+        process.execPath,
+        args,
+        cwd,
+        fnEnv,
+        "/health/readiness",
+      );
+      if (i > 0) times.push(ms); // the first start applies migrations
+      if (i === runs) {
+        // Idle: started, nothing to do for a few seconds.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        rss = rssMiB(child.pid!);
+      }
+      child.kill("SIGTERM");
+      await exited;
+    }
+    const ms = median(times);
+    rows.push({ function: name, startMs: Math.round(ms), ratio: ms / bareMs, idleRssMiB: Math.round(rss) });
+  }
+  return { bareNodeMs: Math.round(bareMs), runs, rows, goals: { start: START_GOAL, rssMiB: RSS_GOAL_MIB } };
+}

@@ -1,0 +1,141 @@
+/**
+ * Checks the books after a fault run, with SQL over the functions' own schemas: every order final,
+ * nothing charged twice or charged for a cancelled order, stock neither oversold nor leaked, no coupon
+ * redeemed beyond its limits, every outbox row published. Returns what is wrong, in sentences.
+ */
+import postgres from "postgres";
+
+/** What the run set up, to check against. */
+export interface Ledger {
+  /** Units each product started with (SetStock). */
+  initialStock: Record<string, number>;
+  /** The orders placed. */
+  orderIds: string[];
+}
+
+/** Counts, for the report. */
+export interface BookSummary {
+  orders: number;
+  confirmed: number;
+  cancelled: number;
+  charged: number;
+  refunded: number;
+  redemptions: number;
+}
+
+const SCHEMAS = ["catalog", "identity", "inventory", "orders", "payments", "promotions"];
+
+/** Opens a SQL client on the shop's database. */
+export function openBooks(databaseUrl: string) {
+  return postgres(databaseUrl, { max: 2, onnotice: () => {} });
+}
+
+/** Orders of `ids` not yet CONFIRMED or CANCELLED. */
+export async function openOrders(sql: postgres.Sql, ids: string[]): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from orders.orders
+    where id = any(${ids}) and status not in ('CONFIRMED', 'CANCELLED')`;
+  const [known] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from orders.orders where id = any(${ids})`;
+  return row!.n + (ids.length - known!.n);
+}
+
+/** Outbox rows not yet published, over every function. */
+export async function unpublished(sql: postgres.Sql): Promise<number> {
+  let total = 0;
+  for (const schema of SCHEMAS) {
+    const [row] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from ${sql(schema)}.outbox where published_at is null`;
+    total += row!.n;
+  }
+  return total;
+}
+
+/** Every violation of the books, as sentences (empty when the books balance). */
+export async function checkBooks(
+  sql: postgres.Sql,
+  ledger: Ledger,
+): Promise<{ problems: string[]; summary: BookSummary }> {
+  const problems: string[] = [];
+  const open = await openOrders(sql, ledger.orderIds);
+  if (open > 0) problems.push(`${open} orders are not final (or missing)`);
+
+  // Charged twice: more than one PaymentSucceeded for one order, or a charge left on a cancelled order.
+  const twice = await sql<{ key: string; n: number }[]>`
+    select key, count(*)::int as n from payments.outbox
+    where type = 'shop.payments.v1.PaymentSucceeded' group by key having count(*) > 1`;
+  for (const { key, n } of twice) problems.push(`order ${key} was charged ${n} times`);
+  const mismatched = await sql<{ id: string; status: string; payment: string | null }[]>`
+    select o.id, o.status, p.status as payment from orders.orders o
+    left join payments.payments p on p.order_id = o.id
+    where o.id = any(${ledger.orderIds})
+      and ((o.status = 'CONFIRMED' and p.status is distinct from 'succeeded')
+        or (o.status = 'CANCELLED' and p.status in ('succeeded', 'charging')))`;
+  for (const m of mismatched)
+    problems.push(`order ${m.id} is ${m.status} but its payment is ${m.payment ?? "absent"}`);
+
+  // Stock: available + reserved + sold = initial; nothing reserved once every order is final; sold =
+  // the units of confirmed orders.
+  const stock = await sql<{ product_id: string; available: number; reserved: number; sold: number }[]>`
+    select product_id, available, reserved, sold from inventory.stock where product_id = any(${Object.keys(ledger.initialStock)})`;
+  const sold = await sql<{ product_id: string; units: number }[]>`
+    select line->>'productId' as product_id, sum((line->>'quantity')::int)::int as units
+    from orders.orders, jsonb_array_elements(lines) as line
+    where status = 'CONFIRMED' and id = any(${ledger.orderIds}) group by 1`;
+  const soldBy = new Map(sold.map((s) => [s.product_id, s.units]));
+  for (const row of stock) {
+    const initial = ledger.initialStock[row.product_id]!;
+    const total = row.available + row.reserved + row.sold;
+    if (total !== initial)
+      problems.push(
+        `product ${row.product_id}: ${row.available} + ${row.reserved} + ${row.sold} = ${total}, not the initial ${initial}`,
+      );
+    if (open === 0 && row.reserved !== 0)
+      problems.push(
+        `product ${row.product_id}: ${row.reserved} units still reserved after every order is final`,
+      );
+    if (row.sold !== (soldBy.get(row.product_id) ?? 0))
+      problems.push(
+        `product ${row.product_id}: ${row.sold} sold, but confirmed orders hold ${soldBy.get(row.product_id) ?? 0}`,
+      );
+  }
+  if (stock.length !== Object.keys(ledger.initialStock).length)
+    problems.push("some seeded products have no stock row");
+
+  // Coupons: live redemptions within max_redemptions, single use and per-customer limits.
+  const over = await sql<{ code: string; n: number; max: number; single: boolean }[]>`
+    select p.code, count(*)::int as n, p.max_redemptions as max, p.single_use as single
+    from promotions.redemptions r join promotions.promotions p on p.id = r.promotion_id
+    where r.released_at is null
+    group by p.id having (p.max_redemptions > 0 and count(*) > p.max_redemptions) or (p.single_use and count(*) > 1)`;
+  for (const o of over)
+    problems.push(`coupon ${o.code} redeemed ${o.n} times (limit ${o.single ? 1 : o.max})`);
+  const perCustomer = await sql<{ code: string; customer_id: string; n: number }[]>`
+    select p.code, r.customer_id, count(*)::int as n
+    from promotions.redemptions r join promotions.promotions p on p.id = r.promotion_id
+    where r.released_at is null and p.max_per_customer > 0
+    group by p.id, r.customer_id having count(*) > max(p.max_per_customer)`;
+  for (const o of perCustomer)
+    problems.push(`coupon ${o.code} redeemed ${o.n} times by customer ${o.customer_id}`);
+  // A redemption still live on a cancelled order leaks the coupon.
+  const leaked = await sql<{ order_id: string }[]>`
+    select r.order_id from promotions.redemptions r join orders.orders o on o.id = r.order_id
+    where r.released_at is null and o.status = 'CANCELLED'`;
+  for (const l of leaked)
+    problems.push(`order ${l.order_id} is cancelled but still holds a coupon redemption`);
+
+  const pending = await unpublished(sql);
+  if (pending > 0) problems.push(`${pending} outbox rows were never published`);
+
+  const [summary] = await sql<BookSummary[]>`
+    select
+      (select count(*)::int from orders.orders where id = any(${ledger.orderIds})) as orders,
+      (select count(*)::int from orders.orders where id = any(${ledger.orderIds}) and status = 'CONFIRMED') as confirmed,
+      (select count(*)::int from orders.orders where id = any(${ledger.orderIds}) and status = 'CANCELLED') as cancelled,
+      (select count(*)::int from payments.payments where status = 'succeeded') as charged,
+      (select count(*)::int from payments.payments where status = 'refunded') as refunded,
+      (select count(*)::int from promotions.redemptions where released_at is null) as redemptions`;
+  return { problems, summary: summary! };
+}
