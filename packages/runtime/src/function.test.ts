@@ -48,6 +48,18 @@ describe("a function on the runtime (PGlite, in-memory log)", () => {
     );
   });
 
+  it("refuses an event without the id of its aggregate", async () => {
+    const anonymous = toCloudEvent(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, { email: "x@example.com" }),
+      {
+        source: "/functions/identity",
+        key: "k",
+      },
+    );
+    await expect(fn.receive(anonymous)).rejects.toThrow(/has no user_id/);
+  });
+
   it("ignores a type it does not consume", async () => {
     const other = registered("u5").cloneWith({ type: "com.example.Other" });
     await expect(fn.receive(other as never)).resolves.toBe("ignored");

@@ -80,6 +80,15 @@ export function createDispatcher(
     }
     const decoded = decodeEvent(event);
     if (!decoded) return "ignored";
+    // Field 1 of every Shop event is the id of its aggregate (order, product, user): an event without
+    // one is malformed, not a reason to retry or to write a row keyed by "".
+    const idField = decoded.schema.fields.find((field) => field.number === 1);
+    if (
+      idField?.fieldKind === "scalar" &&
+      (decoded.message as Record<string, unknown>)[idField.localName] === ""
+    ) {
+      throw new MalformedEventError(`${event.type} has no ${idField.name}`);
+    }
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
     return options.transaction(async (tx) => {
       const inserted = await tx.db
