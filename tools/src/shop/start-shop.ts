@@ -3,6 +3,7 @@
  * Postgres (the integration tests), or embedded with PGlite and the in-memory log.
  */
 
+import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
@@ -58,6 +59,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   let pglite: PGlite | undefined;
   if (embedded) {
     const { PGlite } = await import("@electric-sql/pglite");
+    // PGlite creates its own folder, not the ones above it (a fresh clone has no .shop/).
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     pglite = new PGlite(options.dataDir);
   }
   const functions: Record<string, RunningFunction> = {};
