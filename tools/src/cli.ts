@@ -53,6 +53,8 @@ async function start(args: string[]) {
 Shop is running at ${shop.url}  (${real ? "real Postgres + Kafka" : `embedded: PGlite in ${dataDir}, in-memory events`})
 started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", demo data seeded" : ""}
 
+  storefront      ${shop.url}/
+  API docs        ${shop.url}/docs/openapi.json (OpenAPI 3.1), ${shop.url}/docs/events (event catalogue)
   admin login     ${DEV_ADMIN.email} / ${DEV_ADMIN.password}   (dev credentials, not for production)
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
