@@ -207,6 +207,8 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
     return pending;
   }
 
+  const freshReadAt = new Map<string, number>();
+
   return {
     describe,
     load: () => (loaded ? Promise.resolve() : establish()),
@@ -218,7 +220,16 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
         // The token is about to run out unrenewed: log in again first, waiting no longer than one request.
         await Promise.race([establish(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
       }
-      if (cached && Date.now() - cached.at < (fresh ? freshAfterMs : cacheTtlMs)) return cached.value;
+      // A fresh read goes to Vault unless another fresh read of the path did within freshAfterMs: the
+      // throttle is on fresh reads (unknown kids, which anyone can send), not on the last read of any kind.
+      const now = Date.now();
+      if (
+        cached &&
+        (fresh ? now - (freshReadAt.get(path) ?? 0) < freshAfterMs : now - cached.at < cacheTtlMs)
+      ) {
+        return cached.value;
+      }
+      if (fresh) freshReadAt.set(path, now);
       try {
         return await fetch(path);
       } catch (error) {
