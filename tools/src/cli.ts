@@ -44,13 +44,17 @@ async function start(args: string[]) {
     logLevel: process.env.LOG_LEVEL ?? "warn",
     fallback: createDocsHandler(storefront()),
     ...(real
-      ? { databaseUrl: process.env.DATABASE_URL, kafkaBrokers: process.env.KAFKA_BROKERS!.split(",") }
+      ? {
+          databaseUrl: process.env.DATABASE_URL,
+          kafkaBrokers: process.env.KAFKA_BROKERS!.split(","),
+          processes: true,
+        }
       : { dataDir }),
   });
   const admin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
   const seeded = await seedDemo(admin.clients);
   console.log(`
-Shop is running at ${shop.url}  (${real ? "real Postgres + Kafka" : `embedded: PGlite in ${dataDir}, in-memory events`})
+Shop is running at ${shop.url}  (${real ? "real Postgres + Kafka, one process per function" : `embedded: PGlite in ${dataDir}, in-memory events`})
 started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", demo data seeded" : ""}
 
   storefront      ${shop.url}/

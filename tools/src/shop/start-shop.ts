@@ -18,7 +18,8 @@ import {
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { functionNames, knativeDir, loadDefinition } from "./functions.ts";
-import { createGateway } from "./gateway.ts";
+import { createGateway, type Target } from "./gateway.ts";
+import { startFunctionProcesses } from "./processes.ts";
 
 export interface ShopOptions {
   /** Real mode: a Postgres URL and Kafka brokers. Embedded mode: both undefined. */
@@ -32,6 +33,8 @@ export interface ShopOptions {
   /** Port of the gateway (0 = any free one). */
   port?: number;
   logLevel?: string;
+  /** Real mode only: run each function as its own process (as in the cluster) instead of in this one. */
+  processes?: boolean;
   /** Serves what is not an API path (the storefront). */
   fallback?: Parameters<typeof createGateway>[1];
 }
@@ -64,7 +67,16 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     pglite = new PGlite(options.dataDir);
   }
   const functions: Record<string, RunningFunction> = {};
-  for (const name of functionNames()) {
+  const processes =
+    options.processes && options.databaseUrl
+      ? await startFunctionProcesses(functionNames(), {
+          DATABASE_URL: options.databaseUrl,
+          KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
+          SHOP_EVENTS_TOPIC: topic,
+          LOG_LEVEL: options.logLevel ?? "warn",
+        })
+      : undefined;
+  for (const name of processes ? [] : functionNames()) {
     functions[name] = await startFunction(await loadDefinition(name), {
       log,
       listen: false,
@@ -80,7 +92,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       },
     });
   }
-  const handlers = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
+  const handlers: Record<string, Target> =
+    processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
   const server: Server = createServer(
     // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
     createGateway(handlers, createAdminEvents(log, topic, options.fallback)),
@@ -103,6 +116,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     async close() {
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
+      await processes?.close();
       const closed = new Promise((resolve) => server.close(resolve));
       // Long-lived streams (WatchOrder, /admin/events) would keep close() waiting.
       server.closeAllConnections();

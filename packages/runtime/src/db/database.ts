@@ -58,7 +58,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         // lock on a one-connection client serialises them.
         const single = postgres(url, { max: 1, onnotice: () => {} });
         try {
-          await single`select pg_advisory_lock(hashtext(${options.schema}))`;
+          // One lock for every function: they also share the `drizzle` schema of the migration records.
+          await single`select pg_advisory_lock(hashtext('shop migrations'))`;
           await migrate(drizzle({ client: single }), migrationOptions);
         } finally {
           await single.end({ timeout: 5 });

@@ -1,0 +1,77 @@
+/**
+ * Local real mode: each function as its own process (`tsx functions/<name>/src/server.ts`, as
+ * `kn func` runs `npm start`), each on its own free port, against real Postgres and Kafka.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { waitFor } from "@shop/runtime/testing";
+import { repoRoot } from "./functions.ts";
+
+/** The running function processes and their base URLs. */
+export interface FunctionProcesses {
+  urls: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== "object" || !address) throw new Error("no free port");
+  return address.port;
+}
+
+/** Starts every function as a child process and resolves once each answers /health/readiness. */
+export async function startFunctionProcesses(
+  names: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<FunctionProcesses> {
+  const children: ChildProcess[] = [];
+  const urls: Record<string, string> = {};
+  const close = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+  };
+  try {
+    for (const name of names) {
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join("functions", name, "src", "server.ts")],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, ...env, PORT: String(port) },
+          stdio: ["ignore", "inherit", "inherit"],
+        },
+      );
+      children.push(child);
+      urls[name] = `http://127.0.0.1:${port}`;
+    }
+    await Promise.all(
+      names.map((name, i) =>
+        waitFor(
+          async () => {
+            if (children[i]?.exitCode !== null)
+              throw new Error(`${name} exited with code ${children[i]?.exitCode}`);
+            return (await fetch(`${urls[name]}/health/readiness`).catch(() => undefined))?.status === 200;
+          },
+          { timeoutMs: 180_000, intervalMs: 250, message: `${name} to be ready` },
+        ),
+      ),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { urls, close };
+}
