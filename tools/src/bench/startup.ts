@@ -2,38 +2,16 @@
  * Function start to first served request (GET /health/readiness answering 200: database, migrations and
  * Kafka producer ready) ÷ a bare `node -e` HTTP server's start to first answer; idle RSS per function.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { freePort, httpStatus } from "../net.ts";
 import { functionNames, repoRoot } from "../shop/functions.ts";
 import { rssMiB } from "./proc.ts";
 
 /** Goals: start ≤ 4 × bare node; idle RSS ≤ 80 MiB. */
 export const START_GOAL = 4;
 export const RSS_GOAL_MIB = 80;
-
-function status(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", () => resolve(0));
-    req.end();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns, polls `path` every 5 ms until 200; returns ms from spawn and the child. */
 async function timeToServe(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, path: string) {
@@ -50,7 +28,7 @@ async function timeToServe(cmd: string, args: string[], cwd: string, env: NodeJS
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${cwd}: ${args.join(" ")} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
-    if ((await status(`http://127.0.0.1:${port}${path}`)) === 200) break;
+    if ((await httpStatus(`http://127.0.0.1:${port}${path}`)) === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return { ms: performance.now() - started, child, exited };

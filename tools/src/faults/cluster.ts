@@ -4,6 +4,7 @@
  * all of them; for a child process it behaves like Knative's activator, holding a request while the
  * function is not up (connection refused) instead of failing it.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +17,7 @@ import {
   startFunction,
 } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
+import { freePort, httpStatus } from "../net.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { functionNames, knativeDir, loadDefinition, repoRoot } from "../shop/functions.ts";
 import { createGateway, type Target } from "../shop/gateway.ts";
@@ -86,7 +88,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-        return (await status(`http://127.0.0.1:${port}/health/readiness`)) === 200;
+        return (await httpStatus(`http://127.0.0.1:${port}/health/readiness`)) === 200;
       },
       { message: `${name} (child process) to be ready`, timeoutMs: 90_000, intervalMs: 100 },
     );
@@ -185,26 +187,4 @@ function activator(base: string) {
       attempt();
     });
   };
-}
-
-function status(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", () => resolve(0));
-    req.end();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

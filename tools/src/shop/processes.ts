@@ -3,24 +3,15 @@
  * `kn func` runs `npm start`), each on its own free port, against real Postgres and Kafka.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { waitFor } from "@shop/runtime/testing";
+import { freePort } from "../net.ts";
 import { repoRoot } from "./functions.ts";
 
 /** The running function processes and their base URLs. */
 export interface FunctionProcesses {
   urls: Record<string, string>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== "object" || !address) throw new Error("no free port");
-  return address.port;
 }
 
 /** Starts every function as a child process and resolves once each answers /health/readiness. */
