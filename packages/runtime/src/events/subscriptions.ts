@@ -3,7 +3,6 @@
  * dispatcher that runs a handler idempotently in one transaction with its effects and its events.
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { and, eq } from "drizzle-orm";
 import type { ProcessedEventsTable } from "../db/tables.ts";
 import type { App } from "../function.ts";
 import type { Tx } from "../outbox/outbox.ts";
@@ -101,18 +100,4 @@ export function createDispatcher(
       return "handled";
     }, traceparent);
   };
-}
-
-/** True when the event `(source, id)` was already handled; for tests and tools. */
-export async function wasProcessed(
-  tx: Tx,
-  table: ProcessedEventsTable,
-  source: string,
-  id: string,
-): Promise<boolean> {
-  const rows = await tx.db
-    .select({ id: table.id })
-    .from(table)
-    .where(and(eq(table.source, source), eq(table.id, id)));
-  return rows.length > 0;
 }
