@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connectrpc/connect-node";
 import type { PGlite } from "@electric-sql/pglite";
 import { type AccessPolicy, createAuthInterceptor } from "./auth/interceptor.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
@@ -23,6 +23,7 @@ import { outboxEmitter, type Tx } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, type FunctionRequestHandler, startingHandler } from "./server/http.ts";
+import { captureRoutes, createUnaryHandler } from "./server/unary.ts";
 
 /** What a function's routes and verbs can use. */
 export interface App {
@@ -189,20 +190,27 @@ export async function startFunction(
     sweep: () => relay.sweep(),
   });
   let accepting = true;
+  const routes = captureRoutes((router) => definition.routes?.(router, app));
+  const interceptors = [
+    createErrorInterceptor(logger),
+    createAuthInterceptor(createTokenVerifier(secrets), definition.accessPolicy ?? {}),
+    ...(definition.interceptors?.(app) ?? []),
+  ];
+  const acceptCompression = [compressionGzip, compressionBrotli];
+  const readMaxBytes = 1024 * 1024;
   const connect = connectNodeAdapter({
-    routes: (router) => definition.routes?.(router, app),
-    interceptors: [
-      createErrorInterceptor(logger),
-      createAuthInterceptor(createTokenVerifier(secrets), definition.accessPolicy ?? {}),
-      ...(definition.interceptors?.(app) ?? []),
-    ],
-    readMaxBytes: 1024 * 1024,
+    routes: routes.replay,
+    interceptors,
+    acceptCompression,
+    readMaxBytes,
   });
+  const unary = createUnaryHandler({ routes, interceptors, acceptCompression, readMaxBytes });
   const handler = createRequestHandler({
     logger,
     metrics,
     dispatch,
     connect,
+    unary,
     corsOrigins: config.corsOrigins,
     trustedProxyHops: config.trustedProxyHops,
     ready: async () =>

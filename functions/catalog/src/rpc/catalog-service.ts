@@ -1,6 +1,7 @@
 /**
  * CatalogService over Connect: each method checks its request, calls a verb and maps the result.
- * The reads are public and the same for every caller, so they are cacheable (also as Connect GETs).
+ * The reads are public and the same for every caller, so they are cacheable (also as Connect GETs),
+ * and the function keeps each finished answer, with its ETag, for a moment (see read-cache.ts).
  */
 
 import { createHash } from "node:crypto";
@@ -25,6 +26,7 @@ import {
   upsertProduct,
   validateProduct,
 } from "../catalog/index.ts";
+import { readCache } from "../catalog/read-cache.ts";
 
 /** How long a browser or CDN may reuse a catalog read without asking again. */
 export const CACHE_CONTROL = "public, max-age=30";
@@ -35,19 +37,28 @@ export function catalogService(
   options: { now?: () => Date } = {},
 ): ServiceImpl<typeof CatalogService> {
   const now = options.now ?? (() => new Date());
+  const cache = readCache(app);
   return {
     async listProducts(req, context) {
-      const page = await mapErrors(() => listProducts(app.db, req));
-      const response = create(ListProductsResponseSchema, {
-        products: page.products.map(toProductMessage),
-        nextPageToken: page.nextPageToken,
+      const key = `list\0${req.category}\0${req.query}\0${req.pageSize}\0${req.pageToken}`;
+      const answer = await cache.get(key, async () => {
+        const page = await mapErrors(() => listProducts(app.db, req));
+        const response = create(ListProductsResponseSchema, {
+          products: page.products.map(toProductMessage),
+          nextPageToken: page.nextPageToken,
+        });
+        return cacheable(ListProductsResponseSchema, response);
       });
-      return cacheable(ListProductsResponseSchema, response, context);
+      return reply(answer, context);
     },
     async getProduct(req, context) {
-      const product = await mapErrors(() => getProduct(app.db, req.id.trim()));
-      const response = create(GetProductResponseSchema, { product: toProductMessage(product) });
-      return cacheable(GetProductResponseSchema, response, context);
+      const id = req.id.trim();
+      const answer = await cache.get(`get\0${id}`, async () => {
+        const product = await mapErrors(() => getProduct(app.db, id));
+        const response = create(GetProductResponseSchema, { product: toProductMessage(product) });
+        return cacheable(GetProductResponseSchema, response);
+      });
+      return reply(answer, context);
     },
     async upsertProduct(req) {
       const product = await mapErrors(async () => {
@@ -55,24 +66,33 @@ export function catalogService(
         const valid = validateProduct({ ...req.product, price: req.product.price });
         return app.transaction((tx) => upsertProduct(tx, valid, now()));
       });
+      cache.clear();
       return { product: toProductMessage(product) };
     },
   };
 }
 
-// The ETag is a hash of the exact response, so it changes exactly when what a client sees changes.
+/** A read's response and its ETag: a hash of the exact response, so it changes exactly when what a client sees changes. */
+interface Cacheable<T> {
+  response: T;
+  etag: string;
+}
+
 function cacheable<Desc extends DescMessage>(
   schema: Desc,
   response: MessageShape<Desc>,
-  context: HandlerContext,
-): MessageShape<Desc> {
+): Cacheable<MessageShape<Desc>> {
   const hash = createHash("sha256")
     .update(schema.typeName)
     .update(toBinary(schema, response))
     .digest("base64url")
     .slice(0, 27);
+  return { response, etag: `"${hash}"` };
+}
+
+function reply<T>({ response, etag }: Cacheable<T>, context: HandlerContext): T {
   context.responseHeader.set("cache-control", CACHE_CONTROL);
-  context.responseHeader.set("etag", `"${hash}"`);
+  context.responseHeader.set("etag", etag);
   return response;
 }
 

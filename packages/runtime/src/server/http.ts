@@ -19,6 +19,8 @@ export interface RequestHandlerOptions {
   dispatch: (event: ReturnType<typeof fromHttp>) => Promise<DispatchOutcome>;
   /** The Connect adapter's handler; it answers 404 itself for unknown paths. */
   connect: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The unary fast path (see `unary.ts`): true when it took the request, false to leave it to `connect`. */
+  unary?: (req: IncomingMessage, res: ServerResponse) => boolean;
   ready: () => Promise<boolean>;
   /** Browser origins allowed to call the Connect routes; none when empty or absent. */
   corsOrigins?: string[];
@@ -75,7 +77,7 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
         res.once("close", () => done("rpc", res.statusCode));
         if (answerCors(req, res, options.corsOrigins ?? [])) return;
         req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, options.trustedProxyHops);
-        options.connect(req, res);
+        if (!options.unary?.(req, res)) options.connect(req, res);
       }
     });
   }) as FunctionRequestHandler;

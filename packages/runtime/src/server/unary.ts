@@ -1,0 +1,274 @@
+/**
+ * The Connect unary fast path: a unary call in the Connect protocol (POST with `application/json` or
+ * `application/proto`, compressed or not) answered straight from node:http. connect-node answers the
+ * same call through universal request and response adapters, async iterables and three linked abort
+ * signals per call, which cost more than the catalog's whole read (see tools/results/connect.md).
+ *
+ * Everything else (Connect GET, streaming, gRPC, gRPC-Web, unknown paths and content types) goes on to
+ * connect-node. Both run the same service implementations behind the same interceptors, and the wire
+ * details come from connect-es's own protocol code (content types, compression negotiation, limits,
+ * error JSON, HTTP status per code), so a client cannot tell them apart; `unary.test.ts` checks that
+ * with connect-node and connect-web clients. One deliberate difference: a request body that is not
+ * valid protobuf is InvalidArgument here (as in connect-go), where connect-es says Internal.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DescMethod, DescMethodUnary, DescService } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createContextValues,
+  createMethodImplSpec,
+  createServiceImplSpec,
+  type HandlerContext,
+  type Interceptor,
+  type MethodImplSpec,
+} from "@connectrpc/connect";
+import {
+  type Compression,
+  compressionNegotiate,
+  createMethodSerializationLookup,
+  createMethodUrl,
+  invokeUnaryImplementation,
+  mergeNonProtocolHeaders,
+} from "@connectrpc/connect/protocol";
+import {
+  codeToHttpStatus,
+  contentTypeUnaryJson,
+  contentTypeUnaryProto,
+  errorToJsonBytes,
+  headerTimeout,
+  headerUnaryAcceptEncoding,
+  headerUnaryEncoding,
+  parseContentType,
+  parseTimeout,
+  trailerMux,
+} from "@connectrpc/connect/protocol-connect";
+
+// node:http keys request headers in lower case; connect-es spells them Like-This.
+const TIMEOUT = headerTimeout.toLowerCase();
+const ENCODING = headerUnaryEncoding.toLowerCase();
+const ACCEPT_ENCODING = headerUnaryAcceptEncoding.toLowerCase();
+
+/** Routes as a function registers them, kept so they can be served twice: fast path and connect-node. */
+export interface CapturedRoutes {
+  /** Registers the same routes on another router (connect-node's). */
+  replay(router: ConnectRouter): void;
+  /** The unary methods by request path (`/shop.catalog.v1.CatalogService/GetProduct`). */
+  unary: Map<string, MethodImplSpec & { kind: "unary" }>;
+}
+
+/** Calls `routes` once with a recording router. Services registered with options stay on connect-node. */
+export function captureRoutes(routes: (router: ConnectRouter) => void): CapturedRoutes {
+  const calls: ((router: ConnectRouter) => void)[] = [];
+  const unary = new Map<string, MethodImplSpec & { kind: "unary" }>();
+  const add = (spec: MethodImplSpec) => {
+    if (spec.kind === "unary") unary.set(createMethodUrl("/", spec.method), spec);
+  };
+  const recorder = {
+    handlers: [],
+    service(service: DescService, impl: object, options?: object) {
+      calls.push((router) => router.service(service, impl as never, options as never));
+      if (!options) for (const spec of Object.values(createServiceImplSpec(service, impl).methods)) add(spec);
+      return recorder;
+    },
+    rpc(method: DescMethod, impl: unknown, options?: object) {
+      calls.push((router) => router.rpc(method as never, impl as never, options as never));
+      if (!options) add(createMethodImplSpec(method, impl as never));
+      return recorder;
+    },
+  } as unknown as ConnectRouter;
+  routes(recorder);
+  return {
+    replay(router) {
+      for (const call of calls) call(router);
+    },
+    unary,
+  };
+}
+
+export interface UnaryHandlerOptions {
+  routes: CapturedRoutes;
+  interceptors: Interceptor[];
+  readMaxBytes: number;
+  /** Compressions accepted and offered, as connect-node's `acceptCompression`. */
+  acceptCompression: Compression[];
+  /** Smallest response body worth compressing (connect-es's default is 1 KiB). */
+  compressMinBytes?: number;
+  /** Largest `connect-timeout-ms` accepted, in ms (default: any). */
+  maxTimeoutMs?: number;
+}
+
+/**
+ * Builds the fast path. It returns false, without touching the request, for anything it does not
+ * serve, so the caller can hand the request to connect-node.
+ */
+export function createUnaryHandler(
+  options: UnaryHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const limits = { readMaxBytes: options.readMaxBytes, writeMaxBytes: 0xffffffff };
+  const compressMinBytes = options.compressMinBytes ?? 1024;
+  const methods = new Map(
+    [...options.routes.unary].map(([path, spec]) => [
+      path,
+      { spec, serialization: createMethodSerializationLookup(spec.method, undefined, undefined, limits) },
+    ]),
+  );
+
+  return (req, res) => {
+    if (req.method !== "POST") return false;
+    const url = req.url ?? "/";
+    const route = methods.get(url);
+    if (!route) return false;
+    const type = parseContentType(req.headers["content-type"] ?? null);
+    if (!type || type.stream) return false;
+    void answer(req, res, route.spec, route.serialization, type.binary);
+    return true;
+  };
+
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    spec: MethodImplSpec & { kind: "unary" },
+    serialization: ReturnType<typeof createMethodSerializationLookup>,
+    binary: boolean,
+  ) {
+    const method = spec.method as DescMethodUnary;
+    const controller = new AbortController();
+    const timeout = parseTimeout(
+      single(req.headers[TIMEOUT]) ?? null,
+      options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER,
+    );
+    const deadline = timeout.timeoutMs === undefined ? undefined : Date.now() + timeout.timeoutMs;
+    const timer =
+      timeout.timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+            timeout.timeoutMs,
+          );
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort(new ConnectError("the client went away", Code.Canceled));
+    };
+    res.once("close", onClose);
+    const context: HandlerContext = {
+      method,
+      service: method.parent,
+      signal: controller.signal,
+      timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
+      requestMethod: "POST",
+      requestHeader: requestHeaders(req),
+      responseHeader: new Headers({ "content-type": binary ? contentTypeUnaryProto : contentTypeUnaryJson }),
+      responseTrailer: new Headers(),
+      protocolName: "connect",
+      values: createContextValues(),
+      url: `http://${req.headers.host ?? "localhost"}${req.url}`,
+    };
+    const compression = compressionNegotiate(
+      options.acceptCompression,
+      single(req.headers[ENCODING]) ?? null,
+      single(req.headers[ACCEPT_ENCODING]) ?? null,
+      headerUnaryAcceptEncoding,
+    );
+    let status = 200;
+    let body: Uint8Array;
+    try {
+      if (compression.error) throw compression.error;
+      if (timeout.error) throw timeout.error;
+      let bytes = await readRequest(req, options.readMaxBytes);
+      if (compression.request) bytes = await compression.request.decompress(bytes, options.readMaxBytes);
+      const input = parse(serialization, binary, bytes);
+      const output = await invokeUnaryImplementation(spec, context, input, options.interceptors);
+      body = serialization.getO(binary).serialize(output);
+    } catch (e) {
+      const error =
+        e instanceof ConnectError
+          ? e
+          : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+      status = codeToHttpStatus(error.code);
+      context.responseHeader.set("content-type", contentTypeUnaryJson);
+      if (!error.isWireError) mergeNonProtocolHeaders(context.responseHeader, error.metadata);
+      body = errorToJsonBytes(error, {});
+    } finally {
+      if (timer) clearTimeout(timer);
+      res.off("close", onClose);
+    }
+    if (compression.response && body.byteLength >= compressMinBytes) {
+      body = await compression.response.compress(body);
+      context.responseHeader.set(headerUnaryEncoding, compression.response.name);
+    }
+    if (res.destroyed) return;
+    const headers: Record<string, string> = {};
+    trailerMux(context.responseHeader, context.responseTrailer).forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers["content-length"] = String(body.byteLength);
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+}
+
+function parse(
+  serialization: ReturnType<typeof createMethodSerializationLookup>,
+  binary: boolean,
+  bytes: Uint8Array,
+) {
+  try {
+    return serialization.getI(binary).parse(bytes);
+  } catch (error) {
+    // connect-es calls undecodable protobuf Internal; it is the client's mistake (connect-go agrees).
+    if (binary && error instanceof ConnectError && error.code === Code.Internal) {
+      throw new ConnectError(error.rawMessage, Code.InvalidArgument);
+    }
+    throw error;
+  }
+}
+
+/** The body, refused with ResourceExhausted past `limit` bytes (declared or received), as connect-es does. */
+function readRequest(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) return Promise.reject(tooLarge(declared, limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.resume();
+        reject(tooLarge(size, limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    });
+    req.once("error", (error) => reject(ConnectError.from(error, Code.Canceled)));
+  });
+}
+
+function tooLarge(size: number, limit: number): ConnectError {
+  return new ConnectError(
+    `message size ${size} is larger than configured readMaxBytes ${limit}`,
+    Code.ResourceExhausted,
+  );
+}
+
+/** The request's headers as fetch Headers (what interceptors and implementations read). */
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // HTTP/2 pseudo-headers are not headers.
+    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!);
+  }
+  return headers;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
