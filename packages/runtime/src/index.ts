@@ -17,3 +17,4 @@ export * from "./outbox/relay.ts";
 export * from "./secrets/index.ts";
 export { createRequestHandler, MAX_EVENT_BYTES, readBody } from "./server/http.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
+export { reusableResponse } from "./server/unary.ts";

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
-import type { App } from "@shop/runtime";
+import { type App, reusableResponse } from "@shop/runtime";
 import {
   type CatalogService,
   GetProductResponseSchema,
@@ -87,7 +87,8 @@ function cacheable<Desc extends DescMessage>(
     .update(toBinary(schema, response))
     .digest("base64url")
     .slice(0, 27);
-  return { response, etag: `"${hash}"` };
+  // Kept and handed to many callers unchanged: the server may encode it once.
+  return { response: reusableResponse(response), etag: `"${hash}"` };
 }
 
 function reply<T>({ response, etag }: Cacheable<T>, context: HandlerContext): T {

@@ -14,10 +14,14 @@ import {
   createConnectTransport as createNodeTransport,
 } from "@connectrpc/connect-node";
 import { createConnectTransport as createWebTransport } from "@connectrpc/connect-web";
-import { CatalogService, GetProductRequestSchema } from "@shop/schemas/catalog/v1/catalog";
+import {
+  CatalogService,
+  GetProductRequestSchema,
+  GetProductResponseSchema,
+} from "@shop/schemas/catalog/v1/catalog";
 import { OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureRoutes, createUnaryHandler } from "./unary.ts";
+import { captureRoutes, createUnaryHandler, reusableResponse } from "./unary.ts";
 
 const READ_MAX_BYTES = 4096;
 
@@ -35,6 +39,7 @@ const catalog: Partial<ServiceImpl<typeof CatalogService>> = {
     context.responseHeader.set("etag", '"v1"');
     context.responseTrailer.set("x-served-by", "test");
     const caller = context.requestHeader.get("x-caller") ?? "nobody";
+    if (id === "shared") return shared;
     return {
       product: {
         id,
@@ -45,6 +50,13 @@ const catalog: Partial<ServiceImpl<typeof CatalogService>> = {
     };
   },
 };
+
+// One response handed to every caller, as a cache does.
+const shared = reusableResponse(
+  create(GetProductResponseSchema, {
+    product: { id: "shared", name: "Shared mug", price: { amountMinor: 990n, currency: "EUR" } },
+  }),
+);
 
 const orders: Partial<ServiceImpl<typeof OrderService>> = {
   async *watchOrder({ id }) {
@@ -147,6 +159,18 @@ describe("the Connect unary fast path", () => {
     const viaProto = await same(getProduct, () => proto("p1"));
     expect(viaProto).toMatchObject({ status: 200, tookFastPath: true });
     expect(viaProto.headers["content-type"]).toBe("application/proto");
+  });
+
+  it("answers a reusable response in both formats, the same bytes every time", async () => {
+    for (const init of [() => json({ id: "shared" }), () => proto("shared")]) {
+      const first = await same(getProduct, init);
+      const second = await same(getProduct, init);
+      expect(first).toMatchObject({ status: 200, tookFastPath: true });
+      expect(second.body).toBe(first.body);
+    }
+    const client = createClient(CatalogService, createWebTransport({ baseUrl: fast.url }));
+    const { product } = await client.getProduct({ id: "shared" }, { headers: { "x-caller": "ann" } });
+    expect(product).toMatchObject({ id: "shared", name: "Shared mug", price: { amountMinor: 990n } });
   });
 
   it("answers errors with the same status, JSON error and metadata headers", async () => {

@@ -12,7 +12,7 @@
  * valid protobuf is InvalidArgument here (as in connect-go), where connect-es says Internal.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DescMethod, DescMethodUnary, DescService } from "@bufbuild/protobuf";
+import { create, type DescMethod, type DescMethodUnary, type DescService } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -23,13 +23,14 @@ import {
   type HandlerContext,
   type Interceptor,
   type MethodImplSpec,
+  type UnaryRequest,
+  type UnaryResponse,
 } from "@connectrpc/connect";
 import {
   type Compression,
   compressionNegotiate,
   createMethodSerializationLookup,
   createMethodUrl,
-  invokeUnaryImplementation,
   mergeNonProtocolHeaders,
 } from "@connectrpc/connect/protocol";
 import {
@@ -42,8 +43,8 @@ import {
   headerUnaryEncoding,
   parseContentType,
   parseTimeout,
-  trailerMux,
 } from "@connectrpc/connect/protocol-connect";
+import { LightHeaders } from "./headers.ts";
 
 // node:http keys request headers in lower case; connect-es spells them Like-This.
 const TIMEOUT = headerTimeout.toLowerCase();
@@ -134,7 +135,16 @@ export function createUnaryHandler(
     binary: boolean,
   ) {
     const method = spec.method as DescMethodUnary;
-    const controller = new AbortController();
+    // Most calls end without anyone looking at their signal: make it only when asked for or aborted.
+    let controller: AbortController | undefined;
+    const signal = () => {
+      controller ??= new AbortController();
+      return controller.signal;
+    };
+    const abort = (reason: ConnectError) => {
+      controller ??= new AbortController();
+      controller.abort(reason);
+    };
     const timeout = parseTimeout(
       single(req.headers[TIMEOUT]) ?? null,
       options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER,
@@ -144,26 +154,17 @@ export function createUnaryHandler(
       timeout.timeoutMs === undefined
         ? undefined
         : setTimeout(
-            () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+            () => abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
             timeout.timeoutMs,
           );
     const onClose = () => {
-      if (!res.writableFinished) controller.abort(new ConnectError("the client went away", Code.Canceled));
+      if (!res.writableFinished) abort(new ConnectError("the client went away", Code.Canceled));
     };
     res.once("close", onClose);
-    const context: HandlerContext = {
-      method,
-      service: method.parent,
-      signal: controller.signal,
-      timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
-      requestMethod: "POST",
-      requestHeader: requestHeaders(req),
-      responseHeader: new Headers({ "content-type": binary ? contentTypeUnaryProto : contentTypeUnaryJson }),
-      responseTrailer: new Headers(),
-      protocolName: "connect",
-      values: createContextValues(),
-      url: `http://${req.headers.host ?? "localhost"}${req.url}`,
-    };
+    const responseHeader = new LightHeaders([
+      ["content-type", binary ? contentTypeUnaryProto : contentTypeUnaryJson],
+    ]);
+    const responseTrailer = new LightHeaders();
     const compression = compressionNegotiate(
       options.acceptCompression,
       single(req.headers[ENCODING]) ?? null,
@@ -177,17 +178,57 @@ export function createUnaryHandler(
       if (timeout.error) throw timeout.error;
       let bytes = await readRequest(req, options.readMaxBytes);
       if (compression.request) bytes = await compression.request.decompress(bytes, options.readMaxBytes);
-      const input = parse(serialization, binary, bytes);
-      const output = await invokeUnaryImplementation(spec, context, input, options.interceptors);
-      body = serialization.getO(binary).serialize(output);
+      // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
+      const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
+        const context: HandlerContext = {
+          method,
+          service: request.service,
+          get signal() {
+            return request.signal;
+          },
+          timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
+          requestMethod: request.requestMethod,
+          requestHeader: request.header,
+          responseHeader,
+          responseTrailer,
+          protocolName: "connect",
+          values: request.contextValues,
+          url: request.url,
+        };
+        const output = await spec.impl(request.message, context);
+        return {
+          stream: false,
+          service: method.parent,
+          method,
+          header: responseHeader,
+          trailer: responseTrailer,
+          message: create(method.output, output),
+        };
+      }, options.interceptors);
+      const response = await call({
+        stream: false,
+        service: method.parent,
+        method,
+        requestMethod: "POST",
+        url: `http://${req.headers.host ?? "localhost"}${req.url}`,
+        get signal() {
+          return signal();
+        },
+        header: LightHeaders.fromNode(req.headers),
+        contextValues: createContextValues(),
+        message: parse(serialization, binary, bytes),
+      });
+      copyHeaders(response.header, responseHeader);
+      copyHeaders(response.trailer, responseTrailer);
+      body = encode(response.message, binary, serialization);
     } catch (e) {
       const error =
         e instanceof ConnectError
           ? e
           : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
       status = codeToHttpStatus(error.code);
-      context.responseHeader.set("content-type", contentTypeUnaryJson);
-      if (!error.isWireError) mergeNonProtocolHeaders(context.responseHeader, error.metadata);
+      responseHeader.set("content-type", contentTypeUnaryJson);
+      if (!error.isWireError) mergeNonProtocolHeaders(responseHeader, error.metadata);
       body = errorToJsonBytes(error, {});
     } finally {
       if (timer) clearTimeout(timer);
@@ -195,17 +236,68 @@ export function createUnaryHandler(
     }
     if (compression.response && body.byteLength >= compressMinBytes) {
       body = await compression.response.compress(body);
-      context.responseHeader.set(headerUnaryEncoding, compression.response.name);
+      responseHeader.set(headerUnaryEncoding, compression.response.name);
     }
     if (res.destroyed) return;
+    // trailerMux's Connect unary convention: trailers travel as `trailer-` headers.
     const headers: Record<string, string> = {};
-    trailerMux(context.responseHeader, context.responseTrailer).forEach((value, name) => {
+    responseHeader.forEach((value, name) => {
       headers[name] = value;
+    });
+    responseTrailer.forEach((value, name) => {
+      headers[`trailer-${name}`] = value;
     });
     headers["content-length"] = String(body.byteLength);
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/** Encodings of responses marked reusable, made once per message and format. */
+const encodings = new WeakMap<object, { binary?: Uint8Array; json?: Uint8Array }>();
+
+/**
+ * Marks `message` as a response that is never changed once built (a cached read), so the fast path
+ * encodes it once and answers every caller with the same bytes. Returns the message.
+ */
+export function reusableResponse<T extends object>(message: T): T {
+  if (!encodings.has(message)) encodings.set(message, {});
+  return message;
+}
+
+function encode(
+  message: object,
+  binary: boolean,
+  serialization: ReturnType<typeof createMethodSerializationLookup>,
+): Uint8Array {
+  const known = encodings.get(message);
+  if (!known) return serialization.getO(binary).serialize(message as never);
+  if (binary) {
+    known.binary ??= serialization.getO(true).serialize(message as never);
+    return known.binary;
+  }
+  known.json ??= serialization.getO(false).serialize(message as never);
+  return known.json;
+}
+
+type UnaryFn = (request: UnaryRequest) => Promise<UnaryResponse>;
+
+/** Wraps `next` in `interceptors`, the first one outermost (connect-es's order). */
+function applyInterceptors(next: UnaryFn, interceptors: Interceptor[]): UnaryFn {
+  let wrapped = next;
+  for (let i = interceptors.length - 1; i >= 0; i--) {
+    wrapped = interceptors[i]!(wrapped as Parameters<Interceptor>[0]) as UnaryFn;
+  }
+  return wrapped;
+}
+
+/** Replaces what `to` holds with `from`, unless an interceptor handed back the very same Headers. */
+function copyHeaders(from: Headers, to: Headers): void {
+  if (from === to) return;
+  for (const name of [...to.keys()]) to.delete(name);
+  from.forEach((value, name) => {
+    to.set(name, value);
+  });
 }
 
 function parse(
@@ -255,18 +347,6 @@ function tooLarge(size: number, limit: number): ConnectError {
     `message size ${size} is larger than configured readMaxBytes ${limit}`,
     Code.ResourceExhausted,
   );
-}
-
-/** The request's headers as fetch Headers (what interceptors and implementations read). */
-function requestHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    // HTTP/2 pseudo-headers are not headers.
-    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!);
-  }
-  return headers;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
