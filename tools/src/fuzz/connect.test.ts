@@ -245,7 +245,8 @@ function verdict(res: RawResponse): { ok: boolean; code: string } {
   const status = streamed ? "200 stream" : String(res.status);
   // connect-es 2.2 answers two client mistakes with Internal where connect-go says InvalidArgument:
   // a body that is not valid protobuf ("parse binary: …", protocol/serialization.js) and a body that
-  // does not decompress ("decompression failed"). Counted apart and reported, not hidden.
+  // does not decompress ("decompression failed"). The runtime's unary fast path says InvalidArgument;
+  // what still reaches connect-es (streaming calls) is counted apart and reported, not hidden.
   const library = LIBRARY_INTERNALS.find((known) => code === "internal" && error?.message?.startsWith(known));
   if (library) return { ok: true, code: `${status}/internal (connect-es: ${library})` };
   const answered = streamed

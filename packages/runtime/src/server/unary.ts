@@ -9,7 +9,8 @@
  * details come from connect-es's own protocol code (content types, compression negotiation, limits,
  * error JSON, HTTP status per code), so a client cannot tell them apart; `unary.test.ts` checks that
  * with connect-node and connect-web clients. One deliberate difference: a request body that is not
- * valid protobuf is InvalidArgument here (as in connect-go), where connect-es says Internal.
+ * valid protobuf, or does not decompress, is InvalidArgument here (as in connect-go), where connect-es
+ * says Internal.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { create, type DescMethod, type DescMethodUnary, type DescService } from "@bufbuild/protobuf";
@@ -177,7 +178,7 @@ export function createUnaryHandler(
       if (compression.error) throw compression.error;
       if (timeout.error) throw timeout.error;
       let bytes = await readRequest(req, options.readMaxBytes);
-      if (compression.request) bytes = await compression.request.decompress(bytes, options.readMaxBytes);
+      if (compression.request) bytes = await decompress(compression.request, bytes, options.readMaxBytes);
       // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
       const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
         const context: HandlerContext = {
@@ -298,6 +299,18 @@ function copyHeaders(from: Headers, to: Headers): void {
   from.forEach((value, name) => {
     to.set(name, value);
   });
+}
+
+async function decompress(compression: Compression, bytes: Uint8Array, readMaxBytes: number) {
+  try {
+    return await compression.decompress(bytes, readMaxBytes);
+  } catch (error) {
+    // connect-es says Internal for a body that does not decompress; it is the client's mistake too.
+    if (error instanceof ConnectError && error.code === Code.Internal) {
+      throw new ConnectError(error.rawMessage, Code.InvalidArgument);
+    }
+    throw error;
+  }
 }
 
 function parse(
