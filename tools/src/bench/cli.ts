@@ -278,7 +278,7 @@ try {
             verdict(x.idleRssMiB <= RSS_GOAL_MIB),
           ]),
           notes: [
-            `Each function started ${r.runs + 1} times as \`node --import tsx src/server.ts\` against real Postgres and Kafka; the first start (migrations) is not counted.`,
+            `Each function started ${r.runs + 1} times as \`${r.command}\` (its esbuild bundle, as in production; \`pnpm build\`${r.built.length > 0 ? `, rebuilt first: ${r.built.join(", ")}` : ""}) against real Postgres and Kafka; the first start (migrations) is not counted.`,
           ],
         },
       ],

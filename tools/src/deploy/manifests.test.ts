@@ -218,9 +218,12 @@ describe.each(names)("function %s", (name) => {
     );
   });
 
-  it("starts its server from package.json (what the buildpack runs)", () => {
+  it("starts its built server from package.json (what the buildpack and the image run)", () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, "functions", name, "package.json"), "utf8"));
-    expect(pkg.scripts.start).toBe("tsx src/server.ts");
+    expect(pkg.scripts.start).toBe("node dist/server.mjs");
+    expect(pkg.files).toEqual(expect.arrayContaining(["dist", "migrations"]));
+    const dockerfile = readFileSync(join(repoRoot, "functions", "Dockerfile"), "utf8");
+    expect(dockerfile).toContain('CMD ["node", "dist/server.mjs"]');
   });
 
   it("has a Postgres role whose password is the secret of its DATABASE_URL", () => {

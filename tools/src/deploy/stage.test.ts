@@ -9,38 +9,28 @@ const out = await mkdtemp(join(tmpdir(), "stage-"));
 afterAll(() => rm(out, { recursive: true, force: true }));
 
 describe("stageFunction", () => {
-  it("makes a folder npm installs on its own: workspace packages vendored, catalog versions resolved", async () => {
+  it("makes a folder npm installs on its own: the bundle, its migrations, catalog versions resolved", async () => {
     const dir = join(out, "orders");
-    const vendored = await stageFunction("orders", dir);
-    expect(vendored).toEqual(["@shop/runtime", "@shop/schemas"]);
+    const dependencies = await stageFunction("orders", dir);
     const catalog = await readCatalog();
-    const read = (path: string) => JSON.parse(readFileSync(join(dir, path, "package.json"), "utf8"));
-    const fn = read(".");
-    expect(fn.scripts).toEqual({ start: "tsx src/server.ts" });
-    expect(fn.dependencies).toMatchObject({
-      "@shop/runtime": "file:vendor/runtime",
-      "@shop/schemas": "file:vendor/schemas",
-      tsx: catalog.tsx,
-    });
-    for (const pkg of [fn, read("vendor/runtime"), read("vendor/schemas")]) {
-      for (const [dep, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
-        expect(range, `${pkg.name} → ${dep}`).toMatch(/^(\d+\.\d+\.\d+|file:vendor\/\w+)$/);
-      }
-      expect(pkg.devDependencies).toBeUndefined();
-    }
-    expect(readFileSync(join(dir, ".npmrc"), "utf8")).toContain("install-links=true");
-    // What the function runs and reads at start; no tests, no node_modules.
+    expect(dependencies).toEqual({ "@electric-sql/pglite": catalog["@electric-sql/pglite"] });
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg.scripts).toEqual({ start: "node dist/server.mjs" });
+    expect(pkg.dependencies).toEqual(dependencies);
+    expect(pkg.devDependencies).toBeUndefined();
+    // What the function runs and reads at start; no sources, tests or node_modules.
     for (const path of [
       "func.yaml",
-      "src/server.ts",
-      "migrations",
-      "vendor/runtime/src/index.ts",
-      "vendor/schemas/gen",
+      "dist/server.mjs",
+      "dist/server.mjs.map",
+      "migrations/meta/_journal.json",
     ]) {
       expect(existsSync(join(dir, path)), path).toBe(true);
     }
     const all = readdirSync(dir, { recursive: true, encoding: "utf8" });
-    expect(all.filter((f) => f.endsWith(".test.ts") || f.includes("node_modules"))).toEqual([]);
+    expect(all.filter((f) => f.endsWith(".ts") || f.includes("node_modules") || f.startsWith("src"))).toEqual(
+      [],
+    );
   });
 
   it("refuses a function that does not exist", async () => {

@@ -1,10 +1,12 @@
 /**
- * Local real mode: each function as its own process (`tsx functions/<name>/src/server.ts`, as
- * `kn func` runs `npm start`), each on its own free port, against real Postgres and Kafka.
+ * Local real mode: each function as its own process (`node dist/server.mjs` in its folder, as `kn func`
+ * runs `npm start`; bundles missing or older than their sources are built first), each on its own free
+ * port, against real Postgres and Kafka.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { waitFor } from "@shop/runtime/testing";
+import { buildFunctions } from "../build/functions.ts";
 import { freePort } from "../net.ts";
 import { repoRoot } from "./functions.ts";
 
@@ -34,17 +36,14 @@ export async function startFunctionProcesses(
     );
   };
   try {
+    await buildFunctions(names, { onlyStale: true });
     for (const name of names) {
       const port = await freePort();
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", join("functions", name, "src", "server.ts")],
-        {
-          cwd: repoRoot,
-          env: { ...process.env, ...env, PORT: String(port) },
-          stdio: ["ignore", "inherit", "inherit"],
-        },
-      );
+      const child = spawn(process.execPath, ["dist/server.mjs"], {
+        cwd: join(repoRoot, "functions", name),
+        env: { ...process.env, ...env, PORT: String(port) },
+        stdio: ["ignore", "inherit", "inherit"],
+      });
       children.push(child);
       urls[name] = `http://127.0.0.1:${port}`;
     }

@@ -7,7 +7,7 @@
  * one `vault server -dev` has), the whole logical path goes under it: `secret/data/shop/orders/database`.
  */
 import { readFile } from "node:fs/promises";
-import vault from "node-vault";
+import type NodeVault from "node-vault";
 import { JWKS_PATH } from "../auth/keys.ts";
 import type { SecretStore } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -54,11 +54,18 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
   const freshAfterMs = options.freshAfterMs ?? 1_000;
   const renewAt = options.renewAt ?? 0.75;
   const preload = options.preload ?? [JWKS_PATH];
-  // debug off: node-vault's debug output would print login bodies (secret ids, service-account tokens).
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const client = vault({ endpoint, debug: () => {}, requestOptions: { timeout: timeoutMs } });
-  // node-vault falls back to $VAULT_TOKEN; only the token login may send one before logging in.
-  client.token = login.method === "token" ? login.token : "";
+  // node-vault (and axios under it) loads with the first request: a function without Vault never pays
+  // its start-up time and memory.
+  let client: Promise<NodeVault.client> | undefined;
+  const vaultClient = () =>
+    (client ??= import("node-vault").then(({ default: vault }) => {
+      // debug off: node-vault's debug output would print login bodies (secret ids, service-account tokens).
+      const created = vault({ endpoint, debug: () => {}, requestOptions: { timeout: timeoutMs } });
+      // node-vault falls back to $VAULT_TOKEN; only the token login may send one before logging in.
+      created.token = login.method === "token" ? login.token : "";
+      return created;
+    }));
 
   const cache = new Map<string, { at: number; value: Record<string, string> | undefined }>();
   const inFlight = new Map<string, Promise<Record<string, string> | undefined>>();
@@ -90,6 +97,7 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
   }
 
   async function logIn(): Promise<{ ttl: number; renewable: boolean }> {
+    const client = await vaultClient();
     if (login.method === "token") {
       const { data } = await client.tokenLookupSelf();
       return { ttl: Number(data?.ttl ?? 0), renewable: Boolean(data?.renewable) };
@@ -120,20 +128,22 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
     timer = setTimeout(
       () => {
         if (!renewable || ttl < increment) return void establish();
-        client.tokenRenewSelf({ increment }).then(
-          (response: { auth?: { lease_duration?: number; renewable?: boolean } }) => {
-            const renewed = Number(response.auth?.lease_duration ?? 0);
-            logger?.debug({ ttl: renewed }, "Vault token renewed");
-            schedule(renewed, response.auth?.renewable !== false, increment);
-          },
-          (error: unknown) => {
-            logger?.warn(
-              { vault: endpoint, problem: describeVaultError(error) },
-              "Vault token renewal failed",
-            );
-            void establish();
-          },
-        );
+        vaultClient()
+          .then((client) => client.tokenRenewSelf({ increment }))
+          .then(
+            (response: { auth?: { lease_duration?: number; renewable?: boolean } }) => {
+              const renewed = Number(response.auth?.lease_duration ?? 0);
+              logger?.debug({ ttl: renewed }, "Vault token renewed");
+              schedule(renewed, response.auth?.renewable !== false, increment);
+            },
+            (error: unknown) => {
+              logger?.warn(
+                { vault: endpoint, problem: describeVaultError(error) },
+                "Vault token renewal failed",
+              );
+              void establish();
+            },
+          );
       },
       Math.max(ttl * renewAt * 1000, 100),
     );
@@ -184,7 +194,7 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
   function fetch(path: string): Promise<Record<string, string> | undefined> {
     let pending = inFlight.get(path);
     if (!pending) {
-      const read = () => client.read(apiPath(path));
+      const read = () => vaultClient().then((client) => client.read(apiPath(path)));
       pending = read()
         // A keep-alive connection Vault closed as we reused it: once more on a fresh one.
         .catch((error: VaultApiError) => (error.code === "ECONNRESET" ? read() : Promise.reject(error)))
