@@ -3,10 +3,13 @@
  * answering the same bytes, at the same concurrency, with autocannon in its own process on another
  * core than the server's. Profiles the function when the ratio misses its goal.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import postgres from "postgres";
+import { buildFunctions, bundlePath } from "../build/functions.ts";
+import { freePort, httpStatus } from "../net.ts";
 import { repoRoot } from "../shop/functions.ts";
 import { canPin, pinned, startServer } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
@@ -89,14 +92,12 @@ export async function benchConnect(
     },
   ];
   const rows = [];
-  const fn = await startServer<{ port: number }>("tools/src/bench/servers/catalog.ts", ["function"], {
-    core: 0,
-    env: { DATABASE_URL: databaseUrl },
-  });
+  await buildFunctions(["catalog"], { onlyStale: true });
+  const fn = await startCatalog(databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), "shop-bench-"));
   try {
     for (const c of cases) {
-      const url = `http://127.0.0.1:${fn.info.port}${c.path}`;
+      const url = `http://127.0.0.1:${fn.port}${c.path}`;
       // The exact bytes the function answers, for the bare server to answer too.
       const sample = await fetch(url, {
         method: "POST",
@@ -147,15 +148,57 @@ export async function benchConnect(
   if (options.profile || getProduct.ratio < CONNECT_GOAL) {
     // Where the time goes: the function under the same GetProduct load, with V8's sampling profiler.
     const profDir = mkdtempSync(join(tmpdir(), "shop-prof-"));
-    const traced = await startServer<{ port: number }>("tools/src/bench/servers/catalog.ts", ["function"], {
-      core: 0,
-      env: { DATABASE_URL: databaseUrl },
-      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
-    });
-    await autocannon(`http://127.0.0.1:${traced.info.port}${cases[0]!.path}`, cases[0]!.body, 50, durationS);
+    const traced = await startCatalog(databaseUrl, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
+    await autocannon(`http://127.0.0.1:${traced.port}${cases[0]!.path}`, cases[0]!.body, 50, durationS);
     await traced.stop();
     const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
     if (file) profile = summarizeProfile(join(profDir, file));
   }
   return { pinned: canPin, durationS, rows, goal: CONNECT_GOAL, profile };
+}
+
+/**
+ * The catalog function as production runs it: its bundle, `node dist/server.mjs` (pinned to core 0), on
+ * the database at `databaseUrl`, without Kafka (nothing it does here emits). Once it is ready, the
+ * products the benchmark reads are stored as UpsertProduct would store them.
+ */
+async function startCatalog(databaseUrl: string, nodeArgs: string[] = []) {
+  const port = await freePort();
+  const [cmd, argv] = pinned(0, process.execPath, [...nodeArgs, bundlePath("catalog")]);
+  const child: ChildProcess = spawn(cmd, argv, {
+    cwd: join(repoRoot, "functions", "catalog"),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: "",
+      LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  while ((await httpStatus(`http://127.0.0.1:${port}/health/readiness`)) !== 200) {
+    if (child.exitCode !== null) throw new Error(`the catalog function exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error("the catalog function was not ready within 60 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (let i = 0; i < 24; i++) {
+      await sql`insert into catalog.products (id, name, description, price, currency, category, image_url, active, available, version)
+        values (${`bench-${i}`}, ${`Bench product ${i}`}, ${"A well-made benchmark favourite."}, ${1_250 + i}, 'EUR', 'kitchen',
+          ${`https://picsum.photos/seed/${i}/400/300`}, true, 40, 1) on conflict (id) do nothing`;
+    }
+  } finally {
+    await sql.end();
+  }
+  return { port, stop };
 }
