@@ -17,6 +17,10 @@ export const CLIENT_ADDRESS_HEADER = "x-shop-client-address";
  * proxy saw. Entries a caller wrote into X-Forwarded-For itself sit further left and are ignored.
  */
 export function clientAddress(req: IncomingMessage, trustedProxyHops = 0): string {
+  // Every request passes here: no proxy to trust (or nothing forwarded) needs no parsing.
+  if (trustedProxyHops === 0 || req.headers["x-forwarded-for"] === undefined) {
+    return req.socket.remoteAddress ?? "unknown";
+  }
   const forwarded = [req.headers["x-forwarded-for"]]
     .flat()
     .flatMap((value) => (value ?? "").split(","))
