@@ -11,13 +11,17 @@ const DATABASE = "shop";
 
 /**
  * Starts a fresh PostgreSQL cluster (trust auth, superuser `shop`, database `shop`) on a free
- * 127.0.0.1 port, with its data in a temp dir. Durability is switched off (fsync, full pages): it is
- * for tests only. When run as root, the cluster runs as the `postgres` OS user (initdb refuses root).
- * @param {{ log?: (line: string) => void }} [options]
+ * 127.0.0.1 port, with its data in a temp dir. Durability against a machine crash is switched off
+ * (fsync, full pages): it is for tests only. Commits stay synchronous unless `synchronousCommit` is
+ * false: with asynchronous commit a crash (`restart({ mode: "immediate" })`) loses transactions
+ * that were already acknowledged, and their effects already seen (an outbox row published), which no
+ * production Postgres does. When run as root, the cluster runs as the `postgres` OS user (initdb
+ * refuses root).
+ * @param {{ log?: (line: string) => void, synchronousCommit?: boolean }} [options]
  * `restart()` stops the server and starts it again on the same port and data dir (fault tests).
  * @returns {Promise<{ url: string, stop: () => Promise<void>, restart: (options?: { mode?: "fast" | "immediate" }) => Promise<void> }>}
  */
-export async function startPostgres({ log = console.error } = {}) {
+export async function startPostgres({ log = console.error, synchronousCommit = true } = {}) {
   const start = Date.now();
   const bin = findBinDir();
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
@@ -53,7 +57,8 @@ export async function startPostgres({ log = console.error } = {}) {
   const serverOptions = (/** @type {number | undefined} */ port) =>
     [
       `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
-      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+      "-c fsync=off -c full_page_writes=off -c max_connections=300",
+      `-c synchronous_commit=${synchronousCommit ? "on" : "off"}`,
     ].join(" ");
 
   try {

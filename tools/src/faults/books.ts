@@ -53,6 +53,36 @@ export async function unpublished(sql: postgres.Sql): Promise<number> {
   return total;
 }
 
+/** An event as read back from the events topic: its CloudEvents id, source and type, and its key. */
+export interface PublishedEvent {
+  id: string;
+  source: string;
+  type: string;
+  key: string | null;
+}
+
+/**
+ * Events on the topic that their function never committed: nothing may be published that was not
+ * committed, so every event of `/functions/<name>` must have its row in `<name>.outbox` (rows are
+ * kept once published). A miss means the database lost a commit the relay had already seen, as a
+ * Postgres that acknowledges commits before they are durable does when it crashes.
+ */
+export async function publishedUncommitted(sql: postgres.Sql, events: PublishedEvent[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const schema of SCHEMAS) {
+    const ours = events.filter((e) => e.source === `/functions/${schema}`);
+    if (ours.length === 0) continue;
+    const ids = [...new Set(ours.map((e) => e.id))];
+    const found = await sql<{ id: string }[]>`
+      select id from ${sql(schema)}.outbox where id = any(${ids})`;
+    const committed = new Set(found.map((row) => row.id));
+    const missing = new Map(ours.filter((e) => !committed.has(e.id)).map((e) => [e.id, e]));
+    for (const e of missing.values())
+      problems.push(`${e.type} ${e.id} (key ${e.key}) was published, but ${schema} never committed it`);
+  }
+  return problems;
+}
+
 /** Every violation of the books, as sentences (empty when the books balance). */
 export async function checkBooks(
   sql: postgres.Sql,
@@ -101,6 +131,18 @@ export async function checkBooks(
         `product ${row.product_id}: ${row.sold} sold, but confirmed orders hold ${soldBy.get(row.product_id) ?? 0}`,
       );
   }
+  // Which confirmed orders inventory did not sell (it never held their units, or released them).
+  const unsold = await sql<{ id: string; reservations: string | null }[]>`
+    select o.id, (select string_agg(r.state, ',') from inventory.reservations r where r.order_id = o.id)
+      as reservations
+    from orders.orders o
+    where o.status = 'CONFIRMED' and o.id = any(${ledger.orderIds})
+      and not exists (select 1 from inventory.reservations r where r.order_id = o.id and r.state = 'sold')
+    order by o.id limit 10`;
+  for (const u of unsold)
+    problems.push(
+      `order ${u.id} is CONFIRMED but inventory sold none of it (its reservations: ${u.reservations ?? "none"})`,
+    );
   if (stock.length !== Object.keys(ledger.initialStock).length)
     problems.push("some seeded products have no stock row");
 
@@ -138,4 +180,19 @@ export async function checkBooks(
       (select count(*)::int from payments.payments where status = 'refunded') as refunded,
       (select count(*)::int from promotions.redemptions where released_at is null) as redemptions`;
   return { problems, summary: summary! };
+}
+
+/** Orders that never became final, each with its status and the events the topic holds for it. */
+export async function hangingOrders(
+  sql: postgres.Sql,
+  orderIds: string[],
+  published: PublishedEvent[],
+): Promise<string[]> {
+  const open = await sql<{ id: string; status: string }[]>`
+    select id, status from orders.orders
+    where id = any(${orderIds}) and status not in ('CONFIRMED', 'CANCELLED') order by id limit 10`;
+  return open.map((order) => {
+    const events = published.filter((e) => e.key === order.id).map((e) => e.type.split(".").at(-1));
+    return `order ${order.id} hangs at ${order.status}; its events: ${events.join(", ") || "none"}`;
+  });
 }

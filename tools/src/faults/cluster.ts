@@ -37,7 +37,12 @@ interface ChildFunction {
   port: number;
   child: ChildProcess;
   exited: Promise<unknown>;
+  /** Set before the suite itself kills it, so that exit is not taken for a crash. */
+  killed: boolean;
 }
+
+/** Lines of a child's stderr kept to explain a crash. */
+const STDERR_LINES = 20;
 
 /** A running fault-test shop. */
 export interface FaultShop {
@@ -46,6 +51,11 @@ export interface FaultShop {
   inProcess: Record<string, RunningFunction>;
   /** The consumer groups the runner dispatches with (one per Trigger). */
   groups: string[];
+  /**
+   * Child-process functions that exited without being told to (an uncaught error), each with the end
+   * of its stderr. The shop starts a crashed function again, as Kubernetes would, so the run goes on.
+   */
+  crashes: string[];
   /** SIGKILLs a child-process function and starts it again on the same port; resolves when it is ready. */
   killAndRestart(name: string): Promise<{ downMs: number }>;
   close(): Promise<void>;
@@ -78,21 +88,50 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     SHOP_SWEEP_INTERVAL_MS: "1000",
     LOG_LEVEL: logLevel === "silent" ? "error" : logLevel,
   });
+  const crashes: string[] = [];
+  let closing = false;
   const spawnChild = async (name: string, port: number): Promise<ChildFunction> => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
       cwd: join(repoRoot, "functions", name),
       env: env(port),
-      stdio: ["ignore", "ignore", logLevel === "silent" ? "ignore" : "inherit"],
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    await waitFor(
+    const stderr: string[] = [];
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      if (logLevel !== "silent") process.stderr.write(text);
+      stderr.push(...text.split("\n").filter((line) => line.trim() !== ""));
+      stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES));
+    });
+    const running: ChildFunction = { port, child, exited: Promise.resolve(), killed: false };
+    running.exited = new Promise((resolve) =>
+      child.once("exit", (code, signal) => {
+        resolve(code);
+        if (running.killed || closing) return;
+        crashes.push(`${name} exited unexpectedly (${signal ?? `code ${code}`}): ${stderr.join(" | ")}`);
+        // Kubernetes starts a crashed container again; so does the shop, so the run can settle.
+        if (children[name] === running) {
+          void spawnChild(name, port).then(
+            (again) => {
+              children[name] = again;
+            },
+            (error: unknown) => crashes.push(`${name} did not start again: ${String(error)}`),
+          );
+        }
+      }),
+    );
+    let exitedEarly = false;
+    void running.exited.then(() => {
+      exitedEarly = true;
+    });
+    const outcome = await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-        return (await httpStatus(`http://127.0.0.1:${port}/health/readiness`)) === 200;
+        if (exitedEarly) return "exited";
+        return (await httpStatus(`http://127.0.0.1:${port}/health/readiness`)) === 200 && "ready";
       },
       { message: `${name} (child process) to be ready`, timeoutMs: 90_000, intervalMs: 100 },
     );
-    return { port, child, exited };
+    if (outcome === "exited") throw new Error(`${name} exited before it was ready: ${stderr.join(" | ")}`);
+    return running;
   };
 
   const names = functionNames();
@@ -130,16 +169,19 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     log,
     inProcess,
     groups: runner.triggers.map((t) => `knative-trigger-${t.namespace}-${t.name}`),
+    crashes,
     async killAndRestart(name) {
       const running = children[name];
       if (!running) throw new Error(`${name} does not run as a child process`);
       const killed = Date.now();
+      running.killed = true;
       running.child.kill("SIGKILL");
       await running.exited;
       children[name] = await spawnChild(name, running.port);
       return { downMs: Date.now() - killed };
     },
     async close() {
+      closing = true;
       await runner.close();
       for (const { child, exited } of Object.values(children)) {
         child.kill("SIGTERM");

@@ -1,23 +1,33 @@
 /**
  * The small fault suite: while orders are being placed, payments (a child process) is killed with
- * SIGKILL and started again; payments fail transiently (tok_unavailable), records are delivered twice
- * and a malformed event is sent. Then the books must balance. The large version, with Kafka and
- * Postgres restarts and more kills, is `pnpm faults` (tools/README.md).
+ * SIGKILL and started again and Postgres crashes and restarts; payments fail transiently
+ * (tok_unavailable), records are delivered twice and a malformed event is sent. Then the books must
+ * balance. The large version, with a Kafka restart and more kills, is `pnpm faults` (tools/README.md).
  */
-import { createTestDatabase, testTopic } from "@shop/runtime/testing";
+import { testTopic } from "@shop/runtime/testing";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+// @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
+import { startPostgres } from "../../../infra/local/index.mjs";
 import { type FaultShop, startFaultShop } from "./cluster.ts";
 import { runScenario } from "./scenario.ts";
 
-let databaseUrl: string;
+/** infra/local's Postgres (see infra/local/README.md). */
+interface LocalPostgres {
+  url: string;
+  stop(): Promise<void>;
+  restart(options?: { mode?: "fast" | "immediate" }): Promise<void>;
+}
+
+// Its own Postgres, because the suite crashes it: the one the other integration tests share stays up.
+let postgres: LocalPostgres;
 let shop: FaultShop;
 const topic = testTopic("faults");
 const dlqTopic = testTopic("faults-dlq");
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase(inject("databaseUrl"));
+  postgres = await startPostgres({ log: () => {} });
   shop = await startFaultShop({
-    databaseUrl,
+    databaseUrl: postgres.url,
     kafkaBrokers: [inject("kafkaBrokers")],
     topic,
     dlqTopic,
@@ -27,22 +37,31 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await shop?.close();
+  await postgres?.stop();
 });
 
-it("loses nothing through a SIGKILLed function, transient payment failures and duplicate deliveries", async () => {
+it("loses nothing through a SIGKILLed function, a Postgres crash, transient payment failures and duplicate deliveries", async () => {
   const report = await runScenario({
     shop,
-    databaseUrl,
+    databaseUrl: postgres.url,
     kafkaBrokers: [inject("kafkaBrokers")],
     topic,
     dlqTopic,
     orders: 40,
     concurrency: 4,
+    // Well inside the test's timeout, so a shop that does not settle is reported with its books.
+    settleTimeoutMs: 60_000,
+    log: (line) => console.info(line),
     faults: [
       {
         name: "SIGKILL payments and start it again",
         afterOrders: 8,
         strike: () => shop.killAndRestart("payments"),
+      },
+      {
+        name: "crash and restart Postgres",
+        afterOrders: 20,
+        strike: () => postgres.restart({ mode: "immediate" }),
       },
     ],
   });

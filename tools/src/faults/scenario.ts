@@ -8,11 +8,23 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { DEV_ADMIN } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 import { loginAs, type ShopClients, shopClients } from "../shop/clients.ts";
-import { type BookSummary, checkBooks, openBooks, openOrders, unpublished } from "./books.ts";
+import {
+  type BookSummary,
+  checkBooks,
+  hangingOrders,
+  openBooks,
+  openOrders,
+  publishedUncommitted,
+  unpublished,
+} from "./books.ts";
 import type { FaultShop } from "./cluster.ts";
 import { lag, readTopic, republish } from "./topics.ts";
 
-/** A fault, struck once `afterOrders` orders have been placed. */
+/**
+ * A fault, struck once `afterOrders` orders have been placed. Faults strike one after another, and no
+ * order beyond a fault's threshold is placed while the fault before it is still in hand, so every
+ * fault strikes while orders flow (a slow Kafka restart cannot push the next fault past the last order).
+ */
 export interface Fault {
   name: string;
   afterOrders: number;
@@ -144,26 +156,36 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   let placed = 0;
   let retried = 0;
   const faultTimes: { name: string; ms: number }[] = [];
-  const remaining = [...options.faults].sort((a, b) => a.afterOrders - b.afterOrders);
-  let faulting: Promise<void> = Promise.resolve();
-  const maybeStrike = () => {
-    while (remaining.length > 0 && placed >= remaining[0]!.afterOrders) {
-      const fault = remaining.shift()!;
-      faulting = faulting.then(async () => {
-        const t0 = Date.now();
-        log(`faults: ${fault.name} (after ${placed} orders)`);
-        await fault.strike();
-        faultTimes.push({ name: fault.name, ms: Date.now() - t0 });
-        log(`faults: ${fault.name} done in ${Date.now() - t0} ms`);
-      });
+  // The faults strike one at a time, in order, each once its threshold is passed. `upcoming` holds
+  // those not struck yet; `striking` is the one in hand, which orders past the next threshold wait for.
+  const upcoming = [...options.faults].sort((a, b) => a.afterOrders - b.afterOrders);
+  let striking: Promise<void> | undefined;
+  let progressed = () => {};
+  const faulting = (async () => {
+    while (upcoming.length > 0) {
+      while (placed < upcoming[0]!.afterOrders) await new Promise<void>((wake) => (progressed = wake));
+      const fault = upcoming.shift()!;
+      const t0 = Date.now();
+      log(`faults: ${fault.name} (after ${placed} orders)`);
+      striking = fault.strike().then(() => {});
+      try {
+        await striking;
+      } finally {
+        striking = undefined;
+      }
+      faultTimes.push({ name: fault.name, ms: Date.now() - t0 });
+      log(`faults: ${fault.name} done in ${Date.now() - t0} ms`);
     }
-  };
+  })();
+  // A fault that cannot be struck fails the run where it is awaited, below, not as an unhandled rejection.
+  faulting.catch(() => {});
   let next = 0;
   const placing = Date.now();
   const worker = async () => {
     for (;;) {
       const i = next++;
       if (i >= options.orders) return;
+      while (striking && upcoming.length > 0 && i >= upcoming[0]!.afterOrders) await striking.catch(() => {});
       if (options.ratePerS) {
         const due = placing + (i * 1000) / options.ratePerS - Date.now();
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
@@ -192,12 +214,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       );
       orderIds.push(order!.id);
       placed++;
-      maybeStrike();
+      progressed();
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   placed = Number.POSITIVE_INFINITY;
-  maybeStrike();
+  progressed();
   await faulting;
   log(`faults: ${orderIds.length} orders placed (${retried} placements retried)`);
 
@@ -227,30 +249,39 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const settleStart = Date.now();
   const sql = openBooks(options.databaseUrl);
   try {
-    const timeoutMs = options.settleTimeoutMs ?? 90_000;
-    await waitFor(async () => (await openOrders(sql, orderIds)) === 0, {
-      message: "every order to be final",
-      timeoutMs,
-      intervalMs: 250,
-    });
-    await waitFor(async () => (await lag(options.kafkaBrokers, options.topic, shop.groups)) === 0, {
-      message: "every Trigger to catch up",
-      timeoutMs,
-      intervalMs: 250,
-    });
-    await waitFor(async () => (await unpublished(sql)) === 0, {
-      message: "every outbox row to be published",
-      timeoutMs,
-      intervalMs: 250,
-    });
+    // One deadline for the whole settling. A shop that does not settle is reported with the books as
+    // they stand (which orders hang, at which step), not as a bare timeout.
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 90_000);
+    const unsettled: string[] = [];
+    const settled = async (message: string, check: () => Promise<boolean>) => {
+      if (unsettled.length > 0) return;
+      try {
+        await waitFor(check, { message, timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 250 });
+      } catch (error) {
+        unsettled.push((error as Error).message);
+      }
+    };
+    const caughtUp = async () => (await lag(options.kafkaBrokers, options.topic, shop.groups)) === 0;
+    await settled("every order to be final", async () => (await openOrders(sql, orderIds)) === 0);
+    await settled("every Trigger to catch up", caughtUp);
+    await settled("every outbox row to be published", async () => (await unpublished(sql)) === 0);
     // A last round: what the outboxes just published must be consumed too.
-    await waitFor(async () => (await lag(options.kafkaBrokers, options.topic, shop.groups)) === 0, {
-      message: "every Trigger to catch up",
-      timeoutMs,
-      intervalMs: 250,
-    });
+    await settled("every Trigger to catch up", caughtUp);
     const settleMs = Date.now() - settleStart;
     const { problems, summary } = await checkBooks(sql, { initialStock, orderIds });
+    problems.unshift(...unsettled);
+    const published = (await readTopic(options.kafkaBrokers, options.topic))
+      .filter((record) => record.headers.ce_id !== poisonId)
+      .map((record) => ({
+        id: record.headers.ce_id ?? "",
+        source: record.headers.ce_source ?? "",
+        type: record.headers.ce_type ?? "",
+        key: record.key,
+      }));
+    problems.push(...(await publishedUncommitted(sql, published)));
+    problems.push(...(await hangingOrders(sql, orderIds, published)));
+    // A function process that crashed (and was started again) is a problem even if the books balance.
+    problems.push(...shop.crashes);
     // Every dead letter must be explained: the malformed event we sent, refused with a 4xx.
     const dead = await readTopic(options.kafkaBrokers, options.dlqTopic);
     let explained = 0;

@@ -45,9 +45,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     const url = options.config.url;
-    const client = postgres(url, {
-      max: options.max ?? 10,
+    const clientOptions = {
       onnotice: () => {},
+      // postgres.js fetches the array types on each new connection, and a failure of that query (the
+      // connection reset while Postgres restarts) is an unhandled rejection that ends the process.
+      // drizzle encodes and parses array columns itself, so the fetched types are never needed.
+      fetch_types: false,
+    };
+    const client = postgres(url, {
+      ...clientOptions,
+      max: options.max ?? 10,
       connection: { application_name: options.schema },
     });
     const db = drizzle({ client });
@@ -56,7 +63,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       async migrate() {
         // Replicas starting together must not apply the same migration twice: a session advisory
         // lock on a one-connection client serialises them.
-        const single = postgres(url, { max: 1, onnotice: () => {} });
+        const single = postgres(url, { ...clientOptions, max: 1 });
         try {
           // One lock for every function: they also share the `drizzle` schema of the migration records.
           await single`select pg_advisory_lock(hashtext('shop migrations'))`;
