@@ -136,15 +136,22 @@ export function createUnaryHandler(
     binary: boolean,
   ) {
     const method = spec.method as DescMethodUnary;
-    // Most calls end without anyone looking at their signal: make it only when asked for or aborted.
+    // Most calls end without anyone looking at their signal: make it, and watch for the client going
+    // away, only when someone asks for it (or a deadline passes).
     let controller: AbortController | undefined;
+    const onClose = () => {
+      if (!res.writableFinished) abort(new ConnectError("the client went away", Code.Canceled));
+    };
     const signal = () => {
-      controller ??= new AbortController();
+      if (!controller) {
+        controller = new AbortController();
+        res.once("close", onClose);
+      }
       return controller.signal;
     };
     const abort = (reason: ConnectError) => {
-      controller ??= new AbortController();
-      controller.abort(reason);
+      signal();
+      controller?.abort(reason);
     };
     const timeout = parseTimeout(
       single(req.headers[TIMEOUT]) ?? null,
@@ -158,10 +165,6 @@ export function createUnaryHandler(
             () => abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
             timeout.timeoutMs,
           );
-    const onClose = () => {
-      if (!res.writableFinished) abort(new ConnectError("the client went away", Code.Canceled));
-    };
-    res.once("close", onClose);
     const responseHeader = new LightHeaders([
       ["content-type", binary ? contentTypeUnaryProto : contentTypeUnaryJson],
     ]);
@@ -233,7 +236,7 @@ export function createUnaryHandler(
       body = errorToJsonBytes(error, {});
     } finally {
       if (timer) clearTimeout(timer);
-      res.off("close", onClose);
+      if (controller) res.off("close", onClose);
     }
     if (compression.response && body.byteLength >= compressMinBytes) {
       body = await compression.response.compress(body);
