@@ -141,7 +141,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     orders++;
     // Followed until final even after the deadline: every placed order's latency is measured.
     try {
-      for await (const { order } of me.orders.watchOrder({ id }, { timeoutMs: 120_000 })) {
+      // A signal, not timeoutMs: connect-node keeps a timeoutMs deadline timer alive after the loop
+      // breaks out of the stream, and those timers kept the process from exiting for two minutes.
+      for await (const { order } of me.orders.watchOrder({ id }, { signal: AbortSignal.timeout(120_000) })) {
         if (order && FINAL.includes(order.status)) {
           stats.record("order placed → final (WatchOrder)", performance.now() - placedAt);
           if (order.status === OrderStatus.CONFIRMED) finals.confirmed++;
