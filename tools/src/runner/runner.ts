@@ -120,6 +120,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
           topic,
           ordered: trigger.ordered,
+          // Most events on the topic are not this Trigger's type: they are passed over unparsed by
+          // the handler. A record that is no CloudEvent goes to the handler, to be dead-lettered.
+          accepts: (record) => {
+            const event = recordToEvent(record);
+            return "invalid" in event || matches(trigger.filters, event.attributes);
+          },
           handler: async (record) => {
             const event = recordToEvent(record);
             if ("invalid" in event) {

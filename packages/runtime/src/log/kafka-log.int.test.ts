@@ -145,6 +145,39 @@ describe("createKafkaLog", () => {
     expect(resumed).toEqual(["3", "4"]);
   });
 
+  it("passes over records it does not accept, and a group closed cleanly resumes after all it saw", async () => {
+    const name = await topic();
+    const groupId = `g-${randomUUID()}`;
+    await log.publish(
+      name,
+      ["take-1", "skip-2", "take-3", "skip-4"].map((t) => record("same", t)),
+    );
+    const accepts = (r: LogRecord) => text(r).startsWith("take");
+    const seen: string[] = [];
+    const first = await log.subscribe({
+      groupId,
+      topic: name,
+      ordered: false,
+      accepts,
+      handler: async (r) => void seen.push(text(r)),
+    });
+    await until(() => seen.length === 2, "the two accepted records");
+    await first.close();
+    expect(seen).toEqual(["take-1", "take-3"]);
+
+    // Nothing handled (or passed over) is handed out again to the next member of the group.
+    await log.publish(name, [record("same", "take-5")]);
+    const resumed: string[] = [];
+    await subscribe({
+      groupId,
+      topic: name,
+      ordered: true,
+      handler: async (r) => void resumed.push(text(r)),
+    });
+    await until(() => resumed.length >= 1, "take-5");
+    expect(resumed).toEqual(["take-5"]);
+  });
+
   it("starts a new group at the end when fromBeginning is false", async () => {
     const name = await topic();
     await log.publish(name, [record("k", "old")]);

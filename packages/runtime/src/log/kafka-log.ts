@@ -2,6 +2,7 @@
  * The event log over Apache Kafka (kafkajs): what functions publish with and the local runner consumes with.
  */
 import {
+  type Admin,
   type Consumer,
   type EachBatchPayload,
   type IHeaders,
@@ -11,7 +12,13 @@ import {
   logLevel,
   Partitioners,
 } from "kafkajs";
-import type { EventLog, LogRecord, SubscribeOptions, Subscription } from "./event-log.ts";
+import {
+  DEFAULT_PARTITIONS,
+  type EventLog,
+  type LogRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from "./event-log.ts";
 import {
   defaultRedeliveryBackoff,
   handleUntilDone,
@@ -27,13 +34,25 @@ export interface KafkaLogOptions {
   logger?: LogLogger;
   /** How long to wait before handing a failed record to its handler again. */
   redeliveryBackoff?: RedeliveryBackoff;
-  /** Partitions of topics created by `ensureTopics` (default 3). */
+  /** Partitions of topics created by `ensureTopics` (default {@link DEFAULT_PARTITIONS}). */
   partitions?: number;
   /** Replication factor of topics created by `ensureTopics` (default 1: one local broker). */
   replicationFactor?: number;
   /** How long `subscribe` waits for the consumer to join its group (default 30 s). */
   joinTimeoutMs?: number;
 }
+
+/** At most this many records of one partition are in an unordered handler at once. */
+const UNORDERED_CONCURRENCY = 32;
+
+/**
+ * How often offsets of records passed over (`accepts` said no) are committed. kafkajs's auto-commit
+ * sends one OffsetCommit per batch and partition, and a Trigger's consumer group reads every event
+ * of the topic, most of them not its type: that was most of the Kafka requests of an order. Batches
+ * with a record the handler took are still committed before the next fetch (coalesced across the
+ * partitions in hand), so a rebalance hands nothing handled over again.
+ */
+const COMMIT_INTERVAL_MS = 1_000;
 
 /**
  * Creates an {@link EventLog} over Kafka. The producer is idempotent and waits for all in-sync
@@ -84,14 +103,19 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
       await admin.connect();
       try {
         // createTopics leaves existing topics alone (it resolves false when all already exist).
-        await admin.createTopics({
+        const created = await admin.createTopics({
           waitForLeaders: true,
           topics: topics.map((topic) => ({
             topic,
-            numPartitions: options.partitions ?? 3,
+            numPartitions: options.partitions ?? DEFAULT_PARTITIONS,
             replicationFactor: options.replicationFactor ?? 1,
           })),
         });
+        // The metadata names a leader for each partition before that broker serves it; a first
+        // publish meanwhile is refused for some partitions, and kafkajs retries the whole request,
+        // writing the accepted partitions' records twice. Asking every leader for its offsets
+        // until each answers waits until all of them do.
+        if (created) for (const topic of topics) await untilLeadersServe(admin, topic);
       } finally {
         await admin.disconnect();
       }
@@ -116,13 +140,12 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
       if (closed) throw new Error("the kafka log is closed");
       if (spec.fromBeginning === false) await startAtEnd(kafka, spec.groupId, spec.topic, logger);
       const consumer = kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false });
-      const subscription = await startConsumer(
-        consumer,
-        spec,
+      const subscription = await startConsumer(consumer, spec, {
         backoff,
-        options.joinTimeoutMs ?? 30_000,
+        joinTimeoutMs: options.joinTimeoutMs ?? 30_000,
+        concurrency: options.partitions ?? DEFAULT_PARTITIONS,
         logger,
-      );
+      });
       subscriptions.add(subscription);
       return {
         async close() {
@@ -149,10 +172,15 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
 async function startConsumer(
   consumer: Consumer,
   spec: SubscribeOptions,
-  backoff: RedeliveryBackoff,
-  joinTimeoutMs: number,
-  logger: LogLogger | undefined,
+  options: {
+    backoff: RedeliveryBackoff;
+    joinTimeoutMs: number;
+    /** Partitions handled at once (their batches run side by side). */
+    concurrency: number;
+    logger: LogLogger | undefined;
+  },
 ): Promise<Subscription> {
+  const { backoff, joinTimeoutMs, logger } = options;
   let stopping = false;
   const pending = new Set<() => void>();
   // A pause between redeliveries that close() can cut short.
@@ -178,7 +206,50 @@ async function startConsumer(
   // Awaited below; this only keeps a rejection after an earlier failure from going unhandled.
   joined.catch(() => undefined);
 
+  // The next offset to read of each partition, once every record before it was handled, and what of
+  // it Kafka has: only resolved offsets are ever committed, so never one past an unhandled record.
+  const resolved = new Map<number, string>();
+  const committed = new Map<number, string>();
+  let batches = 0;
+  let drained: (() => void) | undefined;
+  let flushing: Promise<void> | undefined;
+  function resolve(payload: EachBatchPayload, record: LogRecord): void {
+    payload.resolveOffset(record.offset);
+    resolved.set(record.partition, (BigInt(record.offset) + 1n).toString());
+  }
+  // One commit in flight at a time; batches finishing meanwhile share the next one.
+  async function flush(): Promise<void> {
+    while (flushing) await flushing;
+    if (![...resolved].some(([partition, offset]) => committed.get(partition) !== offset)) return;
+    flushing = (async () => {
+      const due = [...resolved].filter(([partition, offset]) => committed.get(partition) !== offset);
+      if (due.length === 0) return;
+      await consumer.commitOffsets(
+        due.map(([partition, offset]) => ({ topic: spec.topic, partition, offset })),
+      );
+      for (const [partition, offset] of due) committed.set(partition, offset);
+    })()
+      .catch((error: unknown) =>
+        logger?.warn({ err: error, groupId: spec.groupId }, "kafka offset commit failed"),
+      )
+      .finally(() => {
+        flushing = undefined;
+      });
+    return flushing;
+  }
+  const committer = setInterval(() => void flush(), COMMIT_INTERVAL_MS);
+  committer.unref();
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    batches++;
+    try {
+      await handleBatch(payload);
+    } finally {
+      if (--batches === 0) drained?.();
+    }
+  }
+
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const stopped = () => stopping || !payload.isRunning() || payload.isStale();
     // kafkajs heartbeats only when asked: keep the membership alive while a record is retried.
@@ -187,42 +258,55 @@ async function startConsumer(
       if (!stopped()) await payload.heartbeat();
     };
     const redeliver = { groupId: spec.groupId, stopped, wait: pause, backoff, logger };
-    const records = batch.messages.map((message) => toLogRecord(batch.topic, batch.partition, message));
+    const all = batch.messages.map((message) => toLogRecord(batch.topic, batch.partition, message));
+    const records = spec.accepts ? all.filter(spec.accepts) : all;
+    const last = all.at(-1);
+    if (records.length === 0) {
+      if (last) resolve(payload, last);
+      return;
+    }
+    const taken = new Set(records);
     if (spec.ordered) {
-      for (const record of records) {
-        if (!(await handleUntilDone(record, spec.handler, redeliver))) return;
-        payload.resolveOffset(record.offset);
-        await payload.heartbeat();
+      for (const record of all) {
+        if (taken.has(record)) {
+          if (!(await handleUntilDone(record, spec.handler, redeliver))) break;
+          await payload.heartbeat();
+        }
+        resolve(payload, record);
       }
+      await flush();
       return;
     }
     const heartbeats = setInterval(() => {
       payload.heartbeat().catch((error: unknown) => logger?.warn({ err: error }, "kafka heartbeat failed"));
     }, 3_000);
-    const done = await Promise.all(
-      records.map((record) => handleUntilDone(record, spec.handler, redeliver)),
+    const done = await handleConcurrently(records, UNORDERED_CONCURRENCY, (record) =>
+      handleUntilDone(record, spec.handler, redeliver),
     ).finally(() => clearInterval(heartbeats));
-    // Resolve only the run of handled records from the start of the batch: kafkajs commits and fetches
-    // from the resolved offset, so anything after an unhandled record is delivered again.
-    const handled = done.indexOf(false);
-    const last = records[(handled === -1 ? records.length : handled) - 1];
-    if (last) payload.resolveOffset(last.offset);
+    // Resolve only the run of handled records from the start of the batch: kafkajs fetches and we
+    // commit from the resolved offset, so anything after an unhandled record is delivered again.
+    const unhandled = done.indexOf(false);
+    const upTo = unhandled === -1 ? last : all[all.indexOf(records[unhandled]!) - 1];
+    if (upTo) resolve(payload, upTo);
     await payload.heartbeat();
+    await flush();
   }
 
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
     await consumer.run({
-      // kafkajs commits the resolved offsets after each batch; never an offset we did not resolve.
-      autoCommit: true,
+      // Committed by flush(), after a batch with a record the handler took, on a timer and on
+      // close: never past a resolved offset.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       // Partitions are independent; within one, eachBatch runs one batch at a time.
-      partitionsConsumedConcurrently: 3,
+      partitionsConsumedConcurrently: options.concurrency,
       eachBatch,
     });
     await joined;
   } catch (error) {
+    clearInterval(committer);
     await consumer.disconnect();
     throw error;
   } finally {
@@ -232,9 +316,53 @@ async function startConsumer(
     async close() {
       stopping = true;
       for (const wake of [...pending]) wake();
+      clearInterval(committer);
+      // The batches in hand stop at their next record; then what they handled is committed, so the
+      // next member of the group starts right after it.
+      if (batches > 0) await new Promise<void>((done) => (drained = done));
+      await flushing;
+      await flush();
       await consumer.disconnect();
     },
   };
+}
+
+/** Waits (up to 30 s) until every partition's leader of `topic` answers for it. */
+async function untilLeadersServe(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
+ * Hands each record to `handle`, at most `limit` at once, in offset order of starting; says which were
+ * handled. Once one is not (the subscription is stopping), no further record is started.
+ */
+async function handleConcurrently(
+  records: LogRecord[],
+  limit: number,
+  handle: (record: LogRecord) => Promise<boolean>,
+): Promise<boolean[]> {
+  const done = records.map(() => false);
+  let next = 0;
+  let stopped = false;
+  const lane = async () => {
+    while (!stopped && next < records.length) {
+      const index = next++;
+      done[index] = await handle(records[index]!);
+      if (!done[index]) stopped = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, records.length) }, lane));
+  return done;
 }
 
 /**

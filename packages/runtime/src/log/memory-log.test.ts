@@ -94,6 +94,27 @@ describe("createMemoryLog", () => {
       expect(seen.two!.sort()).toEqual(["a", "b", "c"]);
     }));
 
+  it("passes over the records a subscription does not accept, ordered or not, and resumes after them", () =>
+    withLog(async (log) => {
+      const accepts = (r: LogRecord) => text(r).startsWith("take");
+      for (const ordered of [true, false]) {
+        const topic = `test.${randomUUID()}`;
+        await log.publish(
+          topic,
+          ["take-1", "skip-2", "take-3", "skip-4"].map((t) => record("k", t)),
+        );
+        const seen: string[] = [];
+        const handler = async (r: LogRecord) => void seen.push(text(r));
+        const first = await log.subscribe({ groupId: "g", topic, ordered, accepts, handler });
+        await until(() => seen.length === 2, "the two accepted records");
+        await first.close();
+        await log.publish(topic, [record("k", "take-5")]);
+        await log.subscribe({ groupId: "g", topic, ordered, accepts, handler });
+        await until(() => seen.length === 3, "the new record");
+        expect(seen).toEqual(["take-1", "take-3", "take-5"]);
+      }
+    }));
+
   it("starts a new group at the end when fromBeginning is false", () =>
     withLog(async (log) => {
       const topic = `test.${randomUUID()}`;

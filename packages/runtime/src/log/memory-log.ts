@@ -3,7 +3,14 @@
  * Topics have a fixed number of partitions; a key always lands in the partition Kafka's default
  * partitioner would pick, so ordering per key behaves the same in both modes.
  */
-import type { EventLog, LogRecord, OutgoingRecord, SubscribeOptions, Subscription } from "./event-log.ts";
+import {
+  DEFAULT_PARTITIONS,
+  type EventLog,
+  type LogRecord,
+  type OutgoingRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from "./event-log.ts";
 import {
   defaultRedeliveryBackoff,
   handleUntilDone,
@@ -13,7 +20,7 @@ import {
 
 /** Options of {@link createMemoryLog}. */
 export interface MemoryLogOptions {
-  /** Partitions of every topic (default 3, like the Kafka topics of `ensureTopics`). */
+  /** Partitions of every topic (default {@link DEFAULT_PARTITIONS}, like the Kafka topics of `ensureTopics`). */
   partitions?: number;
   /** How long to wait before handing a failed record to its handler again. */
   redeliveryBackoff?: RedeliveryBackoff;
@@ -35,7 +42,7 @@ interface Topic {
  * Committed offsets outlive a closed subscription, so a later member of the group resumes where it stopped.
  */
 export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
-  const partitionCount = options.partitions ?? 3;
+  const partitionCount = options.partitions ?? DEFAULT_PARTITIONS;
   const backoff = options.redeliveryBackoff ?? defaultRedeliveryBackoff;
   const maxConcurrency = options.maxConcurrency ?? 16;
   const topics = new Map<string, Topic>();
@@ -137,6 +144,8 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
       logger: options.logger,
     };
 
+    const wanted = (record: LogRecord) => spec.accepts?.(record) ?? true;
+
     async function consumePartition(partition: number): Promise<void> {
       const log = source.partitions[partition]!;
       while (!stopped) {
@@ -146,13 +155,16 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
           continue;
         }
         if (spec.ordered) {
-          if (!(await handleUntilDone(log[next]!, spec.handler, redeliver))) return;
+          const record = log[next]!;
+          if (wanted(record) && !(await handleUntilDone(record, spec.handler, redeliver))) return;
           offsets[partition] = next + 1;
           continue;
         }
         const batch = log.slice(next, next + maxConcurrency);
         const done = await Promise.all(
-          batch.map((record) => handleUntilDone(record, spec.handler, redeliver)),
+          batch.map((record) =>
+            wanted(record) ? handleUntilDone(record, spec.handler, redeliver) : Promise.resolve(true),
+          ),
         );
         // Commit only the run of handled records from the start: a record left unhandled by a stop
         // must be handed out again, and offsets cannot skip over it.

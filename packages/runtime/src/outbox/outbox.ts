@@ -22,8 +22,26 @@ export interface Tx {
   emit: Emit;
 }
 
+/**
+ * Ids of the events emitted in this process per outbox, with when, until its relay published them:
+ * after a commit the relay publishes just these rows (committed or not, rolled back or not, only the
+ * database knows) without scanning and locking the whole outbox.
+ */
+const emitted = new WeakMap<OutboxTable, Map<string, number>>();
+
+/** The ids emitted into `outbox` in this process and not published by its relay yet, with when. */
+export function emittedHere(outbox: OutboxTable): Map<string, number> {
+  let ids = emitted.get(outbox);
+  if (!ids) {
+    ids = new Map();
+    emitted.set(outbox, ids);
+  }
+  return ids;
+}
+
 /** Builds the `emit` of one transaction. */
 export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, traceparent?: string): Emit {
+  const pending = emittedHere(outbox);
   return async (schema, message, { key }) => {
     const event = toCloudEvent(schema, message, {
       source,
@@ -35,5 +53,6 @@ export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, trace
     await db
       .insert(outbox)
       .values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
+    pending.set(event.id, Date.now());
   };
 }

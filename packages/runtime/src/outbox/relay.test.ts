@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningFunction } from "../function.ts";
+import type { EventLog, LogRecord } from "../log/event-log.ts";
+import { createMemoryLog } from "../log/memory-log.ts";
+import { fixtureFunction } from "../testing/fixture/fixture.ts";
+import { startForTest, waitFor } from "../testing/index.ts";
+
+const running: RunningFunction[] = [];
+
+/** The fixture function on its own in-memory log, and every record that reaches the log's topic. */
+async function start(options: { publishAfterCommit?: boolean } = {}) {
+  const log: EventLog = createMemoryLog();
+  const fn = await startForTest(fixtureFunction, { log, ...options });
+  running.push(fn);
+  const records: LogRecord[] = [];
+  await log.subscribe({
+    groupId: `reader-${randomUUID()}`,
+    topic: fn.app.config.eventsTopic,
+    ordered: true,
+    handler: async (record) => void records.push(record),
+  });
+  const place = (orderId: string) =>
+    fn.app.transaction(async ({ emit }) => {
+      await emit(OrderPlacedSchema, create(OrderPlacedSchema, { orderId, customerId: "c" }), {
+        key: orderId,
+      });
+      return orderId;
+    });
+  const unpublished = () =>
+    fn.app.db.$count(fixtureFunction.outbox, isNull(fixtureFunction.outbox.publishedAt));
+  return { fn, records, place, unpublished };
+}
+
+const orderIds = (records: LogRecord[]) =>
+  records.map((record) => record.key).sort((a, b) => String(a).localeCompare(String(b)));
+
+describe("the outbox relay", { timeout: 60_000 }, () => {
+  // One function that publishes after each commit, one that "dies" between commit and publish.
+  let kicked: Awaited<ReturnType<typeof start>>;
+  let left: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    [kicked, left] = await Promise.all([start(), start({ publishAfterCommit: false })]);
+  }, 120_000);
+  afterAll(() => Promise.all(running.map((fn) => fn.close())));
+
+  it("publishes each committed event once, right after its commit, and never a rolled-back one", async () => {
+    const { fn, records, place, unpublished } = kicked;
+    records.length = 0;
+    await place("o-1");
+    await waitFor(() => records.length === 1, { message: "o-1 published" });
+
+    await expect(
+      fn.app.transaction(async ({ emit }) => {
+        await emit(OrderPlacedSchema, create(OrderPlacedSchema, { orderId: "o-rolled-back" }), {
+          key: "o-rolled-back",
+        });
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    await place("o-2");
+    await waitFor(() => records.length === 2, { message: "o-2 published" });
+
+    expect(await fn.relay.sweep()).toBe(0);
+    expect(orderIds(records)).toEqual(["o-1", "o-2"]);
+    expect(await unpublished()).toBe(0);
+  });
+
+  it("publishes 50 events committed at once exactly once each, and a sweep finds nothing left", async () => {
+    const { fn, records, place, unpublished } = kicked;
+    records.length = 0;
+    const placed = Array.from({ length: 50 }, (_, i) => `o-${String(i).padStart(2, "0")}`);
+    await Promise.all(placed.map(place));
+    await waitFor(() => records.length >= 50, { message: "50 published" });
+    expect(await fn.relay.sweep()).toBe(0);
+    expect(orderIds(records)).toEqual(placed);
+    expect(await unpublished()).toBe(0);
+  });
+
+  it("publishes on a sweep what no commit kicked (a process that died before publishing)", async () => {
+    const { fn, records, place, unpublished } = left;
+    await place("o-left");
+    expect(records).toEqual([]);
+    expect(await unpublished()).toBe(1);
+
+    expect(await fn.relay.sweep()).toBe(1);
+    await waitFor(() => records.length === 1, { message: "o-left published" });
+    expect(await fn.relay.sweep()).toBe(0);
+    expect(orderIds(records)).toEqual(["o-left"]);
+    expect(await unpublished()).toBe(0);
+  });
+});
