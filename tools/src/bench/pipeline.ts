@@ -28,7 +28,9 @@ async function placeAndFollow(clients: ShopClients, productId: string): Promise<
     paymentToken: "tok_visa",
     idempotencyKey: randomUUID(),
   });
-  for await (const { order: now } of clients.orders.watchOrder({ id: order!.id }, { timeoutMs: 120_000 })) {
+  // A signal, not timeoutMs: connect-node keeps a timeoutMs deadline timer after the loop breaks out.
+  const signal = AbortSignal.timeout(120_000);
+  for await (const { order: now } of clients.orders.watchOrder({ id: order!.id }, { signal })) {
     if (now && FINAL.includes(now.status)) break;
   }
   return performance.now() - started;
