@@ -40,6 +40,7 @@ const catalog: Partial<ServiceImpl<typeof CatalogService>> = {
     context.responseTrailer.set("x-served-by", "test");
     const caller = context.requestHeader.get("x-caller") ?? "nobody";
     if (id === "shared") return shared;
+    if (id === "bad-header") context.responseHeader.set("x-note", "line\nbreak");
     return {
       product: {
         id,
@@ -206,6 +207,12 @@ describe("the Connect unary fast path", () => {
       code: "unimplemented",
       message: 'unknown compression "zstd": supported encodings are gzip,br',
     });
+  });
+
+  it("answers Internal when the answer cannot be written, and keeps serving", async () => {
+    const broken = await call(fast.url, getProduct, json({ id: "bad-header" }));
+    expect([broken.status, JSON.parse(broken.body).code]).toEqual([500, "internal"]);
+    expect((await call(fast.url, getProduct, json({ id: "p2" }))).status).toBe(200);
   });
 
   it("calls undecodable protobuf InvalidArgument, where connect-node says Internal", async () => {

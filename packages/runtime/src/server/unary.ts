@@ -52,6 +52,8 @@ const TIMEOUT = headerTimeout.toLowerCase();
 const ENCODING = headerUnaryEncoding.toLowerCase();
 const ACCEPT_ENCODING = headerUnaryAcceptEncoding.toLowerCase();
 
+const INTERNAL_ERROR = JSON.stringify({ code: "internal", message: "the answer could not be written" });
+
 /** Routes as a function registers them, kept so they can be served twice: fast path and connect-node. */
 export interface CapturedRoutes {
   /** Registers the same routes on another router (connect-node's). */
@@ -124,7 +126,12 @@ export function createUnaryHandler(
     if (!route) return false;
     const type = parseContentType(req.headers["content-type"] ?? null);
     if (!type || type.stream) return false;
-    void answer(req, res, route.spec, route.serialization, type.binary);
+    answer(req, res, route.spec, route.serialization, type.binary).catch(() => {
+      // Only writing the answer can fail here (a header value the HTTP layer refuses, say): never
+      // leave the caller hanging, nor the process with an unhandled rejection.
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { "content-type": contentTypeUnaryJson }).end(INTERNAL_ERROR);
+    });
     return true;
   };
 
