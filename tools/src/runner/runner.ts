@@ -3,6 +3,7 @@
  * `knative/`, consumes each Trigger's broker topic in the Trigger's own consumer group, and dispatches
  * with the same filters, ordering, retries and dead-lettering as the broker's dispatcher.
  */
+import { setMaxListeners } from "node:events";
 import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
 import { deliverWithRetries, post, type RecordEvent, recordToEvent, replyEvent } from "./delivery.ts";
 import { matches } from "./filters.ts";
@@ -49,6 +50,8 @@ const ERROR_DATA_MAX = 1024;
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const manifests = await loadManifests(options.knativeDir);
   const stopping = new AbortController();
+  // Every delivery in flight listens for the stop: unordered Triggers have dozens at once.
+  setMaxListeners(0, stopping.signal);
   const subscriptions: Subscription[] = [];
 
   const plans = manifests.triggers.map((trigger) => {
