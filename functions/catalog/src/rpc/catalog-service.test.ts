@@ -211,6 +211,28 @@ describe("reads over HTTP GET", () => {
     expect(await changed.json()).toMatchObject({ product: { available: 4 } });
   });
 
+  it("answers every call with its request id, the caller's or a new one", async () => {
+    await upsert({ id: "lamp-1", name: "Lamp", category: "office" });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${baseUrl}/shop.catalog.v1.CatalogService/GetProduct`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ id: "lamp-1" }),
+      });
+    const given = await post({ "x-request-id": "req-from-the-gateway" });
+    expect(given.status).toBe(200);
+    expect(given.headers.get("x-request-id")).toBe("req-from-the-gateway");
+    expect(given.headers.get("etag")).toMatch(/^"/);
+    const fresh = await post({});
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await fetch(`${baseUrl}/shop.catalog.v1.CatalogService/GetProduct`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "req-2" },
+      body: JSON.stringify({ id: "no-such-product" }),
+    });
+    expect([missing.status, missing.headers.get("x-request-id")]).toEqual([404, "req-2"]);
+  });
+
   it("refuses UpsertProduct by GET", async () => {
     const url = `${baseUrl}/shop.catalog.v1.CatalogService/UpsertProduct?connect=v1&encoding=json&message=${encodeURIComponent("{}")}`;
     const response = await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } });

@@ -19,8 +19,11 @@ export interface RequestHandlerOptions {
   dispatch: (event: ReturnType<typeof fromHttp>) => Promise<DispatchOutcome>;
   /** The Connect adapter's handler; it answers 404 itself for unknown paths. */
   connect: (req: IncomingMessage, res: ServerResponse) => void;
-  /** The unary fast path (see `unary.ts`): true when it took the request, false to leave it to `connect`. */
-  unary?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * The unary fast path (see `unary.ts`): true when it took the request (and answers it with the
+   * request id header), false to leave it to `connect`.
+   */
+  unary?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean;
   ready: () => Promise<boolean>;
   /** Browser origins allowed to call the Connect routes; none when empty or absent. */
   corsOrigins?: string[];
@@ -36,14 +39,25 @@ export interface FunctionRequestHandler {
   idle(): Promise<void>;
 }
 
+/** Paths the server answers itself; everything else (but `POST /`) is for Connect. */
+const ROUTES = new Set(["/health/liveness", "/health/readiness", "/metrics"]);
+
 /** Builds the request handler of a function. */
 export function createRequestHandler(options: RequestHandlerOptions): FunctionRequestHandler {
   const { metrics } = options;
   let inFlight = 0;
   let waiters: (() => void)[] = [];
 
+  // One labelled child per (route, code), so counting a request does not hash its labels again.
+  const counted = new Map<string, { inc(): void }>();
   function done(route: string, code: number) {
-    metrics.httpRequests.inc({ route, code: String(code) });
+    const key = `${route} ${code}`;
+    let counter = counted.get(key);
+    if (!counter) {
+      counter = metrics.httpRequests.labels({ route, code: String(code) });
+      counted.set(key, counter);
+    }
+    counter.inc();
     inFlight--;
     if (inFlight === 0) {
       for (const wake of waiters) wake();
@@ -54,8 +68,11 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
   const handler = ((req, res) => {
     inFlight++;
     const requestId = headerValue(req, "x-request-id") ?? randomUUID();
-    res.setHeader("x-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0];
+    const rpc = !(path === "/" && req.method === "POST") && !ROUTES.has(path ?? "");
+    // The unary fast path writes it with its other headers: a header set before writeHead sends node
+    // down its slower merging path.
+    if (!rpc || !options.unary) res.setHeader("x-request-id", requestId);
     withLogContext({ requestId }, () => {
       if (path === "/" && req.method === "POST") {
         void receiveEvent(req, res, options).finally(() => done("event", res.statusCode));
@@ -75,9 +92,12 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
           .finally(() => done("metrics", res.statusCode));
       } else {
         res.once("close", () => done("rpc", res.statusCode));
+        if (req.method === "OPTIONS") res.setHeader("x-request-id", requestId);
         if (answerCors(req, res, options.corsOrigins ?? [])) return;
         req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, options.trustedProxyHops);
-        if (!options.unary?.(req, res)) options.connect(req, res);
+        if (options.unary?.(req, res, requestId)) return;
+        if (!res.hasHeader("x-request-id")) res.setHeader("x-request-id", requestId);
+        options.connect(req, res);
       }
     });
   }) as FunctionRequestHandler;

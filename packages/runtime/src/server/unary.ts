@@ -109,7 +109,7 @@ export interface UnaryHandlerOptions {
  */
 export function createUnaryHandler(
   options: UnaryHandlerOptions,
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+): (req: IncomingMessage, res: ServerResponse, requestId?: string) => boolean {
   const limits = { readMaxBytes: options.readMaxBytes, writeMaxBytes: 0xffffffff };
   const compressMinBytes = options.compressMinBytes ?? 1024;
   const methods = new Map(
@@ -119,14 +119,14 @@ export function createUnaryHandler(
     ]),
   );
 
-  return (req, res) => {
+  return (req, res, requestId) => {
     if (req.method !== "POST") return false;
     const url = req.url ?? "/";
     const route = methods.get(url);
     if (!route) return false;
     const type = parseContentType(req.headers["content-type"] ?? null);
     if (!type || type.stream) return false;
-    answer(req, res, route.spec, route.serialization, type.binary).catch(() => {
+    answer(req, res, route.spec, route.serialization, type.binary, requestId).catch(() => {
       // Only writing the answer can fail here (a header value the HTTP layer refuses, say): never
       // leave the caller hanging, nor the process with an unhandled rejection.
       if (res.headersSent) res.destroy();
@@ -141,6 +141,7 @@ export function createUnaryHandler(
     spec: MethodImplSpec & { kind: "unary" },
     serialization: ReturnType<typeof createMethodSerializationLookup>,
     binary: boolean,
+    requestId: string | undefined,
   ) {
     const method = spec.method as DescMethodUnary;
     // Most calls end without anyone looking at their signal: make it, and watch for the client going
@@ -251,7 +252,7 @@ export function createUnaryHandler(
     }
     if (res.destroyed) return;
     // trailerMux's Connect unary convention: trailers travel as `trailer-` headers.
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = requestId === undefined ? {} : { "x-request-id": requestId };
     responseHeader.forEach((value, name) => {
       headers[name] = value;
     });
