@@ -329,11 +329,18 @@ async function startConsumer(
 
 /** Waits (up to 30 s) until every partition's leader of `topic` answers for it. */
 async function untilLeadersServe(admin: Admin, topic: string): Promise<void> {
+  await topicOffsets(admin, topic);
+}
+
+/**
+ * The offsets of every partition of `topic`, asked again (up to 30 s) while a leader is still moving
+ * in: a topic another process has just created answers "not the leader" for a moment.
+ */
+async function topicOffsets(admin: Admin, topic: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      await admin.fetchTopicOffsets(topic);
-      return;
+      return await admin.fetchTopicOffsets(topic);
     } catch (error) {
       const retriable = (error as { retriable?: boolean }).retriable === true;
       if (!retriable || Date.now() > deadline) throw error;
@@ -376,7 +383,7 @@ async function startAtEnd(kafka: Kafka, groupId: string, topic: string, logger?:
   try {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const known = new Set(committed?.partitions.filter((p) => p.offset !== "-1").map((p) => p.partition));
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await topicOffsets(admin, topic);
     const partitions = ends
       .filter((p) => !known.has(p.partition))
       .map((p) => ({ partition: p.partition, offset: p.high }));
