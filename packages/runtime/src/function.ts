@@ -164,17 +164,28 @@ export async function startFunction(
     secrets,
     async transaction(fn, traceparent) {
       let emitted = false;
+      let committed: (() => void)[] = [];
       const result = await database.db.transaction(async (db) => {
         const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
+        // A retried transaction starts over: only the last attempt's callbacks run.
+        committed = [];
         return fn({
           db: db as unknown as Db,
           emit: (schema, message, opts) => {
             emitted = true;
             return emit(schema, message, opts);
           },
+          afterCommit: (callback) => void committed.push(callback),
         });
       });
       if (emitted && publishAfterCommit) relay.kick();
+      for (const callback of committed) {
+        try {
+          callback();
+        } catch (error) {
+          logger.error({ err: error }, "an after-commit callback failed");
+        }
+      }
       return result;
     },
   };

@@ -9,6 +9,5 @@ import { recordStock } from "../catalog/record-stock.ts";
 /** Shows the new availability on the product (or keeps it for a product not created yet). */
 export async function onStockChanged(message: StockChanged, context: EventContext): Promise<void> {
   await recordStock(context, { productId: message.productId, available: message.available }, new Date());
-  // Before the commit: a read in between may keep the old count, for at most the cache time.
-  readCache(context.app).clear();
+  context.afterCommit(() => readCache(context.app).clear());
 }

@@ -14,7 +14,8 @@ import type { SagaOutcome } from "../orders/transition.ts";
 export function settle(context: EventContext, orderId: string, outcome: SagaOutcome): void {
   const { app, event } = context;
   if (outcome.kind === "applied") {
-    notifierFor(app).notify(orderId);
+    // After the commit, so a woken watcher reads what the handler committed.
+    context.afterCommit(() => notifierFor(app).notify(orderId));
   } else if (outcome.kind === "missing") {
     app.logger.warn(
       { orderId, type: event.type, source: event.source },

@@ -1,6 +1,5 @@
 import type { RunningFunction } from "@shop/runtime";
-import { createTestDatabase, startForTest, waitFor } from "@shop/runtime/testing";
-import { sql } from "drizzle-orm";
+import { createTestDatabase, startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ordersFunction } from "../server.ts";
 import { emitted, putProduct } from "../test-support.ts";
@@ -37,7 +36,7 @@ describe("orders under concurrency (real Postgres)", () => {
     expect(await emitted(fn, [...ids][0])).toHaveLength(1);
   });
 
-  it("shows a watcher woken inside a transaction what that transaction commits", async () => {
+  it("wakes a watcher once the change has committed, and it sees the change", async () => {
     const { order } = await fn.app.transaction((tx) => placeOrder(tx, request("watched")));
     const abort = new AbortController();
     // No polling within the test's time: only the notification can bring the change.
@@ -46,30 +45,34 @@ describe("orders under concurrency (real Postgres)", () => {
       notifierFor(fn.app),
       order.id,
       { userId: "hana", role: "customer" },
-      {
-        pollMs: 600_000,
-        maxMs: 600_000,
-        signal: abort.signal,
-      },
+      { pollMs: 600_000, maxMs: 600_000, signal: abort.signal },
     );
     expect((await states.next()).value?.status).toBe("PENDING");
     const next = states.next();
+    const probe = notifierFor(fn.app).watch(order.id);
     await fn.app.transaction(async (tx) => {
       await confirmOrder(tx, order.id, 700n);
-      notifierFor(fn.app).notify(order.id);
-      // Hold the commit until the watcher's read is queued behind this transaction's row lock: a
-      // read that did not wait would see PENDING and the watcher would never speak again.
-      await waitFor(
-        async () => {
-          const waiting = await fn.app.db.execute(
-            sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-          );
-          return (waiting as unknown as unknown[]).length > 0;
-        },
-        { timeoutMs: 10_000, message: "the watcher to wait for the commit" },
-      );
+      tx.afterCommit(() => notifierFor(fn.app).notify(order.id));
+      // Not yet: a watcher woken before the commit would read PENDING and never speak again.
+      expect(await probe.next(0, abort.signal)).toBe("timeout");
     });
+    expect(await probe.next(0, abort.signal)).toBe("changed");
+    probe.close();
     expect((await next).value?.status).toBe("CONFIRMED");
     expect((await states.next()).done).toBe(true);
+  });
+
+  it("runs after-commit callbacks only for a transaction that commits", async () => {
+    const ran: string[] = [];
+    await expect(
+      fn.app.transaction(async (tx) => {
+        tx.afterCommit(() => ran.push("rolled back"));
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    await fn.app.transaction(async (tx) => {
+      tx.afterCommit(() => ran.push("committed"));
+    });
+    expect(ran).toEqual(["committed"]);
   });
 });

@@ -42,8 +42,8 @@ export async function* watchOrder(
       if (remaining <= 0) return;
       const woke = await watch.next(Math.min(options.pollMs, remaining), options.signal);
       if (woke === "aborted") return;
-      // Notified from inside the writer's transaction: wait for its commit and read what it committed.
-      const next = await getOrder(db, orderId, viewer, { waitForWriter: woke === "changed" });
+      // Notified after the writer's commit (Tx.afterCommit): a plain read sees what it committed.
+      const next = await getOrder(db, orderId, viewer);
       if (next.status !== order.status || next.updatedAt.getTime() !== order.updatedAt.getTime()) {
         order = next;
         yield order;

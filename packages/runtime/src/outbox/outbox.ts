@@ -20,6 +20,11 @@ export type Emit = <Desc extends DescMessage>(
 export interface Tx {
   db: Db;
   emit: Emit;
+  /**
+   * Runs `fn` once the transaction has committed, never if it rolls back: for what must only see
+   * committed state, like waking a watcher or dropping a cache.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 /**
