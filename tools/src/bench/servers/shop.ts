@@ -1,6 +1,8 @@
 /**
- * The whole shop in one process for the pipeline benchmarks, printing `{"url": …}` when it serves:
- *   real       real Kafka (KAFKA_BROKERS) and Postgres (DATABASE_URL)
+ * The shop for the pipeline benchmarks, printing `{"url": …}` when it serves:
+ *   real       real Kafka (KAFKA_BROKERS) and Postgres (DATABASE_URL), all functions in this process
+ *   processes  the same, each function its own process (its bundle) as deployed; this process runs
+ *              the runner (the broker's dispatcher) and the gateway
  *   embedded   PGlite and the in-memory log
  * Exits cleanly on SIGTERM.
  */
@@ -8,13 +10,14 @@ import { startShop } from "../../shop/start-shop.ts";
 
 const mode = process.argv[2];
 const shop =
-  mode === "real"
+  mode === "real" || mode === "processes"
     ? await startShop({
         databaseUrl: process.env.DATABASE_URL,
         kafkaBrokers: (process.env.KAFKA_BROKERS ?? "").split(","),
         topic: process.env.SHOP_EVENTS_TOPIC,
         dlqTopic: `${process.env.SHOP_EVENTS_TOPIC}.dlq`,
         logLevel: "error",
+        processes: mode === "processes",
       })
     : await startShop({ logLevel: "error" });
 process.once("SIGTERM", () => void shop.close().finally(() => process.exit(0)));
