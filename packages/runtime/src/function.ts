@@ -164,11 +164,9 @@ export async function startFunction(
     secrets,
     async transaction(fn, traceparent) {
       let emitted = false;
-      let committed: (() => void)[] = [];
+      const committed: (() => void)[] = [];
       const result = await database.db.transaction(async (db) => {
         const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
-        // A retried transaction starts over: only the last attempt's callbacks run.
-        committed = [];
         return fn({
           db: db as unknown as Db,
           emit: (schema, message, opts) => {

@@ -115,7 +115,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
         // publish meanwhile is refused for some partitions, and kafkajs retries the whole request,
         // writing the accepted partitions' records twice. Asking every leader for its offsets
         // until each answers waits until all of them do.
-        if (created) for (const topic of topics) await untilLeadersServe(admin, topic);
+        if (created) for (const topic of topics) await topicOffsets(admin, topic);
       } finally {
         await admin.disconnect();
       }
@@ -325,11 +325,6 @@ async function startConsumer(
       await consumer.disconnect();
     },
   };
-}
-
-/** Waits (up to 30 s) until every partition's leader of `topic` answers for it. */
-async function untilLeadersServe(admin: Admin, topic: string): Promise<void> {
-  await topicOffsets(admin, topic);
 }
 
 /**

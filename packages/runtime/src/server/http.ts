@@ -161,18 +161,40 @@ export function startingHandler(req: IncomingMessage, res: ServerResponse): void
   reply(res, 503, path === "/health/readiness" ? "not ready: starting" : "starting, try again shortly");
 }
 
-/** Reads a request body, failing when it grows past `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new RangeError("body too large");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new RangeError("body too large");
-    chunks.push(chunk as Buffer);
+/** A request body past its limit; `size` is the declared or received length that crossed it. */
+export class BodyTooLargeError extends RangeError {
+  constructor(readonly size: number) {
+    super("body too large");
   }
-  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/**
+ * Reads a request body, failing with BodyTooLargeError when it is declared or grows past `limit`
+ * bytes (the rest is drained, so the connection stays usable for the answer).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) return Promise.reject(new BodyTooLargeError(declared));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.resume();
+        reject(new BodyTooLargeError(size));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    });
+    req.once("error", reject);
+  });
 }
 
 function reply(res: ServerResponse, code: number, body: string, contentType = "text/plain; charset=utf-8") {

@@ -46,6 +46,7 @@ import {
   parseTimeout,
 } from "@connectrpc/connect/protocol-connect";
 import { LightHeaders } from "./headers.ts";
+import { BodyTooLargeError, readBody } from "./http.ts";
 
 // node:http keys request headers in lower case; connect-es spells them Like-This.
 const TIMEOUT = headerTimeout.toLowerCase();
@@ -341,29 +342,13 @@ function parse(
 }
 
 /** The body, refused with ResourceExhausted past `limit` bytes (declared or received), as connect-es does. */
-function readRequest(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.reject(tooLarge(declared, limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.resume();
-        reject(tooLarge(size, limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-    });
-    req.once("error", (error) => reject(ConnectError.from(error, Code.Canceled)));
-  });
+async function readRequest(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw tooLarge(error.size, limit);
+    throw ConnectError.from(error, Code.Canceled);
+  }
 }
 
 function tooLarge(size: number, limit: number): ConnectError {
