@@ -18,7 +18,7 @@ import { publishedEvents, startForTest } from "@shop/runtime/testing";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import routes, { accessPolicy } from "./connect.ts";
-import { ordersFunction } from "./server.ts";
+import { ordersFunction } from "./function.ts";
 
 const secrets = envSecretStore({});
 const signer = createTokenSigner(secrets);

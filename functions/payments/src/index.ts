@@ -2,7 +2,7 @@
  * The kn func entry point of payments: `handle(context, cloudevent)`.
  */
 import { createHandle } from "@shop/runtime";
-import { paymentsFunction } from "./server.ts";
+import { paymentsFunction } from "./function.ts";
 
 /** Handles one CloudEvent the way `func invoke` delivers it. */
 export const handle = createHandle(paymentsFunction);

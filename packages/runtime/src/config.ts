@@ -51,14 +51,6 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-/** The dev admin account identity creates when no secret store provides one (printed at start). */
-export const DEV_ADMIN = { email: "admin@shop.test", password: "shop-admin-dev" };
-
-const DEV_SECRETS: Record<string, Record<string, string>> = {
-  "shop/identity/admin": DEV_ADMIN,
-  "shop/payments/provider": { apiKey: "test_key_dev" },
-};
-
 /** Where a function's secrets come from. Vault implements it in the cluster; env and dev values locally. */
 export interface SecretStore {
   /**
@@ -79,6 +71,11 @@ export interface SecretStore {
   reload?(): void;
   /** Stops background work (token renewal). */
   close?(): Promise<void>;
+  /**
+   * Public dev values a function declares (`devSecrets`), for a store of local runs only; a store of
+   * real secrets (Vault) has no such method, so a missing secret stays missing there.
+   */
+  useDevDefaults?(defaults: Record<string, Record<string, string>>): void;
 }
 
 /**
@@ -87,10 +84,11 @@ export interface SecretStore {
  * or a random value made once per process. Local runs need nothing; production uses Vault.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
-  const generated = new Map<string, Record<string, string>>(
-    Object.entries({ ...devKeySecrets(), ...DEV_SECRETS }),
-  );
+  const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
   return {
+    useDevDefaults(defaults) {
+      for (const [path, value] of Object.entries(defaults)) generated.set(path, value);
+    },
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     async read(path) {
       const variable = `SHOP_SECRET_${path

@@ -5,12 +5,8 @@
 import type { CloudEvent } from "cloudevents";
 import { MalformedEventError, type ShopCloudEvent } from "./events/codec.ts";
 import type { DispatchOutcome } from "./events/subscriptions.ts";
-import {
-  type FunctionDefinition,
-  type RunningFunction,
-  type StartOptions,
-  startFunction,
-} from "./function.ts";
+import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
+import { startFunction } from "./start.ts";
 
 /** The parts of faas-js-runtime's Context a handler reads. */
 export interface HandleContext {
@@ -24,11 +20,11 @@ export type Handle = (
 ) => Promise<{ statusCode: number; body: DispatchOutcome | string }>;
 
 /** Builds `handle` for a function; the function starts (without listening) on the first call. */
-export function createHandle(
-  definition: FunctionDefinition,
-  options: StartOptions = {},
+export function createHandle<Config, Deps>(
+  definition: FunctionDefinition<Config, Deps>,
+  options: StartOptions<Config, Deps> = {},
 ): Handle & { close(): Promise<void> } {
-  let running: Promise<RunningFunction> | undefined;
+  let running: Promise<RunningFunction<Config, Deps>> | undefined;
   const handle = (async (_context, cloudevent) => {
     if (!cloudevent) return { statusCode: 400, body: "a CloudEvent is required" };
     running ??= startFunction(definition, { ...options, listen: false });

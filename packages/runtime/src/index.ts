@@ -1,20 +1,111 @@
 /**
- * @shop/runtime: what every Shop function shares.
+ * @shop/runtime: what every Shop function shares. This is its whole public surface; everything not
+ * named here is internal.
  */
-export * from "./auth/index.ts";
-export * from "./config.ts";
-export * from "./db/database.ts";
-export * from "./db/tables.ts";
-export * from "./events/codec.ts";
-export * from "./events/subscriptions.ts";
-export * from "./function.ts";
-export * from "./handle.ts";
-export * from "./log/index.ts";
-export * from "./logger.ts";
-export * from "./metrics.ts";
-export * from "./outbox/outbox.ts";
-export * from "./outbox/relay.ts";
-export * from "./secrets/index.ts";
-export { createRequestHandler, MAX_EVENT_BYTES, readBody } from "./server/http.ts";
+
+// Defining and running a function.
+export type { App } from "./app.ts";
+// RPCs: authorisation and the interceptor chain.
+export {
+  type Access,
+  type AccessPolicy,
+  caller,
+  createAuthInterceptor,
+  principalKey,
+} from "./auth/interceptor.ts";
+export { JWKS_PATH, keyFromSeed, publicJwk, SIGNING_KEY_PATH, type SigningKey } from "./auth/keys.ts";
+export {
+  createTokenSigner,
+  createTokenVerifier,
+  type Principal,
+  type TokenSigner,
+  type TokenVerifier,
+} from "./auth/tokens.ts";
+// Secrets.
+export { envSecretStore, type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
+export type { Db } from "./db/database.ts";
+export {
+  type CancelledOrdersTable,
+  cancelledOrdersTable,
+  lockOrder,
+  markCancelled,
+  wasCancelled,
+} from "./db/order-guard.ts";
+export {
+  bytea,
+  type OutboxTable,
+  outboxTable,
+  type ProcessedEventsTable,
+  processedEventsTable,
+} from "./db/tables.ts";
+export { Code, DomainError, toConnectError } from "./errors.ts";
+export {
+  type DecodedEvent,
+  decodeEvent,
+  fromHttp,
+  fromKafkaRecord,
+  MalformedEventError,
+  PROTOBUF,
+  type ShopCloudEvent,
+  toCloudEvent,
+  toHttpBinary,
+  toKafkaRecord,
+} from "./events/codec.ts";
+// Events in.
+export {
+  type DispatchOutcome,
+  type EventContext,
+  type EventHandler,
+  type EventSubscription,
+  expectedSource,
+  on,
+  PING_TYPE,
+} from "./events/subscriptions.ts";
+export {
+  defineFunction,
+  type FunctionDefinition,
+  type RunningFunction,
+  type SetupContext,
+  type StartOptions,
+} from "./function.ts";
+export { createHandle, type Handle, type HandleContext } from "./handle.ts";
+export { createErrorInterceptor, functionInterceptors } from "./interceptors.ts";
+// The event log (Kafka or in memory), logs and metrics.
+export {
+  createKafkaLog,
+  createMemoryLog,
+  defaultRedeliveryBackoff,
+  type EventLog,
+  type KafkaLogOptions,
+  type LogLogger,
+  type LogRecord,
+  type MemoryLogOptions,
+  type OutgoingRecord,
+  partitionForKey,
+  type RecordHandler,
+  type RedeliveryBackoff,
+  type SubscribeOptions,
+  type Subscription,
+} from "./log/index.ts";
+export { createLogger, currentLogContext, type Logger, withLogContext } from "./logger.ts";
+export { createMetrics, type Metrics } from "./metrics.ts";
+export { money } from "./money.ts";
+// Verbs: transactions, events out, errors, money, per-aggregate locks.
+export type { Emit, Tx } from "./outbox/outbox.ts";
+export { type Relay, startRelay } from "./outbox/relay.ts";
+export { runFunction } from "./run.ts";
+export {
+  createSecretStore,
+  databaseFromSecrets,
+  databaseSecretPath,
+  describeVaultError,
+  type VaultLogin,
+  type VaultSecretStore,
+  type VaultStoreOptions,
+  vaultOptionsFromEnv,
+  vaultSecretStore,
+} from "./secrets/index.ts";
+export { MAX_EVENT_BYTES, readBody } from "./server/http.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
 export { reusableResponse } from "./server/unary.ts";
+export { startFunction } from "./start.ts";

@@ -18,7 +18,7 @@ import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import routes, { accessPolicy } from "../connect.ts";
 import { products } from "../db/schema.ts";
-import { catalogFunction } from "../server.ts";
+import { catalogFunction } from "../function.ts";
 
 // Generous: other test files may be keeping this machine's cores busy.
 vi.setConfig({ testTimeout: 30_000 });

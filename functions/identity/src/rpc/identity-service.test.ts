@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { accessPolicy } from "../connect.ts";
 import { createAddressLimiter } from "../identity/address-limiter.ts";
 import { createPasswordHasher } from "../identity/passwords.ts";
-import { identityFunction } from "../server.ts";
+import { identityFunction } from "../function.ts";
 import { type IdentityServiceOptions, identityService } from "./identity-service.ts";
 
 // Generous: other test files may be keeping this machine's cores busy.

@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inventoryFunction } from "../server.ts";
+import { inventoryFunction } from "../function.ts";
 import { eventsFor, orderCancelled, orderConfirmed, orderPriced } from "../test-support.ts";
 import { getStock } from "./get-stock.ts";
 import { setStock } from "./set-stock.ts";

@@ -1,7 +1,7 @@
 import { createLogger, type RunningFunction, startFunction } from "@shop/runtime";
 import { createTestDatabase, publishedEvents } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { inventoryFunction } from "../server.ts";
+import { inventoryFunction } from "../function.ts";
 import { orderCancelled, orderPriced } from "../test-support.ts";
 import { getStock } from "./get-stock.ts";
 import { setStock } from "./set-stock.ts";

@@ -5,7 +5,7 @@ import { startForTest } from "@shop/runtime/testing";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import routes, { accessPolicy } from "../connect.ts";
-import { inventoryFunction } from "../server.ts";
+import { inventoryFunction } from "../function.ts";
 import { eventsFor, orderPriced } from "../test-support.ts";
 
 const signer = createTokenSigner(envSecretStore({}));

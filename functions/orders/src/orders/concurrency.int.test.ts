@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { createTestDatabase, startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ordersFunction } from "../server.ts";
+import { ordersFunction } from "../function.ts";
 import { emitted, putProduct } from "../test-support.ts";
 import { confirmOrder } from "./confirm-order.ts";
 import { notifierFor } from "./notifier.ts";

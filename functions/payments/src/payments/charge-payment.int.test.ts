@@ -3,7 +3,7 @@ import { createTestDatabase, waitFor } from "@shop/runtime/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { payments } from "../db/schema.ts";
-import { createPaymentsFunction } from "../server.ts";
+import { createPaymentsFunction } from "../function.ts";
 import { eventsFor, stockReserved } from "../test-support.ts";
 import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
 import { createTestProvider, type TestProvider } from "./provider.ts";

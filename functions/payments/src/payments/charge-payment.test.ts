@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentsFunction } from "../server.ts";
+import { createPaymentsFunction } from "../function.ts";
 import { eventsFor, orderCancelled, stockReserved } from "../test-support.ts";
 import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
 import { createTestProvider, DECLINED, NOT_ACCEPTED, type TestProvider } from "./provider.ts";

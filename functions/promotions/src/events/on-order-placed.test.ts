@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { promotionsFunction } from "../server.ts";
+import { promotionsFunction } from "../function.ts";
 import {
   eventsFor,
   givenPromotion,

@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { createTestDatabase, startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { promotionsFunction } from "../server.ts";
+import { promotionsFunction } from "../function.ts";
 import { eventsFor, givenPromotion, orderLine, orderPlaced, redemptionCount } from "../testing.ts";
 
 const PRICED = "shop.promotions.v1.OrderPriced";

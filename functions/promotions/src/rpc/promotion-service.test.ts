@@ -6,7 +6,7 @@ import { publishedEvents, startForTest } from "@shop/runtime/testing";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
 import { type CartLine, CartLineSchema, PromotionSchema } from "@shop/schemas/promotions/v1/promotions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { promotionsFunction } from "../server.ts";
+import { promotionsFunction } from "../function.ts";
 import { orderLine, orderPlaced, promotionClient } from "../testing.ts";
 
 const ADMIN = { userId: "admin-1", role: "admin" } as const;

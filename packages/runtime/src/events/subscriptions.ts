@@ -4,35 +4,39 @@
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { ProcessedEventsTable } from "../db/tables.ts";
-import type { App } from "../function.ts";
+import { DomainError, isTransient } from "../errors.ts";
+import type { Logger } from "../logger.ts";
 import type { Tx } from "../outbox/outbox.ts";
 import { decodeEvent, MalformedEventError, type ShopCloudEvent } from "./codec.ts";
 
-/** What a handler gets besides its message: the transaction, the outbox and the event itself. */
-export interface EventContext extends Tx {
+/**
+ * What a handler gets besides its message: the transaction and its outbox, the event itself and the
+ * function's dependencies as its `setup` built them.
+ */
+export interface EventContext<Deps = unknown> extends Tx {
   event: ShopCloudEvent;
-  /**
-   * The function, for the rare write that must outlive this transaction's rollback (counting a
-   * failed attempt before throwing for redelivery). Everything else goes through `db` and `emit`.
-   */
-  app: App;
+  deps: Deps;
+  logger: Logger;
 }
 
 /** Handles one event type; its effects and emitted events commit together with the processed record. */
-export type EventHandler<Desc extends DescMessage> = (
+export type EventHandler<Desc extends DescMessage, Deps = unknown> = (
   message: MessageShape<Desc>,
-  context: EventContext,
+  context: EventContext<Deps>,
 ) => Promise<void>;
 
 /** One consumed event type and its handler. */
-export interface EventSubscription<Desc extends DescMessage = DescMessage> {
+export interface EventSubscription<Deps = unknown, Desc extends DescMessage = DescMessage> {
   schema: Desc;
-  handler: EventHandler<Desc>;
+  handler: EventHandler<Desc, Deps>;
 }
 
 /** Subscribes `handler` to the events of `schema` (`type` = the message's full name). */
-export function on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): EventSubscription {
-  return { schema, handler: handler as EventHandler<DescMessage> };
+export function on<Desc extends DescMessage, Deps = unknown>(
+  schema: Desc,
+  handler: EventHandler<Desc, Deps>,
+): EventSubscription<Deps> {
+  return { schema, handler: handler as EventHandler<DescMessage, Deps> };
 }
 
 /** The source a Shop event type must come from: events are declared in their producer's package. */
@@ -46,9 +50,10 @@ export const PING_TYPE = "dev.knative.sources.ping";
 /** What became of a delivered event. */
 export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
 
-export interface DispatcherOptions {
-  app: App;
-  subscriptions: EventSubscription[];
+export interface DispatcherOptions<Deps> {
+  deps: Deps;
+  logger: Logger;
+  subscriptions: EventSubscription<Deps>[];
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
@@ -58,10 +63,11 @@ export interface DispatcherOptions {
 /**
  * Builds the dispatcher. It answers a type it does not consume with "ignored" (2xx: the broker
  * moves on), a redelivered event with "duplicate" and changes nothing, and throws
- * MalformedEventError for an event to dead-letter (bad data, or a source that does not emit its type).
+ * MalformedEventError for an event to dead-letter (bad data, a source that does not emit its type, or a
+ * domain refusal that no redelivery can change).
  */
-export function createDispatcher(
-  options: DispatcherOptions,
+export function createDispatcher<Deps>(
+  options: DispatcherOptions<Deps>,
 ): (event: ShopCloudEvent) => Promise<DispatchOutcome> {
   const byType = new Map(options.subscriptions.map((s) => [s.schema.typeName, s]));
   const { processedEvents } = options;
@@ -89,15 +95,21 @@ export function createDispatcher(
       throw new MalformedEventError(`${event.type} has no ${idField.name}`);
     }
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
-    return options.transaction(async (tx) => {
-      const inserted = await tx.db
-        .insert(processedEvents)
-        .values({ source: event.source, id: event.id, type: event.type })
-        .onConflictDoNothing()
-        .returning({ id: processedEvents.id });
-      if (inserted.length === 0) return "duplicate";
-      await subscription.handler(decoded.message, { ...tx, event, app: options.app });
-      return "handled";
-    }, traceparent);
+    const { deps, logger } = options;
+    try {
+      return await options.transaction(async (tx) => {
+        const inserted = await tx.db
+          .insert(processedEvents)
+          .values({ source: event.source, id: event.id, type: event.type })
+          .onConflictDoNothing()
+          .returning({ id: processedEvents.id });
+        if (inserted.length === 0) return "duplicate";
+        await subscription.handler(decoded.message, { ...tx, event, deps, logger });
+        return "handled";
+      }, traceparent);
+    } catch (error) {
+      if (error instanceof DomainError && !isTransient(error)) throw new MalformedEventError(error.message);
+      throw error;
+    }
   };
 }

@@ -44,7 +44,7 @@ export interface VaultStoreOptions {
 }
 
 /** A Vault-backed secret store (every optional part of the seam implemented). */
-export type VaultSecretStore = Required<SecretStore>;
+export type VaultSecretStore = Required<Omit<SecretStore, "useDevDefaults">>;
 
 /** Builds a secret store over Vault. Nothing happens until `load()` or the first `read()`. */
 export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {

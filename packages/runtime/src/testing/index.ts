@@ -7,8 +7,21 @@ import { createLogger } from "../logger.ts";
 
 export { fixtureFunction } from "./fixture/fixture.ts";
 export { greetings as fixtureGreetings } from "./fixture/schema.ts";
-export * from "./vault-double.ts";
-export * from "./vault-target.ts";
+export { type TestClientOptions, testClient } from "./test-client.ts";
+export {
+  type PolicyRule,
+  parsePolicy,
+  startVaultDouble,
+  type TokenTtl,
+  type VaultDouble,
+} from "./vault-double.ts";
+export {
+  POLICIES_DIR,
+  provisionFunction,
+  putSigningKey,
+  type VaultTarget,
+  vaultForTests,
+} from "./vault-target.ts";
 
 /** A logger whose lines a test reads back (`lines()`, raw JSON text), at `level` (default trace). */
 export function captureLogs(name: string, level = "trace") {
@@ -72,11 +85,11 @@ export function testTopic(prefix = "test"): string {
  * Starts a function for a unit test: PGlite in memory and an in-memory event log, not listening.
  * Its events are read back with `publishedEvents`.
  */
-export async function startForTest(
-  definition: import("../function.ts").FunctionDefinition,
-  options: import("../function.ts").StartOptions = {},
+export async function startForTest<Config, Deps>(
+  definition: import("../function.ts").FunctionDefinition<Config, Deps>,
+  options: import("../function.ts").StartOptions<Config, Deps> = {},
 ) {
-  const { startFunction } = await import("../function.ts");
+  const { startFunction } = await import("../start.ts");
   const { createLogger } = await import("../logger.ts");
   return startFunction(definition, {
     listen: false,

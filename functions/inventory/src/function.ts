@@ -1,6 +1,5 @@
 /**
- * The promotions function: prices orders with coupons and automatic promotions in the purchase saga,
- * and serves PromotionService.
+ * The inventory function: its definition, and a server when run directly (`pnpm start`).
  */
 
 import { fileURLToPath } from "node:url";
@@ -9,9 +8,9 @@ import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 
-/** The definition of promotions. */
-export const promotionsFunction = defineFunction({
-  name: "promotions",
+/** The inventory: stock per product, reserved for priced orders, released or sold as orders end. */
+export const inventoryFunction = defineFunction({
+  name: "inventory",
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
@@ -20,4 +19,3 @@ export const promotionsFunction = defineFunction({
   accessPolicy,
 });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(promotionsFunction);

@@ -37,4 +37,3 @@ export const identityFunction = defineFunction({
   },
 });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(identityFunction);

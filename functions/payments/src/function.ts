@@ -29,4 +29,3 @@ export function createPaymentsFunction(options: { provider?: PaymentProvider } =
 /** Payments: charges reserved orders through the configured provider, refunds cancelled ones. */
 export const paymentsFunction = createPaymentsFunction();
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(paymentsFunction);

@@ -1,6 +1,6 @@
 /**
- * The orders function: its tables, routes, authorisation and subscriptions on the shared runtime.
- * Run directly (`pnpm start`), it serves until SIGTERM.
+ * The promotions function: prices orders with coupons and automatic promotions in the purchase saga,
+ * and serves PromotionService.
  */
 
 import { fileURLToPath } from "node:url";
@@ -9,9 +9,9 @@ import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 
-/** The definition of orders. */
-export const ordersFunction = defineFunction({
-  name: "orders",
+/** The definition of promotions. */
+export const promotionsFunction = defineFunction({
+  name: "promotions",
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
@@ -20,4 +20,3 @@ export const ordersFunction = defineFunction({
   accessPolicy,
 });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(ordersFunction);

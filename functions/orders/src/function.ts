@@ -1,5 +1,6 @@
 /**
- * The catalog function: the products for sale, searchable and cacheable.
+ * The orders function: its tables, routes, authorisation and subscriptions on the shared runtime.
+ * Run directly (`pnpm start`), it serves until SIGTERM.
  */
 
 import { fileURLToPath } from "node:url";
@@ -8,9 +9,9 @@ import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 
-/** catalog's definition. */
-export const catalogFunction = defineFunction({
-  name: "catalog",
+/** The definition of orders. */
+export const ordersFunction = defineFunction({
+  name: "orders",
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
@@ -19,4 +20,3 @@ export const catalogFunction = defineFunction({
   accessPolicy,
 });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(catalogFunction);

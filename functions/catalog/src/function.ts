@@ -1,5 +1,5 @@
 /**
- * The inventory function: its definition, and a server when run directly (`pnpm start`).
+ * The catalog function: the products for sale, searchable and cacheable.
  */
 
 import { fileURLToPath } from "node:url";
@@ -8,9 +8,9 @@ import routes, { accessPolicy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 
-/** The inventory: stock per product, reserved for priced orders, released or sold as orders end. */
-export const inventoryFunction = defineFunction({
-  name: "inventory",
+/** catalog's definition. */
+export const catalogFunction = defineFunction({
+  name: "catalog",
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
@@ -19,4 +19,3 @@ export const inventoryFunction = defineFunction({
   accessPolicy,
 });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runFunction(inventoryFunction);

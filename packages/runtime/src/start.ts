@@ -1,0 +1,230 @@
+/**
+ * Starting a function: listen (answering "starting"), load secrets, open and migrate the database,
+ * connect the event log and the relay, build the dependencies, then serve.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connectrpc/connect-node";
+import type { App } from "./app.ts";
+import { createTokenVerifier } from "./auth/tokens.ts";
+import { type FunctionConfig, readConfig } from "./config.ts";
+import { type Database, type Db, openDatabase } from "./db/database.ts";
+import type { OutboxTable } from "./db/tables.ts";
+import { createDispatcher } from "./events/subscriptions.ts";
+import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
+import { functionInterceptors } from "./interceptors.ts";
+import type { EventLog } from "./log/event-log.ts";
+import { createKafkaLog } from "./log/kafka-log.ts";
+import { createMemoryLog } from "./log/memory-log.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { outboxEmitter } from "./outbox/outbox.ts";
+import { type Relay, startRelay } from "./outbox/relay.ts";
+import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
+import { createRequestHandler, startingHandler } from "./server/http.ts";
+import { captureRoutes, createUnaryHandler } from "./server/unary.ts";
+
+const READ_MAX_BYTES = 1024 * 1024;
+
+/** Starts a function: database and migrations, event log, relay, dependencies, server. */
+export async function startFunction<Config, Deps>(
+  definition: FunctionDefinition<Config, Deps>,
+  options: StartOptions<Config, Deps> = {},
+): Promise<RunningFunction<Config, Deps>> {
+  const config = { ...readConfig(definition.name), ...options.config };
+  const logger = options.logger ?? createLogger(definition.name, config.logLevel);
+  const ownSecrets = !options.secrets;
+  const secrets = options.secrets ?? createSecretStore(process.env, logger);
+  if (definition.devSecrets) secrets.useDevDefaults?.(definition.devSecrets);
+  const started = performance.now();
+  // Listen first, answering as starting: while secrets load (a Vault that is down or refuses keeps the
+  // function waiting here, one log line, retrying) liveness says alive and readiness not ready, so
+  // Kubernetes waits instead of restarting the pod in a loop.
+  const listener = options.listen === false ? undefined : await listen(config.port);
+  await secrets.load?.();
+  // Secrets next: the database URL may be one of them.
+  if (!options.config?.database && !process.env.DATABASE_URL) {
+    config.database = await databaseFromSecrets(definition.name, secrets, config.database);
+  }
+  const database = await openDatabase({
+    config: config.database,
+    schema: definition.name,
+    migrationsFolder: definition.migrationsFolder,
+    ...(options.pglite ? { pglite: options.pglite } : {}),
+  });
+  await database.migrate();
+  const ownLog = !options.log;
+  const log = options.log ?? openLog(config, logger);
+  await log.ensureTopics([config.eventsTopic]);
+  const metrics = createMetrics(definition.name, !options.pglite);
+  const relay = startRelay({
+    db: database.db,
+    outbox: definition.outbox,
+    log,
+    topic: config.eventsTopic,
+    logger,
+    intervalMs: config.sweepIntervalMs,
+    onPublished: (count) => metrics.outboxPublished.inc(count),
+  });
+  const publishAfterCommit = options.publishAfterCommit ?? true;
+  const app: App = {
+    name: definition.name,
+    config,
+    logger,
+    db: database.db,
+    secrets,
+    transaction: transactions(definition, database, relay, logger, publishAfterCommit),
+  };
+  const settings = { ...definition.config?.(options.env ?? process.env), ...options.settings } as Config;
+  const built = (await definition.setup?.({ config: settings, app })) as Deps;
+  const deps = (options.deps ? { ...built, ...options.deps } : built) as Deps;
+  await definition.onStart?.(deps, app);
+  // Leftovers of a previous process (it died between commit and publish) go out first.
+  await relay.sweep();
+
+  const dispatch = createDispatcher({
+    deps,
+    logger,
+    subscriptions: definition.subscriptions ?? [],
+    processedEvents: definition.processedEvents,
+    transaction: app.transaction,
+    sweep: () => relay.sweep(),
+  });
+  let accepting = true;
+  const routes = captureRoutes((router) => definition.routes?.(router, deps, app));
+  const interceptors = functionInterceptors({
+    logger,
+    verifier: createTokenVerifier(secrets),
+    policy: definition.policy ?? {},
+    extra: definition.interceptors?.(deps, app) ?? [],
+  });
+  const acceptCompression = [compressionGzip, compressionBrotli];
+  const connect = connectNodeAdapter({
+    routes: routes.replay,
+    interceptors,
+    acceptCompression,
+    readMaxBytes: READ_MAX_BYTES,
+  });
+  const unary = createUnaryHandler({ routes, interceptors, acceptCompression, readMaxBytes: READ_MAX_BYTES });
+  const handler = createRequestHandler({
+    logger,
+    metrics,
+    dispatch,
+    connect,
+    unary,
+    corsOrigins: config.corsOrigins,
+    trustedProxyHops: config.trustedProxyHops,
+    ready: async () =>
+      accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
+  });
+  if (listener) listener.serve(handler);
+  logger.info(
+    {
+      url: listener?.url,
+      database: config.database.kind,
+      kafka: ownLog ? config.kafkaBrokers : "shared",
+      secrets: secrets.describe(),
+    },
+    "%s started in %d ms",
+    definition.name,
+    Math.round(performance.now() - started),
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    definition,
+    app,
+    deps,
+    settings,
+    handler,
+    interceptors,
+    url: listener?.url,
+    receive: dispatch,
+    relay,
+    metrics,
+    log,
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        await listener?.close(handler);
+        if (!listener) await handler.idle();
+        // A process "dying between commit and publish" (fault injection) leaves its outbox as it is.
+        if (publishAfterCommit) await relay.sweep();
+        await relay.close();
+        await definition.onStop?.(deps);
+        if (ownLog) await log.close();
+        await database.close();
+        if (ownSecrets) await secrets.close?.();
+        logger.info("%s stopped", definition.name);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Kafka when brokers are configured, else an in-memory log of this process. */
+function openLog(config: FunctionConfig, logger: Logger): EventLog {
+  return config.kafkaBrokers.length > 0
+    ? createKafkaLog({ brokers: config.kafkaBrokers, clientId: config.name, logger })
+    : createMemoryLog({});
+}
+
+/** `App.transaction`: one database transaction with an outbox, the relay kicked after commit. */
+function transactions(
+  definition: { name: string; outbox: OutboxTable },
+  database: Database,
+  relay: Relay,
+  logger: Logger,
+  publishAfterCommit: boolean,
+): App["transaction"] {
+  const source = `/functions/${definition.name}`;
+  return async (fn, traceparent) => {
+    let emitted = false;
+    const committed: (() => void)[] = [];
+    const result = await database.db.transaction(async (db) => {
+      const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
+      return fn({
+        db: db as unknown as Db,
+        emit: (schema, message, opts) => {
+          emitted = true;
+          return emit(schema, message, opts);
+        },
+        afterCommit: (callback) => void committed.push(callback),
+      });
+    });
+    if (emitted && publishAfterCommit) relay.kick();
+    for (const callback of committed) {
+      try {
+        callback();
+      } catch (error) {
+        logger.error({ err: error }, "an after-commit callback failed");
+      }
+    }
+    return result;
+  };
+}
+
+/** A server listening on `port` that answers "starting" until `serve` gives it the real handler. */
+async function listen(port: number) {
+  let serve: (req: IncomingMessage, res: ServerResponse) => void = startingHandler;
+  const server: Server = createServer((req, res) => serve(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "0.0.0.0", () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+      serve = handler;
+    },
+    /** Stops taking connections and waits for the requests in flight. */
+    async close(handler: { idle(): Promise<void> }) {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      await handler.idle();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
