@@ -105,7 +105,8 @@ export {
   vaultOptionsFromEnv,
   vaultSecretStore,
 } from "./secrets/index.ts";
-export { MAX_EVENT_BYTES, readBody } from "./server/http.ts";
+export { readBody } from "./server/body.ts";
+export { MAX_EVENT_BYTES } from "./server/http.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
-export { reusableResponse } from "./server/unary.ts";
+export { reusableResponse } from "./server/unary/index.ts";
 export { startFunction } from "./start.ts";

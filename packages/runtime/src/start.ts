@@ -22,7 +22,7 @@ import { outboxEmitter } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
-import { captureRoutes, createUnaryHandler } from "./server/unary.ts";
+import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
 
 const READ_MAX_BYTES = 1024 * 1024;
 

@@ -8,6 +8,7 @@ import { fromHttp, MalformedEventError } from "../events/codec.ts";
 import type { DispatchOutcome } from "../events/subscriptions.ts";
 import { type Logger, withLogContext } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
+import { readBody } from "./body.ts";
 import { answerCors, CLIENT_ADDRESS_HEADER, clientAddress } from "./security.ts";
 
 /** Largest CloudEvent body accepted; larger ones get 413. */
@@ -159,42 +160,6 @@ export function startingHandler(req: IncomingMessage, res: ServerResponse): void
   }
   res.setHeader("retry-after", "5");
   reply(res, 503, path === "/health/readiness" ? "not ready: starting" : "starting, try again shortly");
-}
-
-/** A request body past its limit; `size` is the declared or received length that crossed it. */
-export class BodyTooLargeError extends RangeError {
-  constructor(readonly size: number) {
-    super("body too large");
-  }
-}
-
-/**
- * Reads a request body, failing with BodyTooLargeError when it is declared or grows past `limit`
- * bytes (the rest is drained, so the connection stays usable for the answer).
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError(declared));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.resume();
-        reject(new BodyTooLargeError(size));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-    });
-    req.once("error", reject);
-  });
 }
 
 function reply(res: ServerResponse, code: number, body: string, contentType = "text/plain; charset=utf-8") {

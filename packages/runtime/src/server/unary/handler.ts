@@ -13,14 +13,11 @@
  * says Internal.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { create, type DescMethod, type DescMethodUnary, type DescService } from "@bufbuild/protobuf";
+import { create, type DescMethodUnary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
-  type ConnectRouter,
   createContextValues,
-  createMethodImplSpec,
-  createServiceImplSpec,
   type HandlerContext,
   type Interceptor,
   type MethodImplSpec,
@@ -31,7 +28,6 @@ import {
   type Compression,
   compressionNegotiate,
   createMethodSerializationLookup,
-  createMethodUrl,
   mergeNonProtocolHeaders,
 } from "@connectrpc/connect/protocol";
 import {
@@ -45,52 +41,17 @@ import {
   parseContentType,
   parseTimeout,
 } from "@connectrpc/connect/protocol-connect";
-import { LightHeaders } from "./headers.ts";
-import { BodyTooLargeError, readBody } from "./http.ts";
+import { LightHeaders } from "../headers.ts";
+import { decompress, encode, parse, type Serialization } from "./codec.ts";
+import { applyInterceptors, copyHeaders } from "./interceptors.ts";
+import { readRequest, single } from "./request.ts";
+import type { CapturedRoutes } from "./routes.ts";
 
 // node:http keys request headers in lower case; connect-es spells them Like-This.
 const TIMEOUT = headerTimeout.toLowerCase();
 const ENCODING = headerUnaryEncoding.toLowerCase();
 const ACCEPT_ENCODING = headerUnaryAcceptEncoding.toLowerCase();
-
 const INTERNAL_ERROR = JSON.stringify({ code: "internal", message: "the answer could not be written" });
-
-/** Routes as a function registers them, kept so they can be served twice: fast path and connect-node. */
-export interface CapturedRoutes {
-  /** Registers the same routes on another router (connect-node's). */
-  replay(router: ConnectRouter): void;
-  /** The unary methods by request path (`/shop.catalog.v1.CatalogService/GetProduct`). */
-  unary: Map<string, MethodImplSpec & { kind: "unary" }>;
-}
-
-/** Calls `routes` once with a recording router. Services registered with options stay on connect-node. */
-export function captureRoutes(routes: (router: ConnectRouter) => void): CapturedRoutes {
-  const calls: ((router: ConnectRouter) => void)[] = [];
-  const unary = new Map<string, MethodImplSpec & { kind: "unary" }>();
-  const add = (spec: MethodImplSpec) => {
-    if (spec.kind === "unary") unary.set(createMethodUrl("/", spec.method), spec);
-  };
-  const recorder = {
-    handlers: [],
-    service(service: DescService, impl: object, options?: object) {
-      calls.push((router) => router.service(service, impl as never, options as never));
-      if (!options) for (const spec of Object.values(createServiceImplSpec(service, impl).methods)) add(spec);
-      return recorder;
-    },
-    rpc(method: DescMethod, impl: unknown, options?: object) {
-      calls.push((router) => router.rpc(method as never, impl as never, options as never));
-      if (!options) add(createMethodImplSpec(method, impl as never));
-      return recorder;
-    },
-  } as unknown as ConnectRouter;
-  routes(recorder);
-  return {
-    replay(router) {
-      for (const call of calls) call(router);
-    },
-    unary,
-  };
-}
 
 export interface UnaryHandlerOptions {
   routes: CapturedRoutes;
@@ -140,7 +101,7 @@ export function createUnaryHandler(
     req: IncomingMessage,
     res: ServerResponse,
     spec: MethodImplSpec & { kind: "unary" },
-    serialization: ReturnType<typeof createMethodSerializationLookup>,
+    serialization: Serialization,
     binary: boolean,
     requestId: string | undefined,
   ) {
@@ -264,100 +225,4 @@ export function createUnaryHandler(
     res.writeHead(status, headers);
     res.end(body);
   }
-}
-
-/** Encodings of responses marked reusable, made once per message and format. */
-const encodings = new WeakMap<object, { binary?: Uint8Array; json?: Uint8Array }>();
-
-/**
- * Marks `message` as a response that is never changed once built (a cached read), so the fast path
- * encodes it once and answers every caller with the same bytes. Returns the message.
- */
-export function reusableResponse<T extends object>(message: T): T {
-  if (!encodings.has(message)) encodings.set(message, {});
-  return message;
-}
-
-function encode(
-  message: object,
-  binary: boolean,
-  serialization: ReturnType<typeof createMethodSerializationLookup>,
-): Uint8Array {
-  const known = encodings.get(message);
-  if (!known) return serialization.getO(binary).serialize(message as never);
-  if (binary) {
-    known.binary ??= serialization.getO(true).serialize(message as never);
-    return known.binary;
-  }
-  known.json ??= serialization.getO(false).serialize(message as never);
-  return known.json;
-}
-
-type UnaryFn = (request: UnaryRequest) => Promise<UnaryResponse>;
-
-/** Wraps `next` in `interceptors`, the first one outermost (connect-es's order). */
-function applyInterceptors(next: UnaryFn, interceptors: Interceptor[]): UnaryFn {
-  let wrapped = next;
-  for (let i = interceptors.length - 1; i >= 0; i--) {
-    wrapped = interceptors[i]!(wrapped as Parameters<Interceptor>[0]) as UnaryFn;
-  }
-  return wrapped;
-}
-
-/** Replaces what `to` holds with `from`, unless an interceptor handed back the very same Headers. */
-function copyHeaders(from: Headers, to: Headers): void {
-  if (from === to) return;
-  for (const name of [...to.keys()]) to.delete(name);
-  from.forEach((value, name) => {
-    to.set(name, value);
-  });
-}
-
-async function decompress(compression: Compression, bytes: Uint8Array, readMaxBytes: number) {
-  try {
-    return await compression.decompress(bytes, readMaxBytes);
-  } catch (error) {
-    // connect-es says Internal for a body that does not decompress; it is the client's mistake too.
-    if (error instanceof ConnectError && error.code === Code.Internal) {
-      throw new ConnectError(error.rawMessage, Code.InvalidArgument);
-    }
-    throw error;
-  }
-}
-
-function parse(
-  serialization: ReturnType<typeof createMethodSerializationLookup>,
-  binary: boolean,
-  bytes: Uint8Array,
-) {
-  try {
-    return serialization.getI(binary).parse(bytes);
-  } catch (error) {
-    // connect-es calls undecodable protobuf Internal; it is the client's mistake (connect-go agrees).
-    if (binary && error instanceof ConnectError && error.code === Code.Internal) {
-      throw new ConnectError(error.rawMessage, Code.InvalidArgument);
-    }
-    throw error;
-  }
-}
-
-/** The body, refused with ResourceExhausted past `limit` bytes (declared or received), as connect-es does. */
-async function readRequest(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  try {
-    return await readBody(req, limit);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) throw tooLarge(error.size, limit);
-    throw ConnectError.from(error, Code.Canceled);
-  }
-}
-
-function tooLarge(size: number, limit: number): ConnectError {
-  return new ConnectError(
-    `message size ${size} is larger than configured readMaxBytes ${limit}`,
-    Code.ResourceExhausted,
-  );
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -21,7 +21,7 @@ import {
 } from "@shop/schemas/catalog/v1/catalog";
 import { OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureRoutes, createUnaryHandler, reusableResponse } from "./unary.ts";
+import { captureRoutes, createUnaryHandler, reusableResponse } from "./index.ts";
 
 const READ_MAX_BYTES = 4096;
 
