@@ -3,9 +3,17 @@
  */
 import { type DatabaseConfig, envSecretStore, type SecretStore } from "../config.ts";
 import type { Logger } from "../logger.ts";
-import { vaultOptionsFromEnv, vaultSecretStore } from "./vault.ts";
+import { vaultSecretStore } from "./vault.ts";
+import { vaultOptionsFromEnv } from "./vault-options.ts";
 
-export * from "./vault.ts";
+export { type VaultSecretStore, vaultSecretStore } from "./vault.ts";
+export {
+  describeVaultError,
+  SERVICE_ACCOUNT_TOKEN_PATH,
+  type VaultLogin,
+  type VaultStoreOptions,
+  vaultOptionsFromEnv,
+} from "./vault-options.ts";
 
 /**
  * Vault when `VAULT_ADDR` is set (the cluster, or a developer's Vault); otherwise environment variables
