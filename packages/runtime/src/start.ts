@@ -2,8 +2,7 @@
  * Starting a function: listen (answering "starting"), load secrets, open and migrate the database,
  * connect the event log and the relay, build the dependencies, then serve.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connectrpc/connect-node";
 import type { App } from "./app.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
@@ -22,6 +21,7 @@ import { outboxEmitter } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
+import { listenDual } from "./server/listen.ts";
 import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
 
 const READ_MAX_BYTES = 1024 * 1024;
@@ -204,27 +204,16 @@ function transactions(
   };
 }
 
-/** A server listening on `port` that answers "starting" until `serve` gives it the real handler. */
+/** A server on `port` (HTTP/1.1 and h2c) that answers "starting" until `serve` gives it the real handler. */
 async function listen(port: number) {
   let serve: (req: IncomingMessage, res: ServerResponse) => void = startingHandler;
-  const server: Server = createServer((req, res) => serve(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "0.0.0.0", () => resolve());
-  });
-  const { port: bound } = server.address() as AddressInfo;
+  const server = await listenDual(port, (req, res) => serve(req as IncomingMessage, res as ServerResponse));
   return {
-    url: `http://127.0.0.1:${bound}`,
+    url: server.url,
     serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
       serve = handler;
     },
     /** Stops taking connections and waits for the requests in flight. */
-    async close(handler: { idle(): Promise<void> }) {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeIdleConnections();
-      await handler.idle();
-      server.closeAllConnections();
-      await closed;
-    },
+    close: (handler: { idle(): Promise<void> }) => server.close(() => handler.idle()),
   };
 }
