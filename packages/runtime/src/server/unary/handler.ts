@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { create, type DescMethodUnary } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import {
   Code,
   ConnectError,
@@ -43,6 +44,14 @@ import {
 } from "@connectrpc/connect/protocol-connect";
 import { LightHeaders } from "../headers.ts";
 import { decompress, encode, parse, type Serialization } from "./codec.ts";
+import {
+  encodingOf,
+  messageOf,
+  notModified,
+  notModifiedHeaders,
+  paramCompression,
+  paramEncoding,
+} from "./get-request.ts";
 import { applyInterceptors, copyHeaders } from "./interceptors.ts";
 import { readRequest, single } from "./request.ts";
 import type { CapturedRoutes } from "./routes.ts";
@@ -82,13 +91,23 @@ export function createUnaryHandler(
   );
 
   return (req, res, requestId) => {
-    if (req.method !== "POST") return false;
     const url = req.url ?? "/";
-    const route = methods.get(url);
-    if (!route) return false;
-    const type = parseContentType(req.headers["content-type"] ?? null);
-    if (!type || type.stream) return false;
-    answer(req, res, route.spec, route.serialization, type.binary, requestId).catch(() => {
+    let query: URLSearchParams | undefined;
+    let route: (typeof methods extends Map<string, infer R> ? R : never) | undefined;
+    let type: ReturnType<typeof parseContentType>;
+    if (req.method === "POST") {
+      route = methods.get(url);
+      type = parseContentType(req.headers["content-type"] ?? null);
+    } else if (req.method === "GET") {
+      // Connect GET (side-effect-free methods only; connect-node answers the others 405).
+      const mark = url.indexOf("?");
+      route = methods.get(mark < 0 ? url : url.slice(0, mark));
+      if (route?.spec.method.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS) return false;
+      query = new URLSearchParams(mark < 0 ? "" : url.slice(mark + 1));
+      type = encodingOf(query.get(paramEncoding));
+    } else return false;
+    if (!route || !type || type.stream) return false;
+    answer(req, res, route.spec, route.serialization, type.binary, requestId, query).catch(() => {
       // Only writing the answer can fail here (a header value the HTTP layer refuses, say): never
       // leave the caller hanging, nor the process with an unhandled rejection.
       if (res.headersSent) res.destroy();
@@ -104,6 +123,8 @@ export function createUnaryHandler(
     serialization: Serialization,
     binary: boolean,
     requestId: string | undefined,
+    /** The query of a Connect GET, which carries the message; undefined for POST. */
+    query?: URLSearchParams,
   ) {
     const method = spec.method as DescMethodUnary;
     // Most calls end without anyone looking at their signal: make it, and watch for the client going
@@ -141,7 +162,7 @@ export function createUnaryHandler(
     const responseTrailer = new LightHeaders();
     const compression = compressionNegotiate(
       options.acceptCompression,
-      single(req.headers[ENCODING]) ?? null,
+      query ? query.get(paramCompression) : (single(req.headers[ENCODING]) ?? null),
       single(req.headers[ACCEPT_ENCODING]) ?? null,
       headerUnaryAcceptEncoding,
     );
@@ -150,7 +171,7 @@ export function createUnaryHandler(
     try {
       if (compression.error) throw compression.error;
       if (timeout.error) throw timeout.error;
-      let bytes = await readRequest(req, options.readMaxBytes);
+      let bytes = query ? messageOf(query) : await readRequest(req, options.readMaxBytes);
       if (compression.request) bytes = await decompress(compression.request, bytes, options.readMaxBytes);
       // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
       const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
@@ -183,7 +204,7 @@ export function createUnaryHandler(
         stream: false,
         service: method.parent,
         method,
-        requestMethod: "POST",
+        requestMethod: query ? "GET" : "POST",
         url: `http://${req.headers.host ?? "localhost"}${req.url}`,
         get signal() {
           return signal();
@@ -207,6 +228,11 @@ export function createUnaryHandler(
     } finally {
       if (timer) clearTimeout(timer);
       if (controller) res.off("close", onClose);
+    }
+    if (query && status === 200 && notModified(req, responseHeader)) {
+      if (res.destroyed) return;
+      res.writeHead(304, notModifiedHeaders(responseHeader, requestId)).end();
+      return;
     }
     if (compression.response && body.byteLength >= compressMinBytes) {
       body = await compression.response.compress(body);

@@ -174,6 +174,45 @@ describe("the Connect unary fast path", () => {
     expect(product).toMatchObject({ id: "shared", name: "Shared mug", price: { amountMinor: 990n } });
   });
 
+  it("answers Connect GET as connect-node does, in both encodings, errors included", async () => {
+    const get = () => ({ method: "GET", headers: { "x-caller": "ann" } }) as RequestInit;
+    const asJson = `${getProduct}?encoding=json&message=${encodeURIComponent(JSON.stringify({ id: "p1" }))}`;
+    const viaJson = await same(asJson, get);
+    expect(viaJson).toMatchObject({ status: 200, tookFastPath: true, headers: { etag: '"v1"' } });
+    expect(JSON.parse(viaJson.body)).toMatchObject({ product: { id: "p1", name: "Mug for ann" } });
+
+    const message = Buffer.from(
+      toBinary(GetProductRequestSchema, create(GetProductRequestSchema, { id: "p2" })),
+    );
+    const asProto = `${getProduct}?encoding=proto&base64=1&message=${message.toString("base64url")}`;
+    expect(await same(asProto, get)).toMatchObject({ status: 200, tookFastPath: true });
+
+    const missing = `${getProduct}?encoding=json&message=${encodeURIComponent(JSON.stringify({ id: "missing" }))}`;
+    expect(await same(missing, get)).toMatchObject({ status: 404, tookFastPath: true });
+
+    const client = createClient(
+      CatalogService,
+      createNodeTransport({ baseUrl: fast.url, httpVersion: "1.1", useHttpGet: true }),
+    );
+    const before = fast.taken();
+    const { product } = await client.getProduct({ id: "p3" }, { headers: { "x-caller": "ann" } });
+    expect(product).toMatchObject({ id: "p3", name: "Mug for ann" });
+    expect(fast.taken()).toBe(before + 1);
+  });
+
+  it("answers 304 with no body to a GET whose if-none-match holds the etag, 200 otherwise", async () => {
+    const path = `${getProduct}?encoding=json&message=${encodeURIComponent(JSON.stringify({ id: "p1" }))}`;
+    const asked = (etag: string) =>
+      call(fast.url, path, { method: "GET", headers: { "if-none-match": etag } });
+    const same = await asked('"v1"');
+    expect(same).toMatchObject({ status: 304, body: "", headers: { etag: '"v1"' } });
+    expect(same.headers["content-type"]).toBeUndefined();
+    expect(await asked('"v0", W/"v1"')).toMatchObject({ status: 304 });
+    const changed = await asked('"v0"');
+    expect(changed).toMatchObject({ status: 200, headers: { etag: '"v1"' } });
+    expect(JSON.parse(changed.body)).toMatchObject({ product: { id: "p1" } });
+  });
+
   it("answers errors with the same status, JSON error and metadata headers", async () => {
     const notFound = await same(getProduct, () => json({ id: "missing" }));
     expect(notFound).toMatchObject({ status: 404, tookFastPath: true, headers: { "x-why": "gone" } });
@@ -244,12 +283,17 @@ describe("the Connect unary fast path", () => {
     expect(JSON.parse(late.body).code).toBe("deadline_exceeded");
   });
 
-  it("leaves GET, streaming and unknown methods to connect-node", async () => {
+  it("leaves GET of methods with side effects or of other encodings, streaming and unknown methods to connect-node", async () => {
     const message = encodeURIComponent(JSON.stringify({ id: "p1" }));
-    const viaGet = await same(`${getProduct}?connect=v1&encoding=json&message=${message}`, () => ({
+    const upsert = "/shop.catalog.v1.CatalogService/UpsertProduct";
+    const viaGet = await same(`${upsert}?encoding=json&message=${message}`, () => ({
       headers: { "x-caller": "ann" },
     }));
-    expect(viaGet).toMatchObject({ status: 200, tookFastPath: false });
+    expect(viaGet).toMatchObject({ status: 405, tookFastPath: false });
+    const oddEncoding = await same(`${getProduct}?encoding=yaml&message=${message}`, () => ({
+      headers: { "x-caller": "ann" },
+    }));
+    expect(oddEncoding).toMatchObject({ status: 415, tookFastPath: false });
 
     const unknown = await same("/shop.catalog.v1.CatalogService/Nope", () => json({}));
     expect(unknown).toMatchObject({ status: 404, tookFastPath: false });
