@@ -6,16 +6,13 @@ import { parseArgs } from "node:util";
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
+import { createDocsHandler, loginAs, repoRoot, startShop, storefront } from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
+import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { seedCommand } from "./commands/seed.ts";
-import { loginAs } from "./shop/clients.ts";
-import { createDocsHandler } from "./shop/docs.ts";
-import { repoRoot } from "./shop/functions.ts";
 import { DEMO_CODES, seedDemo } from "./shop/seed.ts";
-import { startShop } from "./shop/start-shop.ts";
-import { storefront } from "./shop/storefront.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop events tail [--type T] [--order ID] [--from-beginning]
@@ -48,6 +45,7 @@ async function start(args: string[]) {
           databaseUrl: process.env.DATABASE_URL,
           kafkaBrokers: process.env.KAFKA_BROKERS!.split(","),
           processes: true,
+          buildBundles: (names) => buildFunctions(names, { onlyStale: true }),
         }
       : { dataDir }),
   });

@@ -10,16 +10,21 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
+import {
+  loginAs,
+  repoRoot,
+  type Shop,
+  type ShopClients,
+  shopClients,
+  startShop,
+  storefront,
+} from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginAs, type ShopClients, shopClients } from "../../tools/src/shop/clients.ts";
-import { repoRoot } from "../../tools/src/shop/functions.ts";
 import { DEMO_CODES, seedDemo } from "../../tools/src/shop/seed.ts";
-import { type Shop, startShop } from "../../tools/src/shop/start-shop.ts";
-import { storefront } from "../../tools/src/shop/storefront.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(repoRoot, "test-output", "screenshots");

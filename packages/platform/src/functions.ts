@@ -1,33 +1,31 @@
 /**
- * The functions of Shop, found by folder, and their definitions.
+ * The functions of Shop: the one list of what the platform runs. A new function is added here (and
+ * to this package's dependencies); nothing is found by folder or by name.
  */
-
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { catalogFunction } from "@shop/catalog/function";
+import { identityFunction } from "@shop/identity/function";
+import { inventoryFunction } from "@shop/inventory/function";
+import { ordersFunction } from "@shop/orders/function";
+import { paymentsFunction } from "@shop/payments/function";
+import { promotionsFunction } from "@shop/promotions/function";
 import type { FunctionDefinition } from "@shop/runtime";
 
-/** The repository root. */
-export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+/** Every function's definition, in a stable order (by name). */
+export const shopFunctions: readonly FunctionDefinition[] = [
+  catalogFunction,
+  identityFunction,
+  inventoryFunction,
+  ordersFunction,
+  paymentsFunction,
+  promotionsFunction,
+];
 
-/** The knative/ directory: the single source of truth for event wiring. */
-export const knativeDir = join(repoRoot, "knative");
+/** The names of every function, in the order of {@link shopFunctions}. */
+export const functionNames: readonly string[] = shopFunctions.map((definition) => definition.name);
 
-/** Names of every function (the folders under functions/), in a stable order. */
-export function functionNames(): string[] {
-  return readdirSync(join(repoRoot, "functions"), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
-}
-
-/** Loads a function's definition: `functions/<name>/src/server.ts` exports `<name>Function`. */
-export async function loadDefinition(name: string): Promise<FunctionDefinition> {
-  const module = (await import(join(repoRoot, "functions", name, "src", "server.ts"))) as Record<
-    string,
-    unknown
-  >;
-  const definition = module[`${name}Function`] as FunctionDefinition | undefined;
-  if (!definition) throw new Error(`functions/${name}/src/server.ts does not export ${name}Function`);
+/** The definition of function `name`; throws, naming the functions there are, when there is none. */
+export function shopFunction(name: string): FunctionDefinition {
+  const definition = shopFunctions.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`no function ${name}: there are ${functionNames.join(", ")}`);
   return definition;
 }

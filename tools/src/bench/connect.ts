@@ -3,14 +3,14 @@
  * answering the same bytes, at the same concurrency, with autocannon in its own process on another
  * core than the server's. Profiles the function when the ratio misses its goal.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, httpStatus, repoRoot } from "@shop/platform";
 import postgres from "postgres";
 import { buildFunctions, bundlePath } from "../build/functions.ts";
-import { freePort, httpStatus } from "../net.ts";
-import { repoRoot } from "../shop/functions.ts";
 import { canPin, pinned, startServer } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
 

@@ -3,14 +3,15 @@
  * it with WatchOrder to its final state), the end-to-end p99 at half that rate (open loop), the
  * commit-rate limit of the same Postgres (pgbench), and raw kafkajs produce→consume on the same broker.
  */
+
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import type { ShopClients } from "@shop/platform";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { prepare } from "../load/shoppers.ts";
 import { pct } from "../load/stats.ts";
-import type { ShopClients } from "../shop/clients.ts";
 
 /** Goals: pipeline ≥ 0.5 × the commit-rate limit; p99 at half the max rate ≤ 250 ms; embedded ≥ 0.3 × real. */
 export const PIPELINE_GOAL = 0.5;

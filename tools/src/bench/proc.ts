@@ -2,12 +2,13 @@
  * Child processes of the benchmarks: pinned to a core with `taskset` when there is one, started and
  * stopped cleanly, and a tiny HTTP client for probes.
  */
+
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { repoRoot } from "../shop/functions.ts";
+import { repoRoot } from "@shop/platform";
 
 /** True when processes can be pinned to different cores. */
 export const canPin = availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;

@@ -2,10 +2,11 @@
  * Writes a benchmark's results as tools/results/<name>.md (a table) and .json, with the machine's core
  * count, the versions used and the exact command, and prints the table.
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../shop/functions.ts";
+import { repoRoot } from "@shop/platform";
 import { versions } from "./proc.ts";
 
 /** A results table: a title, a header row and rows, and notes under it. */

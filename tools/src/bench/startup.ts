@@ -7,9 +7,8 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { freePort, functionNames, httpStatus, repoRoot } from "@shop/platform";
 import { buildFunctions } from "../build/functions.ts";
-import { freePort, httpStatus } from "../net.ts";
-import { functionNames, repoRoot } from "../shop/functions.ts";
 import { rssMiB } from "./proc.ts";
 
 /** Goals: start ≤ 4 × bare node; idle RSS ≤ 80 MiB. */
@@ -45,7 +44,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Measures every function (`runs` starts each, after one start that applies migrations). */
 export async function benchStartup(env: { DATABASE_URL: string; KAFKA_BROKERS: string }, runs = 3) {
   // Built before anything is timed, so the build does not load the machine during a measurement.
-  const names = functionNames();
+  const names = functionNames;
   const built = await buildFunctions(names, { onlyStale: true });
   const bareScript = "require('http').createServer((q,s)=>s.end('ok')).listen(process.env.PORT)";
   const startBare = async () => {

@@ -3,9 +3,11 @@
  * its folder against real Postgres and Kafka, with its secrets in Vault (the in-repo double), serves
  * readiness and Connect RPCs, and stops cleanly on SIGTERM.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { freePort, httpStatus, repoRoot } from "@shop/platform";
 import {
   createTestDatabase,
   startVaultDouble,
@@ -14,8 +16,6 @@ import {
   waitFor,
 } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort, httpStatus } from "../net.ts";
-import { repoRoot } from "../shop/functions.ts";
 import { buildFunction } from "./functions.ts";
 
 const name = "catalog";

@@ -1,7 +1,8 @@
 /**
- * Builds each function as production runs it: `functions/<name>/src/server.ts` bundled by esbuild into
- * `functions/<name>/dist/server.mjs` (ESM, Node 20, with a source map), so a function starts without
- * transpiling TypeScript and loads one file instead of hundreds of modules.
+ * Builds each function as production runs it: its definition (`functions/<name>/src/function.ts`)
+ * run by `runFunction`, bundled by esbuild from a generated entry into `functions/<name>/dist/server.mjs`
+ * (ESM, Node 20, with a source map), so a function starts without transpiling TypeScript and loads one
+ * file instead of hundreds of modules.
  *
  *   tsx tools/src/build/functions.ts [<function> …]     (`pnpm build`; every function when none is named)
  */
@@ -9,8 +10,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { functionNames, repoRoot as root } from "../shop/functions.ts";
+import { functionNames, repoRoot as root } from "@shop/platform";
+import { build, type Plugin } from "esbuild";
 
 /**
  * Packages the bundle leaves to node_modules, so they must be the function's `dependencies`.
@@ -66,7 +67,7 @@ export function isStale(name: string): boolean {
  */
 export async function buildFunction(name: string, outdir = join(root, "functions", name, "dist")) {
   const dir = join(root, "functions", name);
-  if (!existsSync(join(dir, "src", "server.ts"))) throw new Error(`no function ${name} under functions/`);
+  if (!existsSync(join(dir, "src", "function.ts"))) throw new Error(`no function ${name} under functions/`);
   if (!existsSync(join(root, "schemas", "gen")))
     throw new Error("schemas/gen is missing: run `pnpm generate` first");
   // Built beside outdir and swapped in whole, so no one starts a half-written bundle or old chunks.
@@ -74,7 +75,7 @@ export async function buildFunction(name: string, outdir = join(root, "functions
   await mkdir(dirname(outdir), { recursive: true });
   const work = await mkdtemp(join(dirname(outdir), ".build-"));
   try {
-    await buildInto(dir, join(work, "dist"));
+    await buildInto(name, dir, join(work, "dist"));
     await mkdir(join(work, "old"));
     await rename(outdir, join(work, "old", "dist")).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") throw error;
@@ -86,10 +87,42 @@ export async function buildFunction(name: string, outdir = join(root, "functions
   return join(outdir, "server.mjs");
 }
 
-async function buildInto(dir: string, outdir: string) {
+/**
+ * The entry of a function's bundle, which no file holds: a function's process runs its definition.
+ * It resolves from the function's folder, as a `server.ts` there would.
+ */
+export function entrySource(name: string): string {
+  return [
+    `import { ${name}Function } from "./src/function.ts";`,
+    `import { runFunction } from "@shop/runtime";`,
+    `await runFunction(${name}Function);`,
+    "",
+  ].join("\n");
+}
+
+// esbuild's stdin would name the output stdin.mjs; a virtual module keeps the entry's name, server.
+function generatedEntry(name: string, dir: string): Plugin {
+  return {
+    name: "function-entry",
+    setup(builder) {
+      builder.onResolve({ filter: /^function-entry$/ }, () => ({
+        path: "server.ts",
+        namespace: "function-entry",
+      }));
+      builder.onLoad({ filter: /.*/, namespace: "function-entry" }, () => ({
+        contents: entrySource(name),
+        resolveDir: dir,
+        loader: "ts",
+      }));
+    },
+  };
+}
+
+async function buildInto(name: string, dir: string, outdir: string) {
   await build({
     absWorkingDir: dir,
-    entryPoints: { server: join(dir, "src", "server.ts") },
+    entryPoints: { server: "function-entry" },
+    plugins: [generatedEntry(name, dir)],
     outdir,
     outExtension: { ".js": ".mjs" },
     // In dist/ itself, so that import.meta.url means the same folder in every chunk.
@@ -115,7 +148,10 @@ async function buildInto(dir: string, outdir: string) {
 }
 
 /** Builds the named functions (every function when none is named), or only the stale ones. */
-export async function buildFunctions(names = functionNames(), options: { onlyStale?: boolean } = {}) {
+export async function buildFunctions(
+  names: readonly string[] = functionNames,
+  options: { onlyStale?: boolean } = {},
+) {
   const built: string[] = [];
   for (const name of names) {
     if (options.onlyStale && !isStale(name)) continue;

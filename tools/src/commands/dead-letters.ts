@@ -6,8 +6,8 @@
  * done, and the offsets past it that were redriven one by one (`--id`) ride along in the commit's
  * metadata. So a record is redriven at most once however often `redrive` runs, and `list` can tell.
  */
-import type { LogRecord } from "@shop/runtime";
-import { createKafkaLog, type OutgoingRecord } from "@shop/runtime";
+import { createKafkaLog } from "@shop/platform";
+import type { LogRecord, OutgoingRecord } from "@shop/runtime";
 import type { Kafka } from "kafkajs";
 import { type EventView, viewRecord } from "./event-view.ts";
 import { readToEnd } from "./kafka.ts";

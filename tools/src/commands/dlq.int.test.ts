@@ -2,6 +2,7 @@
  * `shop dlq` on real Kafka: an event the local runner dead-letters (its subscriber answers 422) is
  * listed with its reason, and redrive puts it back on the events topic once, however often it runs.
  */
+
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -10,12 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { create } from "@bufbuild/protobuf";
-import { createKafkaLog, type EventLog, type LogRecord, toCloudEvent, toKafkaRecord } from "@shop/runtime";
+import { createKafkaLog, type Runner, repoRoot, startRunner } from "@shop/platform";
+import { type EventLog, type LogRecord, toCloudEvent, toKafkaRecord } from "@shop/runtime";
 import { testTopic, waitFor } from "@shop/runtime/testing";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Runner, startRunner } from "../runner/runner.ts";
-import { repoRoot } from "../shop/functions.ts";
 import { listDeadLetters, redrive } from "./dead-letters.ts";
 import { viewRecord } from "./event-view.ts";
 import { tailKafka } from "./events.ts";

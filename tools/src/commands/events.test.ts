@@ -2,14 +2,15 @@
  * `shop events tail` against the embedded shop: events published to the in-memory log reach the CLI
  * through `/admin/events`, decoded and filtered by type and order.
  */
+
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
+import { createAdminEvents } from "@shop/platform";
 import { createMemoryLog, type LogRecord, toCloudEvent, toKafkaRecord } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 import { OrderCancelledSchema, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdminEvents } from "../shop/admin-events.ts";
 import { formatEvent, passes, viewRecord } from "./event-view.ts";
 import { tailEmbedded } from "./events.ts";
 

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import type { WireRecord } from "@shop/platform";
 import type { LogRecord } from "@shop/runtime";
 import { type EventFilter, formatEvent, passes, viewRecord } from "./event-view.ts";
 import { brokersFrom, kafkaClient, toLogRecord } from "./kafka.ts";
@@ -134,11 +135,6 @@ export async function tailEmbedded(
   } catch (error) {
     if (!signal.aborted) throw error;
   }
-}
-
-/** A record as `/admin/events` sends it (value in base64). */
-export interface WireRecord extends Omit<LogRecord, "value"> {
-  value: string;
 }
 
 function fromWire(wire: WireRecord): LogRecord {

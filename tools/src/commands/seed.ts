@@ -2,9 +2,10 @@
  * `shop seed`: seeds the demo catalog, stock and promotions into a running shop, through its Connect
  * API as an administrator (what `pnpm start` does on a fresh shop).
  */
+
 import { parseArgs } from "node:util";
+import { loginAs } from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
-import { loginAs } from "../shop/clients.ts";
 import { DEMO_CODES, seedDemo } from "../shop/seed.ts";
 
 export const SEED_USAGE = `usage: shop seed [--url http://127.0.0.1:8080] [--email E] [--password P]

@@ -6,10 +6,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { functionNames, knativeDir, loadManifests, parseManifests, repoRoot } from "@shop/platform";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadManifests, parseManifests } from "../runner/manifests.ts";
-import { functionNames, knativeDir, repoRoot } from "../shop/functions.ts";
 import {
   FUNC_SECRET,
   isObject,
@@ -32,7 +31,7 @@ const clusterObjects = docs
   .filter((d) => d.file.startsWith(clusterDir))
   .map((d) => d.doc)
   .filter(isObject);
-const names = functionNames();
+const names = functionNames;
 
 const find = (list: K8sObject[], kind: string, name: string) =>
   list.find((o) => o.kind === kind && o.metadata.name === name);

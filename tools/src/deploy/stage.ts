@@ -60,7 +60,8 @@ export async function stageFunction(name: string, out: string): Promise<Record<s
   for (const path of [...(pkg.files ?? []), "func.yaml"]) {
     if (path !== "dist") await cp(join(source, path), join(out, path), { recursive: true });
   }
-  const { devDependencies: _dev, scripts: _scripts, files: _files, ...rest } = pkg;
+  // `exports` names sources (the platform imports the definition); the staged folder runs the bundle.
+  const { devDependencies: _dev, scripts: _scripts, files: _files, exports: _exports, ...rest } = pkg;
   // The buildpack's start command is the function's `start`: `node dist/server.mjs`.
   const staged: PackageJson = { ...rest, scripts: { start }, dependencies };
   await writeFile(join(out, "package.json"), `${JSON.stringify(staged, null, 2)}\n`);

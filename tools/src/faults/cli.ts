@@ -6,13 +6,14 @@
  *
  *   pnpm faults [--orders 300] [--concurrency 8] [--rate 5]   (rate: orders started per second)
  */
+
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { repoRoot } from "@shop/platform";
 // @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
 import { startKafka, startPostgres } from "../../../infra/local/index.mjs";
-import { repoRoot } from "../shop/functions.ts";
 import { startFaultShop } from "./cluster.ts";
 import { runScenario } from "./scenario.ts";
 

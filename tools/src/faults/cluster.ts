@@ -8,19 +8,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import {
+  createGateway,
   createKafkaLog,
-  createLogger,
-  type EventLog,
-  type RunningFunction,
-  startFunction,
-} from "@shop/runtime";
+  freePort,
+  functionDir,
+  httpStatus,
+  knativeDir,
+  type Runner,
+  runFunctionScript,
+  shopFunctions,
+  startRunner,
+  type Target,
+} from "@shop/platform";
+import { createLogger, type EventLog, type RunningFunction, startFunction } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
-import { freePort, httpStatus } from "../net.ts";
-import { type Runner, startRunner } from "../runner/runner.ts";
-import { functionNames, knativeDir, loadDefinition, repoRoot } from "../shop/functions.ts";
-import { createGateway, type Target } from "../shop/gateway.ts";
 
 export interface FaultShopOptions {
   databaseUrl: string;
@@ -91,8 +93,8 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
   const crashes: string[] = [];
   let closing = false;
   const spawnChild = async (name: string, port: number): Promise<ChildFunction> => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      cwd: join(repoRoot, "functions", name),
+    const child = spawn(process.execPath, ["--import", "tsx", runFunctionScript, name], {
+      cwd: functionDir(name),
       env: env(port),
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -134,15 +136,15 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     return running;
   };
 
-  const names = functionNames();
   await Promise.all(
-    names.map(async (name) => {
+    shopFunctions.map(async (definition) => {
+      const name = definition.name;
       if (options.processes.includes(name)) {
         const port = await freePort();
         children[name] = await spawnChild(name, port);
         targets[name] = activator(`http://127.0.0.1:${port}`);
       } else {
-        inProcess[name] = await startFunction(await loadDefinition(name), {
+        inProcess[name] = await startFunction(definition, {
           log,
           listen: false,
           logger: createLogger(name, logLevel),

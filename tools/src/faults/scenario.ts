@@ -3,11 +3,12 @@
  * and coupon-carrying ones among them) while faults strike at set points, deliver duplicates and one
  * malformed event, wait for everything to settle, then check the books and the dead-letter topic.
  */
+
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { loginAs, type ShopClients, shopClients } from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
-import { loginAs, type ShopClients, shopClients } from "../shop/clients.ts";
 import {
   type BookSummary,
   checkBooks,

@@ -5,11 +5,12 @@
  * (a 202 only for a type the function does not consume, which DESIGN says is ignored), no function
  * crashes, and not one row of any function's tables changes.
  */
+
 import { create, type DescMessage, toBinary } from "@bufbuild/protobuf";
+import type { Shop } from "@shop/platform";
 import { expectedSource, MAX_EVENT_BYTES, PING_TYPE } from "@shop/runtime";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Shop } from "../shop/start-shop.ts";
 import { closeClient, fingerprint, type RawRequest, send, settled, startFuzzShop } from "./harness.ts";
 import { invalidProtobuf } from "./protobuf.ts";
 
@@ -54,7 +55,7 @@ const printable = fc.string({
 });
 
 function consumed(fn: string): DescMessage[] {
-  return shop.functions[fn]!.definition.subscriptions.map((s) => s.schema);
+  return (shop.functions[fn]!.definition.subscriptions ?? []).map((s) => s.schema);
 }
 
 /** A well-formed event of type `schema` for `fn` (`schema` undefined: a function consuming nothing). */

@@ -5,7 +5,9 @@
  * customer, admin and forged callers. Every answer carries a precise Connect code (never internal or
  * unknown) and no 5xx other than 501 Unimplemented; no function crashes and no table changes.
  */
+
 import { type DescMethod, type DescService, fromJson } from "@bufbuild/protobuf";
+import { loginAs, type Shop, shopClients } from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
@@ -14,8 +16,6 @@ import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginAs, shopClients } from "../shop/clients.ts";
-import type { Shop } from "../shop/start-shop.ts";
 import { closeClient, type RawRequest, type RawResponse, send, settled, startFuzzShop } from "./harness.ts";
 import { invalidProtobuf } from "./protobuf.ts";
 

@@ -3,10 +3,11 @@
  * gateway), a raw HTTP client that sends exactly the bytes it is given, and a fingerprint of every
  * function's tables to prove that bad input wrote nothing.
  */
+
 import { Agent, request } from "node:http";
+import { type Shop, startShop } from "@shop/platform";
 import { waitFor } from "@shop/runtime/testing";
 import { sql } from "drizzle-orm";
-import { type Shop, startShop } from "../shop/start-shop.ts";
 
 /** A request as it goes on the wire. */
 export interface RawRequest {

@@ -4,8 +4,9 @@
  *   pnpm shop:load [--url http://127.0.0.1:8080] [--users 20 | --rate 10] [--duration 30]
  *                  [--think 200] [--buy 0.5] [--coupons 0.2] [--max-requests 100000]
  */
+
 import { parseArgs } from "node:util";
-import { startShop } from "../shop/start-shop.ts";
+import { startShop } from "@shop/platform";
 import { runLoad } from "./shoppers.ts";
 import type { Stats } from "./stats.ts";
 

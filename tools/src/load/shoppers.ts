@@ -3,11 +3,12 @@
  * search, view products, log in, place orders (some with a coupon) and follow each order with
  * WatchOrder to its final state. Bounded by duration and by a request budget; loopback only.
  */
+
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { loginAs, type ShopClients, shopClients } from "@shop/platform";
 import { DEV_ADMIN } from "@shop/runtime";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
-import { loginAs, type ShopClients, shopClients } from "../shop/clients.ts";
 import { seedDemo } from "../shop/seed.ts";
 import { Stats } from "./stats.ts";
 

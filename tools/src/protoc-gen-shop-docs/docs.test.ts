@@ -2,15 +2,14 @@
  * The generated docs (docs/gen, written by `pnpm generate` before the tests run) are a valid OpenAPI 3.1
  * document and an event catalogue that cover every RPC, every event and every Trigger.
  */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { docsDir, knativeDir, loadManifests } from "@shop/platform";
 import { files } from "@shop/schemas";
 import { describe, expect, it } from "vitest";
-import { loadManifests } from "../runner/manifests.ts";
-import { docsDir } from "../shop/docs.ts";
-import { knativeDir } from "../shop/functions.ts";
 import type { Catalogue } from "./events.ts";
 import { eventsOf } from "./plugin.ts";
 

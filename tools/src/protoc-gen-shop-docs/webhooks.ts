@@ -3,11 +3,16 @@
  */
 import type { DescMessage } from "@bufbuild/protobuf";
 import { commentOf, type JsonSchema } from "./json-schema.ts";
-import type { OpenApiInput } from "./openapi.ts";
-import { producerOf } from "./wiring.ts";
+import { type Consumer, producerOf } from "./wiring.ts";
+
+/** What a webhook needs of the document's input (`OpenApiInput`): who consumes, and on which topic. */
+export interface WebhookInput {
+  consumers: (type: string) => Consumer[];
+  topic: string;
+}
 
 /** The webhook of one event: a CloudEvent in binary mode POSTed to the subscriber's `/`. */
-export function webhook(event: DescMessage, input: OpenApiInput): JsonSchema {
+export function webhook(event: DescMessage, input: WebhookInput): JsonSchema {
   const producer = producerOf(event.typeName);
   const consumers = input.consumers(event.typeName);
   const who = consumers.length

@@ -3,11 +3,11 @@
  * wiring). The plugin reads them itself, relative to the directory `buf generate` runs in: a protoc
  * plugin only receives the protos, and a post-step would be a second command to keep in step.
  */
+
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Manifests, matches, parseManifests } from "@shop/platform/knative";
 import { parseAllDocuments } from "yaml";
-import { matches } from "../runner/filters.ts";
-import { type Manifests, parseManifests } from "../runner/manifests.ts";
 
 /** A Trigger that delivers an event type, and to whom. */
 export interface Consumer {

@@ -5,9 +5,11 @@
  * sources; orders' order-service.test.ts: ownership); this suite proves the deployed server wires
  * them in. It also reads every log line written meanwhile and finds no password or token.
  */
+
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { shopFunction } from "@shop/platform";
 import {
   createTokenSigner,
   envSecretStore,
@@ -23,7 +25,6 @@ import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDefinition } from "../shop/functions.ts";
 
 const ORIGIN = "https://shop.example";
 const secrets = envSecretStore({});
@@ -38,7 +39,7 @@ const sensitive: string[] = [];
 
 beforeAll(async () => {
   for (const name of ["identity", "orders", "catalog"] as const) {
-    fns[name] = await startForTest(await loadDefinition(name), {
+    fns[name] = await startForTest(shopFunction(name), {
       secrets,
       logger: logs[name].logger,
       listen: true,

@@ -3,11 +3,12 @@
  * credentials look like (private keys, Vault tokens, provider keys, passwords in URLs or in config
  * values). Secrets come from Vault; the dev defaults that are public on purpose are listed below.
  */
+
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { repoRoot } from "@shop/platform";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../shop/functions.ts";
 
 const EVERYWHERE: [string, RegExp][] = [
   ["a PEM private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],

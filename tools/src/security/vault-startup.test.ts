@@ -3,7 +3,9 @@
  * with its own policy: secrets loaded, token renewed, a rotated signing key accepted without a restart,
  * and Vault down → not ready with one clear log line and no secret printed.
  */
+
 import { type AddressInfo, createServer } from "node:net";
+import { functionNames, shopFunction } from "@shop/platform";
 import {
   createTokenSigner,
   createTokenVerifier,
@@ -25,7 +27,6 @@ import {
   waitFor,
 } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionNames, loadDefinition } from "../shop/functions.ts";
 
 const firstKey = keyFromSeed("startup test key", "k-start");
 const secretValues = [
@@ -50,7 +51,7 @@ async function start(
   port = 0,
 ) {
   const store = vaultSecretStore({ ...vaultOptionsFromEnv(env, logs.logger), retryMs: 50, maxRetryMs: 200 });
-  const fn = await startForTest(await loadDefinition(name), {
+  const fn = await startForTest(shopFunction(name), {
     secrets: store,
     logger: logs.logger,
     listen: true,
@@ -84,7 +85,7 @@ async function signWith(key: SigningKey, principal: Principal) {
 }
 
 describe("start-up on Vault", { timeout: 120_000 }, () => {
-  it.each(functionNames())("%s", async (name) => {
+  it.each(functionNames)("%s", async (name) => {
     const env = await provisionFunction(vault, name, { ttl: 3, maxTtl: 60 });
     const logs = captureLogs(name);
     const { fn, store } = await start(name, env, logs);

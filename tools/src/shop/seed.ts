@@ -2,7 +2,7 @@
  * Demo data for a new shop: products in several categories with stock, and a few promotions.
  * Seeds through the public Connect API as the admin, like any other client would.
  */
-import type { ShopClients } from "./clients.ts";
+import type { ShopClients } from "@shop/platform";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
 

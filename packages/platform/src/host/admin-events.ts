@@ -5,10 +5,14 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EventLog } from "@shop/runtime";
-import type { WireRecord } from "../commands/events.ts";
+import type { EventLog, LogRecord } from "@shop/runtime";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A record as `/admin/events` sends it (value in base64), for `shop events tail` to read. */
+export interface WireRecord extends Omit<LogRecord, "value"> {
+  value: string;
+}
 
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 

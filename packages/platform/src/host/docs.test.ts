@@ -5,7 +5,7 @@
 import { DEV_ADMIN } from "@shop/runtime";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginAs } from "./clients.ts";
+import { loginAs } from "../clients.ts";
 import { createDocsHandler } from "./docs.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { repoRoot } from "./functions.ts";
+import { repoRoot } from "../paths.ts";
 
 /** Where `buf generate` writes the docs. */
 export const docsDir = join(repoRoot, "docs", "gen");

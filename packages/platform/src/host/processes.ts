@@ -1,14 +1,15 @@
 /**
  * Local real mode: each function as its own process (`node dist/server.mjs` in its folder, as `kn func`
- * runs `npm start`; bundles missing or older than their sources are built first), each on its own free
- * port, against real Postgres and Kafka.
+ * runs `npm start`; bundles missing or older than their sources are built first, by the build the
+ * caller hands in: `tools/`' esbuild build), each on its own free port, against real Postgres and Kafka.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import { waitFor } from "@shop/runtime/testing";
-import { buildFunctions } from "../build/functions.ts";
 import { freePort } from "../net.ts";
-import { repoRoot } from "./functions.ts";
+import { functionDir } from "../paths.ts";
+
+/** Brings the bundles (`functions/<name>/dist/server.mjs`) of the named functions up to date. */
+export type BuildBundles = (names: readonly string[]) => Promise<unknown>;
 
 /** The running function processes and their base URLs. */
 export interface FunctionProcesses {
@@ -18,8 +19,9 @@ export interface FunctionProcesses {
 
 /** Starts every function as a child process and resolves once each answers /health/readiness. */
 export async function startFunctionProcesses(
-  names: string[],
+  names: readonly string[],
   env: NodeJS.ProcessEnv,
+  buildBundles?: BuildBundles,
 ): Promise<FunctionProcesses> {
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
@@ -36,11 +38,11 @@ export async function startFunctionProcesses(
     );
   };
   try {
-    await buildFunctions(names, { onlyStale: true });
+    await buildBundles?.(names);
     for (const name of names) {
       const port = await freePort();
       const child = spawn(process.execPath, ["dist/server.mjs"], {
-        cwd: join(repoRoot, "functions", name),
+        cwd: functionDir(name),
         env: { ...process.env, ...env, PORT: String(port) },
         stdio: ["ignore", "inherit", "inherit"],
       });

@@ -9,7 +9,7 @@ import { DEV_ADMIN } from "@shop/runtime";
 import { createTestDatabase, testTopic, waitFor } from "@shop/runtime/testing";
 import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loginAs, type ShopClients, shopClients } from "./clients.ts";
+import { loginAs, type ShopClients, shopClients } from "../clients.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });

@@ -8,18 +8,19 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 import {
-  createKafkaLog,
   createLogger,
   createMemoryLog,
   type EventLog,
   type RunningFunction,
   startFunction,
 } from "@shop/runtime";
+import { functionNames, shopFunctions } from "../functions.ts";
+import { createKafkaLog } from "../log/kafka-log.ts";
+import { knativeDir } from "../paths.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
-import { functionNames, knativeDir, loadDefinition } from "./functions.ts";
 import { createGateway, type Target } from "./gateway.ts";
-import { startFunctionProcesses } from "./processes.ts";
+import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 
 export interface ShopOptions {
   /** Real mode: a Postgres URL and Kafka brokers. Embedded mode: both undefined. */
@@ -35,6 +36,8 @@ export interface ShopOptions {
   logLevel?: string;
   /** Real mode only: run each function as its own process (as in the cluster) instead of in this one. */
   processes?: boolean;
+  /** With `processes`: brings the functions' bundles up to date before they start (see processes.ts). */
+  buildBundles?: BuildBundles;
   /** Serves what is not an API path (the storefront). */
   fallback?: Parameters<typeof createGateway>[1];
 }
@@ -69,15 +72,20 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const functions: Record<string, RunningFunction> = {};
   const processes =
     options.processes && options.databaseUrl
-      ? await startFunctionProcesses(functionNames(), {
-          DATABASE_URL: options.databaseUrl,
-          KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
-          SHOP_EVENTS_TOPIC: topic,
-          LOG_LEVEL: options.logLevel ?? "warn",
-        })
+      ? await startFunctionProcesses(
+          functionNames,
+          {
+            DATABASE_URL: options.databaseUrl,
+            KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
+            SHOP_EVENTS_TOPIC: topic,
+            LOG_LEVEL: options.logLevel ?? "warn",
+          },
+          options.buildBundles,
+        )
       : undefined;
-  for (const name of processes ? [] : functionNames()) {
-    functions[name] = await startFunction(await loadDefinition(name), {
+  for (const definition of processes ? [] : shopFunctions) {
+    const name = definition.name;
+    functions[name] = await startFunction(definition, {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { repoRoot } from "./functions.ts";
+import { repoRoot } from "../paths.ts";
 import { createStaticHandler, SECURITY_HEADERS } from "./static.ts";
 
 /** The storefront's package folder. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { EventLog, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { EventLog, LogRecord, OutgoingRecord, Subscription } from "./event-log.ts";
 import { createKafkaLog } from "./kafka-log.ts";
 
 const quiet = { info() {}, warn() {}, error: (obj: object, msg: string) => console.error(msg, obj) };

@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import {
-  createKafkaLog,
   createLogger,
   type EventLog,
   fromHttp,
@@ -33,7 +32,8 @@ import {
 } from "@shop/runtime/testing";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Runner, startRunner } from "../runner/runner.ts";
+import { createKafkaLog } from "../log/kafka-log.ts";
+import { type Runner, startRunner } from "./runner.ts";
 
 const manifests = `
 apiVersion: eventing.knative.dev/v1

@@ -4,15 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createKafkaLog,
-  createMemoryLog,
-  type EventLog,
-  type LogRecord,
-  type OutgoingRecord,
-} from "@shop/runtime";
+import { createMemoryLog, type EventLog, type LogRecord, type OutgoingRecord } from "@shop/runtime";
 import { HTTP } from "cloudevents";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { createKafkaLog } from "../log/kafka-log.ts";
 import { type Runner, startRunner } from "./runner.ts";
 
 const quiet = { info() {}, warn() {}, error: (obj: object, msg: string) => console.error(msg, obj) };

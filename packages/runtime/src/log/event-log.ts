@@ -1,6 +1,7 @@
 /**
- * The event log Shop publishes to and reads from: Kafka in real mode (kafka-log.ts),
- * an in-memory log with the same semantics in embedded mode (memory-log.ts).
+ * The event log Shop publishes to and reads from: Kafka in real mode (kafka-log.ts here publishes;
+ * `@shop/platform` adds Kafka's consumer groups), an in-memory log with the same semantics in embedded
+ * mode (memory-log.ts).
  * A record is a CloudEvent in the Kafka binary binding: `ce_*` headers, value = data bytes,
  * key = the `partitionkey` extension.
  */

@@ -1,12 +1,28 @@
-/** The event log: the interface, its Kafka implementation and its in-memory twin for embedded mode. */
-export type {
-  EventLog,
-  LogRecord,
-  OutgoingRecord,
-  RecordHandler,
-  SubscribeOptions,
-  Subscription,
+/**
+ * The event log: the interface, its Kafka producer side, its in-memory twin for embedded mode, and
+ * the redelivery both share. Also `@shop/runtime/log`, for the broker side (`@shop/platform`), which
+ * brings Kafka's consumer groups.
+ */
+export {
+  DEFAULT_PARTITIONS,
+  type EventLog,
+  type LogRecord,
+  type OutgoingRecord,
+  type RecordHandler,
+  type SubscribeOptions,
+  type Subscription,
 } from "./event-log.ts";
-export { createKafkaLog, type KafkaLogOptions } from "./kafka-log.ts";
+export {
+  createKafkaLog,
+  type KafkaConsumers,
+  type KafkaConsumersFactory,
+  type KafkaLogOptions,
+  topicOffsets,
+} from "./kafka-log.ts";
 export { createMemoryLog, type MemoryLogOptions, partitionForKey } from "./memory-log.ts";
-export { defaultRedeliveryBackoff, type LogLogger, type RedeliveryBackoff } from "./redeliver.ts";
+export {
+  defaultRedeliveryBackoff,
+  handleUntilDone,
+  type LogLogger,
+  type RedeliveryBackoff,
+} from "./redeliver.ts";

@@ -6,7 +6,8 @@
  *   embedded   PGlite and the in-memory log
  * Exits cleanly on SIGTERM.
  */
-import { startShop } from "../../shop/start-shop.ts";
+import { startShop } from "@shop/platform";
+import { buildFunctions } from "../../build/functions.ts";
 
 const mode = process.argv[2];
 const shop =
@@ -18,6 +19,7 @@ const shop =
         dlqTopic: `${process.env.SHOP_EVENTS_TOPIC}.dlq`,
         logLevel: "error",
         processes: mode === "processes",
+        buildBundles: (names) => buildFunctions(names, { onlyStale: true }),
       })
     : await startShop({ logLevel: "error" });
 process.once("SIGTERM", () => void shop.close().finally(() => process.exit(0)));

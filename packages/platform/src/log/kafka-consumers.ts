@@ -1,0 +1,79 @@
+/**
+ * The consumer groups of the Kafka event log, as the broker side consumes it: one kafkajs consumer
+ * per subscription (the runner makes one consumer group per Trigger). Handed to `@shop/runtime`'s
+ * Kafka log as its `consumers`.
+ */
+import type { Subscription } from "@shop/runtime";
+import {
+  type KafkaConsumers,
+  type KafkaConsumersFactory,
+  type LogLogger,
+  type RedeliveryBackoff,
+  topicOffsets,
+} from "@shop/runtime/log";
+import type { Kafka } from "kafkajs";
+import { startConsumer } from "./kafka-consumer.ts";
+
+/** How the consumers redeliver and join. */
+export interface KafkaConsumerOptions {
+  /** How long to wait before handing a failed record to its handler again. */
+  backoff: RedeliveryBackoff;
+  /** How long `subscribe` waits for the consumer to join its group. */
+  joinTimeoutMs: number;
+}
+
+/** The `consumers` of a Kafka log: every `subscribe` runs its own kafkajs consumer. */
+export function kafkaConsumers(options: KafkaConsumerOptions): KafkaConsumersFactory {
+  return (kafka, { partitions, logger }): KafkaConsumers => {
+    const subscriptions = new Set<Subscription>();
+    return {
+      async subscribe(spec) {
+        if (spec.fromBeginning === false) await startAtEnd(kafka, spec.groupId, spec.topic, logger);
+        const consumer = kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false });
+        const subscription = await startConsumer(consumer, spec, {
+          backoff: options.backoff,
+          joinTimeoutMs: options.joinTimeoutMs,
+          concurrency: partitions,
+          logger,
+        });
+        subscriptions.add(subscription);
+        return {
+          async close() {
+            subscriptions.delete(subscription);
+            await subscription.close();
+          },
+        };
+      },
+      async close() {
+        await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+        subscriptions.clear();
+      },
+    };
+  };
+}
+
+/**
+ * Commits the current end of each partition the group has no offset for yet. Kafka would resolve
+ * "latest" only at the consumer's first fetch, after the group joined; pinning it here makes records
+ * published once `subscribe` resolved reach the subscriber, as with the in-memory log.
+ */
+async function startAtEnd(kafka: Kafka, groupId: string, topic: string, logger?: LogLogger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const known = new Set(committed?.partitions.filter((p) => p.offset !== "-1").map((p) => p.partition));
+    const ends = await topicOffsets(admin, topic);
+    const partitions = ends
+      .filter((p) => !known.has(p.partition))
+      .map((p) => ({ partition: p.partition, offset: p.high }));
+    if (partitions.length > 0) {
+      await admin.setOffsets({ groupId, topic, partitions }).catch((error: unknown) => {
+        // Refused while the group has live members: they have settled where it starts.
+        logger?.warn({ err: error, groupId, topic }, "could not pin a new consumer group to the end");
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
