@@ -7,9 +7,9 @@ import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { inventoryService } from "./rpc/inventory-service.ts";
 
 /** Stock is managed by administrators only; customers see availability through the catalog. */
-export const accessPolicy: AccessPolicy = { SetStock: "admin", GetStock: "admin" };
+export const policy: AccessPolicy = { SetStock: "admin", GetStock: "admin" };
 
-/** Registers the InventoryService. */
-export default function routes(router: ConnectRouter, app: App): void {
+/** Registers the InventoryService (the inventory has no deps of its own). */
+export default function routes(router: ConnectRouter, _deps: undefined, app: App): void {
   router.service(InventoryService, inventoryService(app));
 }

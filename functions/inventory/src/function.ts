@@ -1,10 +1,11 @@
 /**
- * The inventory function: its definition, and a server when run directly (`pnpm start`).
+ * The inventory function: its one composition root.
  */
 
 import { fileURLToPath } from "node:url";
-import { defineFunction, runFunction } from "@shop/runtime";
-import routes, { accessPolicy } from "./connect.ts";
+import { defineFunction } from "@shop/runtime";
+import { readInventoryConfig } from "./config.ts";
+import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 
@@ -14,8 +15,8 @@ export const inventoryFunction = defineFunction({
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
+  config: readInventoryConfig,
   subscriptions,
   routes,
-  accessPolicy,
+  policy,
 });
-

@@ -1,14 +1,42 @@
 /**
- * What the inventory's tests share: events as its producers send them, and reading back what the
- * inventory emitted. Only tests import this file.
+ * What the inventory's tests share: a started inventory and clients of it through its own
+ * interceptors, stock set and read as an administrator would, events as its producers send them, and
+ * reading back what the inventory emitted. Only tests import this file.
  */
 import { create } from "@bufbuild/protobuf";
-import { type RunningFunction, toCloudEvent } from "@shop/runtime";
-import { publishedEvents } from "@shop/runtime/testing";
+import { type Principal, type RunningFunction, type StartOptions, toCloudEvent } from "@shop/runtime";
+import { publishedEvents, startForTest, testClient } from "@shop/runtime/testing";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { OrderCancelledSchema, OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
 import { OrderLineSchema } from "@shop/schemas/orders/v1/orders";
 import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
+import type { InventoryConfig } from "./config.ts";
+import { inventoryFunction } from "./function.ts";
+import { getStock, type StockLevel, setStock } from "./inventory/index.ts";
+
+/** A started inventory. */
+export type Inventory = RunningFunction<InventoryConfig, undefined>;
+
+/** Starts the inventory on PGlite with an in-memory log, unless `options` say otherwise. */
+export function startInventory(options: StartOptions<InventoryConfig, undefined> = {}): Promise<Inventory> {
+  return startForTest(inventoryFunction, options);
+}
+
+/** An InventoryService client of `fn` calling as `principal` (anonymous without one). */
+export function inventoryClient(fn: Inventory, principal?: Principal) {
+  return testClient(fn, InventoryService, principal ? { principal } : {});
+}
+
+/** Sets the available units of `productId`, as SetStock does. */
+export function stocked(fn: Inventory, productId: string, available: number): Promise<StockLevel> {
+  return fn.app.transaction((tx) => setStock(tx, { productId, available }));
+}
+
+/** The stock of `productId`, as GetStock answers it. */
+export function stockOf(fn: Inventory, productId: string): Promise<StockLevel> {
+  return getStock(fn.app.db, { productId });
+}
 
 /** OrderPriced from promotions, for `lines` of [productId, quantity] (names are "Product <id>"). */
 export function orderPriced(orderId: string, lines: [string, number][], totalMinor = 1_000n) {

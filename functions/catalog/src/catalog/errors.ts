@@ -1,23 +1,43 @@
 /**
- * The errors a user of catalog can meet, each with a sentence for a person. The RPC layer maps
- * `reason` to a Connect code.
+ * The refusals a user of catalog can meet, each a `DomainError` with its Connect code and a sentence
+ * for a person; the runtime maps them to the client once.
  */
+import { Code, DomainError } from "@shop/runtime";
 
-/** Why a catalog request was refused. */
-export type CatalogErrorReason = "invalid-input" | "not-found";
-
-/** A refusal of catalog, with a message to show as it is. */
-export class CatalogError extends Error {
-  constructor(
-    readonly reason: CatalogErrorReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = "CatalogError";
-  }
+/** GetProduct of an id no product has. */
+export function productNotFound(id: string): DomainError {
+  return new DomainError(Code.NotFound, `There is no product "${id}".`, "product-not-found");
 }
 
-/** The refusal of a request that does not make sense. */
-export function invalid(message: string): CatalogError {
-  return new CatalogError("invalid-input", message);
+/** ListProducts with a page size below 0. */
+export function negativePageSize(): DomainError {
+  return new DomainError(Code.InvalidArgument, "The page size cannot be negative.", "negative-page-size");
+}
+
+/** ListProducts with a search text longer than `max` characters. */
+export function searchTooLong(max: number): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    `The search text can have at most ${max} characters.`,
+    "search-too-long",
+  );
+}
+
+/** ListProducts with a page token catalog did not make. */
+export function invalidPageToken(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "The page token is not valid. Please start again from the first page.",
+    "invalid-page-token",
+  );
+}
+
+/** UpsertProduct without a product. */
+export function productMissing(): DomainError {
+  return new DomainError(Code.InvalidArgument, "Please send the product to store.", "product-missing");
+}
+
+/** UpsertProduct of a product that cannot be stored as it is; `message` says what to change. */
+export function invalidProduct(message: string): DomainError {
+  return new DomainError(Code.InvalidArgument, message, "invalid-product");
 }

@@ -5,7 +5,7 @@
 import type { Db } from "@shop/runtime";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { products } from "../db/schema.ts";
-import { invalid } from "./errors.ts";
+import { negativePageSize, searchTooLong } from "./errors.ts";
 import { decodePageToken, encodePageToken } from "./page-token.ts";
 import { type Product, productColumns, toProduct } from "./products.ts";
 import { searchCondition } from "./search.ts";
@@ -30,11 +30,11 @@ export interface ProductPage {
   nextPageToken: string;
 }
 
-/** Lists a page of products; CatalogError("invalid-input") for a bad page size, token or query. */
+/** Lists a page of products; refuses (InvalidArgument) a bad page size, token or query. */
 export async function listProducts(db: Db, input: ListProductsInput): Promise<ProductPage> {
-  if (input.pageSize < 0) throw invalid("The page size cannot be negative.");
+  if (input.pageSize < 0) throw negativePageSize();
   if (input.query.length > MAX_QUERY_LENGTH) {
-    throw invalid(`The search text can have at most ${MAX_QUERY_LENGTH} characters.`);
+    throw searchTooLong(MAX_QUERY_LENGTH);
   }
   const pageSize = Math.min(input.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const conditions: SQL[] = [eq(products.active, true)];

@@ -2,7 +2,7 @@
  * Page tokens of ListProducts: opaque to clients, they hold the (name, id) of the last product of a
  * page, so the next page starts right after it even when products were added in between.
  */
-import { invalid } from "./errors.ts";
+import { invalidPageToken } from "./errors.ts";
 
 /** Where a page ends in the (name, id) order. */
 export interface PagePosition {
@@ -15,7 +15,7 @@ export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.name, position.id])).toString("base64url");
 }
 
-/** The position of a token; CatalogError("invalid-input") for anything this code did not make. */
+/** The position of a token; `invalidPageToken` for anything this code did not make. */
 export function decodePageToken(token: string): PagePosition {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
@@ -26,5 +26,5 @@ export function decodePageToken(token: string): PagePosition {
   } catch {
     // falls through to the same answer as a well-formed but wrong token
   }
-  throw invalid("The page token is not valid. Please start again from the first page.");
+  throw invalidPageToken();
 }

@@ -1,14 +1,14 @@
 /**
  * The catalog's read cache. Catalog reads are the same for every caller, and browsers and CDNs may
  * already reuse them for 30 s (Cache-Control), so inside the function a finished answer is kept for a
- * short while too (`CATALOG_READ_CACHE_MS`, default 1 s; 0 turns it off): however many shoppers look at
+ * short while too (`readCacheMs` of config.ts, default 1 s; 0 turns it off): however many shoppers look at
  * a product, each replica reads it from Postgres about once a second, and concurrent misses for the
  * same key wait for one read instead of each making their own.
  *
  * A write in this replica (UpsertProduct, StockChanged) empties it, so what a replica wrote it shows
- * at once; another replica's write shows within the cache time.
+ * at once; another replica's write shows within the cache time. One cache per running function,
+ * built by setup.ts.
  */
-import type { App } from "@shop/runtime";
 
 /** Keys kept at most (ListProducts keys include the search text, so they must not grow without bound). */
 const MAX_ENTRIES = 2_000;
@@ -19,18 +19,6 @@ export interface ReadCache {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Forgets everything, and keeps no read that was under way (after a write). */
   clear(): void;
-}
-
-const caches = new WeakMap<App, ReadCache>();
-
-/** The read cache of the catalog function running as `app`. */
-export function readCache(app: App): ReadCache {
-  let cache = caches.get(app);
-  if (!cache) {
-    cache = createReadCache(Number(process.env.CATALOG_READ_CACHE_MS ?? 1000));
-    caches.set(app, cache);
-  }
-  return cache;
 }
 
 /**

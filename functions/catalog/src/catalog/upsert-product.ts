@@ -9,7 +9,7 @@ import type { Tx } from "@shop/runtime";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { sql } from "drizzle-orm";
 import { products, stock } from "../db/schema.ts";
-import { invalid } from "./errors.ts";
+import { invalidProduct, productMissing } from "./errors.ts";
 import { type Product, productColumns, toProduct } from "./products.ts";
 
 /** A product as an administrator describes it; `id` empty for a new product. */
@@ -30,25 +30,31 @@ const ID = /^[\w.-]{1,100}$/;
 /** A product checked and tidied, ready to store. */
 export type ValidProduct = Omit<Product, "available" | "version" | "updatedAt">;
 
-/** Checks and tidies an administrator's input; CatalogError("invalid-input") says what is wrong. */
-export function validateProduct(input: ProductInput): ValidProduct {
+/**
+ * Checks and tidies an administrator's input; `productMissing` when there is none, `invalidProduct`
+ * says what is wrong.
+ */
+export function validateProduct(input: ProductInput | undefined): ValidProduct {
+  if (!input) throw productMissing();
   const id = input.id.trim() || randomUUID();
   if (!ID.test(id))
-    throw invalid("A product id can only have letters, digits, '.', '_' and '-' (at most 100).");
+    throw invalidProduct("A product id can only have letters, digits, '.', '_' and '-' (at most 100).");
   const name = input.name.trim();
-  if (!name) throw invalid("A product needs a name.");
-  if (name.length > MAX_NAME) throw invalid(`A product name can have at most ${MAX_NAME} characters.`);
+  if (!name) throw invalidProduct("A product needs a name.");
+  if (name.length > MAX_NAME) throw invalidProduct(`A product name can have at most ${MAX_NAME} characters.`);
   if (input.description.length > MAX_DESCRIPTION) {
-    throw invalid(`A description can have at most ${MAX_DESCRIPTION} characters.`);
+    throw invalidProduct(`A description can have at most ${MAX_DESCRIPTION} characters.`);
   }
-  if (!input.price) throw invalid("A product needs a price.");
-  if (input.price.amountMinor < 0n) throw invalid("A price cannot be negative.");
+  if (!input.price) throw invalidProduct("A product needs a price.");
+  if (input.price.amountMinor < 0n) throw invalidProduct("A price cannot be negative.");
   const currency = input.price.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw invalid("A price needs a three-letter currency code, such as EUR.");
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw invalidProduct("A price needs a three-letter currency code, such as EUR.");
   const category = input.category.trim();
-  if (!category) throw invalid("A product needs a category.");
+  if (!category) throw invalidProduct("A product needs a category.");
   const imageUrl = input.imageUrl.trim();
-  if (imageUrl && !/^https?:\/\/\S+$/.test(imageUrl)) throw invalid("The image URL must be an http(s) URL.");
+  if (imageUrl && !/^https?:\/\/\S+$/.test(imageUrl))
+    throw invalidProduct("The image URL must be an http(s) URL.");
   return {
     id,
     name,
@@ -61,10 +67,11 @@ export function validateProduct(input: ProductInput): ValidProduct {
 }
 
 /**
- * Stores a checked product (version 1 when new, +1 otherwise) and emits ProductChanged. A new product
- * starts with the stock inventory already reported for its id, if any.
+ * Checks a product (see validateProduct), stores it (version 1 when new, +1 otherwise) and emits
+ * ProductChanged. A new product starts with the stock inventory already reported for its id, if any.
  */
-export async function upsertProduct(tx: Tx, product: ValidProduct, now: Date): Promise<Product> {
+export async function upsertProduct(tx: Tx, input: ProductInput | undefined, now: Date): Promise<Product> {
+  const product = validateProduct(input);
   const values = {
     name: product.name,
     description: product.description,

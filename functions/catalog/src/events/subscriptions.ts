@@ -3,7 +3,8 @@
  */
 import { type EventSubscription, on } from "@shop/runtime";
 import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
+import type { CatalogDeps } from "../setup.ts";
 import { onStockChanged } from "./on-stock-changed.ts";
 
 /** catalog's subscriptions. */
-export const subscriptions: EventSubscription[] = [on(StockChangedSchema, onStockChanged)];
+export const subscriptions: EventSubscription<CatalogDeps>[] = [on(StockChangedSchema, onStockChanged)];

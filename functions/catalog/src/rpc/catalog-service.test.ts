@@ -1,99 +1,46 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { create, isMessage } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { isMessage } from "@bufbuild/protobuf";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import {
-  createAuthInterceptor,
-  createTokenSigner,
-  createTokenVerifier,
-  envSecretStore,
-  type RunningFunction,
-  toCloudEvent,
-} from "@shop/runtime";
-import { publishedEvents, startForTest } from "@shop/runtime/testing";
+import { createTokenSigner } from "@shop/runtime";
+import { publishedEvents } from "@shop/runtime/testing";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
-import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import routes, { accessPolicy } from "../connect.ts";
 import { products } from "../db/schema.ts";
-import { catalogFunction } from "../function.ts";
+import {
+  admin,
+  type Catalog,
+  catalogClient,
+  codeOf,
+  customer,
+  startCatalog,
+  stockChanged,
+  upsert,
+} from "../test-support.ts";
 
 // Generous: other test files may be keeping this machine's cores busy.
 vi.setConfig({ testTimeout: 30_000 });
 
-let fn: RunningFunction;
+let fn: Catalog;
 let adminToken: string;
-let customerToken: string;
-
-function client(token?: string) {
-  const transport = createRouterTransport((router) => routes(router, fn.app), {
-    router: { interceptors: [createAuthInterceptor(createTokenVerifier(fn.app.secrets), accessPolicy)] },
-  });
-  const catalog = createClient(CatalogService, transport);
-  return { catalog, options: token ? { headers: { authorization: `Bearer ${token}` } } : {} };
-}
-
-interface ProductInit {
-  id?: string;
-  name: string;
-  description?: string;
-  price?: { amountMinor: bigint; currency: string } | undefined;
-  category?: string;
-  imageUrl?: string;
-  active?: boolean;
-}
-
-function upsert(product: ProductInit) {
-  const { catalog, options } = client(adminToken);
-  return catalog.upsertProduct(
-    {
-      product: {
-        category: "misc",
-        description: "",
-        price: { amountMinor: 1000n, currency: "EUR" },
-        active: true,
-        ...product,
-      },
-    },
-    options,
-  );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<Code> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConnectError);
-  return (error as ConnectError).code;
-}
-
-function stockChanged(productId: string, available: number) {
-  return toCloudEvent(StockChangedSchema, create(StockChangedSchema, { productId, available }), {
-    source: "/functions/inventory",
-    key: productId,
-  });
-}
 
 // Starting PGlite takes a few seconds, more on a busy machine.
 beforeAll(async () => {
-  fn = await startForTest(catalogFunction);
-  const signer = createTokenSigner(envSecretStore({}));
-  adminToken = (await signer.sign({ userId: "admin-1", role: "admin" }, 600)).token;
-  customerToken = (await signer.sign({ userId: "customer-1", role: "customer" }, 600)).token;
+  fn = await startCatalog();
+  adminToken = (await createTokenSigner(fn.app.secrets).sign(admin, 600)).token;
 }, 120_000);
 afterAll(() => fn.close());
 
 describe("ListProducts", () => {
   it("pages through every active product of a category once, in name order", async () => {
     const names = ["Teapot", "Cup", "Saucer", "Kettle", "Spoon", "Jug", "Tray"];
-    for (const name of names) await upsert({ name, category: "tea" });
-    await upsert({ name: "Old Teapot", category: "tea", active: false });
-    await upsert({ name: "Bike", category: "outdoor" });
+    for (const name of names) await upsert(fn, { name, category: "tea" });
+    await upsert(fn, { name: "Old Teapot", category: "tea", active: false });
+    await upsert(fn, { name: "Bike", category: "outdoor" });
 
-    const { catalog } = client();
+    const catalog = await catalogClient(fn);
     const seen: string[] = [];
     let pageToken = "";
     let pages = 0;
@@ -108,10 +55,10 @@ describe("ListProducts", () => {
   });
 
   it("finds products by words of their name, description or category, and by a word's beginning", async () => {
-    await upsert({ name: "Blue Mug", description: "Stoneware coffee mug", category: "kitchen" });
-    await upsert({ name: "Red Mug", description: "Porcelain tea mug", category: "kitchen" });
-    await upsert({ name: "Coffee Grinder", description: "Burr grinder", category: "kitchen" });
-    const { catalog } = client();
+    await upsert(fn, { name: "Blue Mug", description: "Stoneware coffee mug", category: "kitchen" });
+    await upsert(fn, { name: "Red Mug", description: "Porcelain tea mug", category: "kitchen" });
+    await upsert(fn, { name: "Coffee Grinder", description: "Burr grinder", category: "kitchen" });
+    const catalog = await catalogClient(fn);
     const names = async (query: string) =>
       (await catalog.listProducts({ query, category: "kitchen" })).products.map((p) => p.name);
     expect(await names("coffee")).toEqual(["Blue Mug", "Coffee Grinder"]);
@@ -123,7 +70,7 @@ describe("ListProducts", () => {
   });
 
   it("refuses a page token it did not make, and a negative page size", async () => {
-    const { catalog } = client();
+    const catalog = await catalogClient(fn);
     expect(await codeOf(catalog.listProducts({ pageToken: "not a token" }))).toBe(Code.InvalidArgument);
     expect(await codeOf(catalog.listProducts({ pageToken: "W10" }))).toBe(Code.InvalidArgument);
     expect(await codeOf(catalog.listProducts({ pageSize: -1 }))).toBe(Code.InvalidArgument);
@@ -141,7 +88,7 @@ describe("ListProducts", () => {
         version: 1n,
       })),
     );
-    const { catalog } = client();
+    const catalog = await catalogClient(fn);
     const page = await catalog.listProducts({ category: "bolts", pageSize: 1000 });
     expect(page.products).toHaveLength(100);
     expect(page.nextPageToken).not.toBe("");
@@ -151,12 +98,12 @@ describe("ListProducts", () => {
 
 describe("GetProduct", () => {
   it("returns a product, and NotFound for an unknown id", async () => {
-    const { product } = await upsert({
+    const { product } = await upsert(fn, {
       name: "Lamp",
       category: "home",
       imageUrl: "https://img.example/lamp.png",
     });
-    const { catalog } = client();
+    const catalog = await catalogClient(fn);
     const got = await catalog.getProduct({ id: product?.id ?? "" });
     expect(got.product).toMatchObject({ name: "Lamp", category: "home", active: true, available: 0 });
     expect(got.product?.price).toMatchObject({ amountMinor: 1000n, currency: "EUR" });
@@ -179,7 +126,7 @@ describe("reads over HTTP GET", () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   it("serves ListProducts and GetProduct to a GET client with cache headers", async () => {
-    const { product } = await upsert({ id: "desk-1", name: "Desk", category: "office" });
+    const { product } = await upsert(fn, { id: "desk-1", name: "Desk", category: "office" });
     const catalog = createClient(
       CatalogService,
       createConnectTransport({ baseUrl, httpVersion: "1.1", useHttpGet: true }),
@@ -198,7 +145,7 @@ describe("reads over HTTP GET", () => {
   });
 
   it("answers a plain Connect GET URL, with an ETag that changes when the product does", async () => {
-    await upsert({ id: "chair-1", name: "Chair", category: "office" });
+    await upsert(fn, { id: "chair-1", name: "Chair", category: "office" });
     const url = `${baseUrl}/shop.catalog.v1.CatalogService/GetProduct?connect=v1&encoding=json&message=${encodeURIComponent(JSON.stringify({ id: "chair-1" }))}`;
     const first = await fetch(url);
     expect(first.status).toBe(200);
@@ -212,7 +159,7 @@ describe("reads over HTTP GET", () => {
   });
 
   it("answers every call with its request id, the caller's or a new one", async () => {
-    await upsert({ id: "lamp-1", name: "Lamp", category: "office" });
+    await upsert(fn, { id: "lamp-1", name: "Lamp", category: "office" });
     const post = (headers: Record<string, string>) =>
       fetch(`${baseUrl}/shop.catalog.v1.CatalogService/GetProduct`, {
         method: "POST",
@@ -243,11 +190,15 @@ describe("reads over HTTP GET", () => {
 describe("UpsertProduct", () => {
   it("creates a product with a generated id and emits ProductChanged, with a version that grows", async () => {
     const created = (
-      await upsert({ name: " Kite ", category: "outdoor", price: { amountMinor: 2599n, currency: "eur" } })
+      await upsert(fn, {
+        name: " Kite ",
+        category: "outdoor",
+        price: { amountMinor: 2599n, currency: "eur" },
+      })
     ).product;
     expect(created?.id).toMatch(/^[\w-]{36}$/);
     expect(created).toMatchObject({ name: "Kite", price: { amountMinor: 2599n, currency: "EUR" } });
-    await upsert({ id: created?.id ?? "", name: "Kite", category: "outdoor", active: false });
+    await upsert(fn, { id: created?.id ?? "", name: "Kite", category: "outdoor", active: false });
 
     const changes = (await publishedEvents(fn))
       .filter((e) => e.event.partitionkey === created?.id)
@@ -265,7 +216,7 @@ describe("UpsertProduct", () => {
     expect(changes[0]?.price).toMatchObject({ amountMinor: 2599n, currency: "EUR" });
     expect(changes[1]?.price).toMatchObject({ amountMinor: 1000n });
     // An inactive product is hidden from the list but can still be looked up.
-    const { catalog } = client();
+    const catalog = await catalogClient(fn);
     expect((await catalog.listProducts({ category: "outdoor" })).products.map((p) => p.id)).not.toContain(
       created?.id,
     );
@@ -274,53 +225,24 @@ describe("UpsertProduct", () => {
 
   it("refuses a product without a name, category, price or valid currency", async () => {
     const price = { amountMinor: 100n, currency: "EUR" };
-    expect(await codeOf(upsert({ name: "  " }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(upsert({ name: "X", category: "" }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(upsert({ name: "X", price: { ...price, amountMinor: -1n } }))).toBe(
+    expect(await codeOf(upsert(fn, { name: "  " }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(upsert(fn, { name: "X", category: "" }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(upsert(fn, { name: "X", price: { ...price, amountMinor: -1n } }))).toBe(
       Code.InvalidArgument,
     );
-    expect(await codeOf(upsert({ name: "X", price: { ...price, currency: "EURO" } }))).toBe(
+    expect(await codeOf(upsert(fn, { name: "X", price: { ...price, currency: "EURO" } }))).toBe(
       Code.InvalidArgument,
     );
-    expect(await codeOf(upsert({ name: "X", price: undefined }))).toBe(Code.InvalidArgument);
-    const { catalog, options } = client(adminToken);
-    expect(await codeOf(catalog.upsertProduct({}, options))).toBe(Code.InvalidArgument);
+    expect(await codeOf(upsert(fn, { name: "X", price: undefined }))).toBe(Code.InvalidArgument);
+    const asAdmin = await catalogClient(fn, admin);
+    expect(await codeOf(asAdmin.upsertProduct({}))).toBe(Code.InvalidArgument);
   });
 
   it("is for administrators only", async () => {
     const product = { name: "Hack", category: "x", price: { amountMinor: 1n, currency: "EUR" } };
-    const asCustomer = client(customerToken);
-    expect(await codeOf(asCustomer.catalog.upsertProduct({ product }, asCustomer.options))).toBe(
-      Code.PermissionDenied,
-    );
-    expect(await codeOf(client().catalog.upsertProduct({ product }))).toBe(Code.Unauthenticated);
-  });
-});
-
-describe("on StockChanged", () => {
-  it("shows the available units, also for a product created after the event", async () => {
-    await upsert({ id: "pen-1", name: "Pen", category: "stationery" });
-    await expect(fn.receive(stockChanged("pen-1", 12))).resolves.toBe("handled");
-    await fn.receive(stockChanged("ink-1", 5));
-    await upsert({ id: "ink-1", name: "Ink", category: "stationery" });
-
-    const { catalog } = client();
-    const listed = (await catalog.listProducts({ category: "stationery" })).products;
-    expect(listed.map((p) => [p.id, p.available])).toEqual([
-      ["ink-1", 5],
-      ["pen-1", 12],
-    ]);
-    // A later change of the product keeps its availability, and the version is not touched by stock.
-    const { product } = await upsert({ id: "pen-1", name: "Pen", category: "stationery" });
-    expect(product?.available).toBe(12);
-  });
-
-  it("changes nothing when the same event is delivered again", async () => {
-    await upsert({ id: "clip-1", name: "Clip", category: "stationery" });
-    const event = stockChanged("clip-1", 3);
-    await fn.receive(event);
-    await fn.receive(stockChanged("clip-1", 2));
-    await expect(fn.receive(event)).resolves.toBe("duplicate");
-    expect((await client().catalog.getProduct({ id: "clip-1" })).product?.available).toBe(2);
+    const asCustomer = await catalogClient(fn, customer);
+    expect(await codeOf(asCustomer.upsertProduct({ product }))).toBe(Code.PermissionDenied);
+    const anonymous = await catalogClient(fn);
+    expect(await codeOf(anonymous.upsertProduct({ product }))).toBe(Code.Unauthenticated);
   });
 });

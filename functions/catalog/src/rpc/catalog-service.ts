@@ -1,5 +1,5 @@
 /**
- * CatalogService over Connect: each method checks its request, calls a verb and maps the result.
+ * CatalogService over Connect: each method converts its request, calls a verb and converts the result.
  * The reads are public and the same for every caller, so they are cacheable (also as Connect GETs),
  * and the function keeps each finished answer, with its ETag, for a moment (see read-cache.ts).
  */
@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { type App, reusableResponse } from "@shop/runtime";
 import {
   type CatalogService,
@@ -16,33 +16,20 @@ import {
   type Product as ProductMessage,
   ProductSchema,
 } from "@shop/schemas/catalog/v1/catalog";
-import {
-  CatalogError,
-  type CatalogErrorReason,
-  getProduct,
-  invalid,
-  listProducts,
-  type Product,
-  upsertProduct,
-  validateProduct,
-} from "../catalog/index.ts";
-import { readCache } from "../catalog/read-cache.ts";
+import { getProduct, listProducts, type Product, upsertProduct } from "../catalog/index.ts";
+import type { CatalogDeps } from "../setup.ts";
 
 /** How long a browser or CDN may reuse a catalog read without asking again. */
 export const CACHE_CONTROL = "public, max-age=30";
 
-/** Builds the CatalogService implementation. */
-export function catalogService(
-  app: App,
-  options: { now?: () => Date } = {},
-): ServiceImpl<typeof CatalogService> {
-  const now = options.now ?? (() => new Date());
-  const cache = readCache(app);
+/** Builds the CatalogService implementation over `app`'s database and the read cache of `deps`. */
+export function catalogService(deps: CatalogDeps, app: App): ServiceImpl<typeof CatalogService> {
+  const cache = deps.readCache;
   return {
     async listProducts(req, context) {
       const key = `list\0${req.category}\0${req.query}\0${req.pageSize}\0${req.pageToken}`;
       const answer = await cache.get(key, async () => {
-        const page = await mapErrors(() => listProducts(app.db, req));
+        const page = await listProducts(app.db, req);
         const response = create(ListProductsResponseSchema, {
           products: page.products.map(toProductMessage),
           nextPageToken: page.nextPageToken,
@@ -54,18 +41,15 @@ export function catalogService(
     async getProduct(req, context) {
       const id = req.id.trim();
       const answer = await cache.get(`get\0${id}`, async () => {
-        const product = await mapErrors(() => getProduct(app.db, id));
+        const product = await getProduct(app.db, id);
         const response = create(GetProductResponseSchema, { product: toProductMessage(product) });
         return cacheable(GetProductResponseSchema, response);
       });
       return reply(answer, context);
     },
     async upsertProduct(req) {
-      const product = await mapErrors(async () => {
-        if (!req.product) throw invalid("Please send the product to store.");
-        const valid = validateProduct({ ...req.product, price: req.product.price });
-        return app.transaction((tx) => upsertProduct(tx, valid, now()));
-      });
+      const input = req.product && { ...req.product, price: req.product.price };
+      const product = await app.transaction((tx) => upsertProduct(tx, input, new Date()));
       cache.clear();
       return { product: toProductMessage(product) };
     },
@@ -95,20 +79,6 @@ function reply<T>({ response, etag }: Cacheable<T>, context: HandlerContext): T 
   context.responseHeader.set("cache-control", CACHE_CONTROL);
   context.responseHeader.set("etag", etag);
   return response;
-}
-
-const CODES: Record<CatalogErrorReason, Code> = {
-  "invalid-input": Code.InvalidArgument,
-  "not-found": Code.NotFound,
-};
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof CatalogError) throw new ConnectError(error.message, CODES[error.reason]);
-    throw error;
-  }
 }
 
 function toProductMessage(product: Product): ProductMessage {

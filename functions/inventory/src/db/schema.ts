@@ -2,7 +2,7 @@
  * The inventory's tables, in its own Postgres schema `inventory`.
  */
 
-import { outboxTable, processedEventsTable } from "@shop/runtime";
+import { cancelledOrdersTable, outboxTable, processedEventsTable } from "@shop/runtime";
 import { sql } from "drizzle-orm";
 import { check, integer, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
@@ -52,10 +52,7 @@ export const reservations = inventory.table(
 );
 
 /** Tombstones of cancelled orders: a late OrderPriced of one of them reserves nothing. */
-export const cancelledOrders = inventory.table("cancelled_orders", {
-  orderId: text("order_id").primaryKey(),
-  cancelledAt: timestamp("cancelled_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const cancelledOrders = cancelledOrdersTable(inventory);
 
 /** The inventory's outbox. */
 export const outbox = outboxTable(inventory);

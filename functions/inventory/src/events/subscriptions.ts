@@ -1,7 +1,7 @@
 /**
  * Everything the inventory consumes: the one list (knative/inventory.yaml has one Trigger each).
  */
-import { on } from "@shop/runtime";
+import { type EventSubscription, on } from "@shop/runtime";
 import { OrderCancelledSchema, OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
 import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
 import { onOrderCancelled } from "./on-order-cancelled.ts";
@@ -9,7 +9,7 @@ import { onOrderConfirmed } from "./on-order-confirmed.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 
 /** The inventory's subscriptions. */
-export const subscriptions = [
+export const subscriptions: EventSubscription[] = [
   on(OrderPricedSchema, onOrderPriced),
   on(OrderCancelledSchema, onOrderCancelled),
   on(OrderConfirmedSchema, onOrderConfirmed),

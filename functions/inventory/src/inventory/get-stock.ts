@@ -1,8 +1,8 @@
 /**
  * getStock: the stock of one product, for an administrator.
  */
-import type { Tx } from "@shop/runtime";
-import { InvalidStockError } from "./errors.ts";
+import type { Db } from "@shop/runtime";
+import { productIdMissing } from "./errors.ts";
 import { readStock, type StockLevel } from "./stock-level.ts";
 
 /**
@@ -10,8 +10,8 @@ import { readStock, type StockLevel } from "./stock-level.ts";
  * the catalog, not the inventory, knows which products exist, and "none in stock" is the true
  * answer for a product nobody has stocked yet (the same rule reserveStock applies).
  */
-export async function getStock(input: { productId: string }, tx: Pick<Tx, "db">): Promise<StockLevel> {
+export async function getStock(db: Db, input: { productId: string }): Promise<StockLevel> {
   const productId = input.productId.trim();
-  if (!productId) throw new InvalidStockError("Please say which product (product_id is empty).");
-  return readStock(tx, productId);
+  if (!productId) throw productIdMissing();
+  return readStock(db, productId);
 }

@@ -1,24 +1,25 @@
-import type { RunningFunction } from "@shop/runtime";
-import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inventoryFunction } from "../function.ts";
-import { eventsFor, orderCancelled, orderConfirmed, orderPriced } from "../test-support.ts";
-import { getStock } from "./get-stock.ts";
-import { setStock } from "./set-stock.ts";
+import {
+  eventsFor,
+  type Inventory,
+  orderCancelled,
+  orderConfirmed,
+  orderPriced,
+  startInventory,
+  stocked,
+  stockOf,
+} from "../test-support.ts";
 
 describe("releasing and selling what an order held", () => {
-  let fn: RunningFunction;
-  const stockOf = (productId: string) => getStock({ productId }, fn.app);
+  let fn: Inventory;
   const total = async (productId: string) => {
-    const { available, reserved, sold } = await stockOf(productId);
+    const { available, reserved, sold } = await stockOf(fn, productId);
     return available + reserved + sold;
   };
 
   beforeAll(async () => {
-    fn = await startForTest(inventoryFunction);
-    await fn.app.transaction(async (tx) => {
-      for (const productId of ["a", "b", "c", "d"]) await setStock({ productId, available: 10 }, tx);
-    });
+    fn = await startInventory();
+    for (const productId of ["a", "b", "c", "d"]) await stocked(fn, productId, 10);
   });
   afterAll(() => fn.close());
 
@@ -31,8 +32,8 @@ describe("releasing and selling what an order held", () => {
     );
     await fn.receive(orderCancelled("o-1"));
 
-    expect(await stockOf("a")).toEqual({ productId: "a", available: 10, reserved: 0, sold: 0 });
-    expect(await stockOf("b")).toEqual({ productId: "b", available: 10, reserved: 0, sold: 0 });
+    expect(await stockOf(fn, "a")).toEqual({ productId: "a", available: 10, reserved: 0, sold: 0 });
+    expect(await stockOf(fn, "b")).toEqual({ productId: "b", available: 10, reserved: 0, sold: 0 });
     expect((await eventsFor(fn, "a")).map(([, m]) => m)).toEqual([
       expect.objectContaining({ available: 10 }),
       expect.objectContaining({ available: 7 }),
@@ -47,7 +48,7 @@ describe("releasing and selling what an order held", () => {
     await expect(fn.receive(cancelled)).resolves.toBe("duplicate");
     await fn.receive(orderCancelled("o-2"));
 
-    expect(await stockOf("c")).toMatchObject({ available: 10, reserved: 0 });
+    expect(await stockOf(fn, "c")).toMatchObject({ available: 10, reserved: 0 });
     expect((await eventsFor(fn, "c")).map(([, m]) => m)).toHaveLength(3);
   });
 
@@ -58,10 +59,10 @@ describe("releasing and selling what an order held", () => {
     await expect(fn.receive(confirmed)).resolves.toBe("duplicate");
     await fn.receive(orderConfirmed("o-3"));
 
-    expect(await stockOf("d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
+    expect(await stockOf(fn, "d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
     // A cancellation after confirmation gives nothing back: the units belong to the customer.
     await fn.receive(orderCancelled("o-3"));
-    expect(await stockOf("d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
+    expect(await stockOf(fn, "d")).toEqual({ productId: "d", available: 6, reserved: 0, sold: 4 });
   });
 
   it("keeps available + reserved + sold equal to what was stocked through a whole run of orders", async () => {
@@ -85,8 +86,8 @@ describe("releasing and selling what an order held", () => {
     await fn.receive(orderConfirmed("r-4"));
 
     expect(await Promise.all(["a", "b", "c", "d"].map(total))).toEqual(before);
-    expect(await stockOf("a")).toMatchObject({ available: 8, reserved: 0, sold: 2 });
-    expect(await stockOf("d")).toMatchObject({ available: 0, reserved: 0, sold: 10 });
+    expect(await stockOf(fn, "a")).toMatchObject({ available: 8, reserved: 0, sold: 2 });
+    expect(await stockOf(fn, "d")).toMatchObject({ available: 0, reserved: 0, sold: 10 });
     expect((await eventsFor(fn, "r-3")).map(([type]) => type)).toEqual(["StockRejected"]);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * releaseStock: gives back what a cancelled order held, and remembers the cancellation.
  */
-import type { Tx } from "@shop/runtime";
+import { lockOrder, markCancelled, type Tx } from "@shop/runtime";
 import { and, eq, sql } from "drizzle-orm";
 import { cancelledOrders, reservations, stock } from "../db/schema.ts";
-import { emitStockChanged, lockOrder } from "./stock-level.ts";
+import { emitStockChanged } from "./stock-level.ts";
 
 /**
  * Releases the units held for a cancelled order (available += q, reserved -= q, StockChanged per
@@ -12,11 +12,13 @@ import { emitStockChanged, lockOrder } from "./stock-level.ts";
  * already sold stay sold. Returns the products released; a second call releases nothing.
  */
 export async function releaseStock(
-  orderId: string,
   tx: Tx,
+  orderId: string,
 ): Promise<{ productId: string; quantity: number }[]> {
-  await lockOrder(tx, orderId);
-  await tx.db.insert(cancelledOrders).values({ orderId }).onConflictDoNothing();
+  // OrderCancelled and OrderPriced arrive through separate Triggers: without the order's lock this
+  // could miss a reservation a concurrent OrderPriced has not committed yet, and leave it held forever.
+  await lockOrder(tx, "inventory", orderId);
+  await markCancelled(tx, cancelledOrders, orderId);
   const released = await tx.db
     .update(reservations)
     .set({ state: "released", updatedAt: sql`now()` })

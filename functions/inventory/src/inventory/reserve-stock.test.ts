@@ -1,25 +1,26 @@
-import type { RunningFunction } from "@shop/runtime";
-import { publishedEvents, startForTest } from "@shop/runtime/testing";
+import { publishedEvents } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inventoryFunction } from "../function.ts";
-import { eventsFor, orderCancelled, orderPriced } from "../test-support.ts";
-import { getStock } from "./get-stock.ts";
-import { setStock } from "./set-stock.ts";
+import {
+  eventsFor,
+  type Inventory,
+  orderCancelled,
+  orderPriced,
+  startInventory,
+  stocked,
+  stockOf,
+} from "../test-support.ts";
 
 describe("reserving stock for a priced order", () => {
-  let fn: RunningFunction;
-  const stockOf = (productId: string) => getStock({ productId }, fn.app);
-  const stocked = (productId: string, available: number) =>
-    fn.app.transaction((tx) => setStock({ productId, available }, tx));
+  let fn: Inventory;
 
   beforeAll(async () => {
-    fn = await startForTest(inventoryFunction);
+    fn = await startInventory();
   });
   afterAll(() => fn.close());
 
   it("holds every line and says so, with the total and token payments needs", async () => {
-    await stocked("mug", 5);
-    await stocked("pen", 3);
+    await stocked(fn, "mug", 5);
+    await stocked(fn, "pen", 3);
     await fn.receive(
       orderPriced(
         "o-1",
@@ -32,8 +33,8 @@ describe("reserving stock for a priced order", () => {
       ),
     );
 
-    expect(await stockOf("mug")).toEqual({ productId: "mug", available: 2, reserved: 3, sold: 0 });
-    expect(await stockOf("pen")).toEqual({ productId: "pen", available: 0, reserved: 3, sold: 0 });
+    expect(await stockOf(fn, "mug")).toEqual({ productId: "mug", available: 2, reserved: 3, sold: 0 });
+    expect(await stockOf(fn, "pen")).toEqual({ productId: "pen", available: 0, reserved: 3, sold: 0 });
     const [reserved] = (await eventsFor(fn, "o-1")).filter(([type]) => type === "StockReserved");
     expect(reserved?.[1]).toMatchObject({
       orderId: "o-1",
@@ -56,8 +57,8 @@ describe("reserving stock for a priced order", () => {
   });
 
   it("holds nothing when one line is short, and names the product", async () => {
-    await stocked("cup", 4);
-    await stocked("lid", 1);
+    await stocked(fn, "cup", 4);
+    await stocked(fn, "lid", 1);
     const changesBefore = (await publishedEvents(fn)).length;
     await fn.receive(
       orderPriced("o-2", [
@@ -66,8 +67,8 @@ describe("reserving stock for a priced order", () => {
       ]),
     );
 
-    expect(await stockOf("cup")).toMatchObject({ available: 4, reserved: 0 });
-    expect(await stockOf("lid")).toMatchObject({ available: 1, reserved: 0 });
+    expect(await stockOf(fn, "cup")).toMatchObject({ available: 4, reserved: 0 });
+    expect(await stockOf(fn, "lid")).toMatchObject({ available: 1, reserved: 0 });
     expect(await eventsFor(fn, "o-2")).toEqual([
       [
         "StockRejected",
@@ -102,34 +103,34 @@ describe("reserving stock for a priced order", () => {
   });
 
   it("changes nothing when the same OrderPriced is delivered again", async () => {
-    await stocked("bag", 10);
+    await stocked(fn, "bag", 10);
     const event = orderPriced("o-4", [["bag", 4]]);
     await expect(fn.receive(event)).resolves.toBe("handled");
     await expect(fn.receive(event)).resolves.toBe("duplicate");
     // Promotions publishing the order's OrderPriced twice (a new event id) holds nothing more either.
     await expect(fn.receive(orderPriced("o-4", [["bag", 4]]))).resolves.toBe("handled");
 
-    expect(await stockOf("bag")).toMatchObject({ available: 6, reserved: 4 });
+    expect(await stockOf(fn, "bag")).toMatchObject({ available: 6, reserved: 4 });
     expect((await eventsFor(fn, "o-4")).map(([type]) => type)).toEqual(["StockReserved"]);
   });
 
   it("reserves nothing for an order cancelled before it was priced", async () => {
-    await stocked("hat", 2);
+    await stocked(fn, "hat", 2);
     await fn.receive(orderCancelled("o-5"));
     await fn.receive(orderPriced("o-5", [["hat", 1]]));
 
-    expect(await stockOf("hat")).toMatchObject({ available: 2, reserved: 0 });
+    expect(await stockOf(fn, "hat")).toMatchObject({ available: 2, reserved: 0 });
     expect(await eventsFor(fn, "o-5")).toEqual([]);
   });
 
   it("never holds more than there is when orders for the last units arrive together", async () => {
-    await stocked("last", 10);
+    await stocked(fn, "last", 10);
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) => fn.receive(orderPriced(`race-${i}`, [["last", 1]]))),
     );
     expect(outcomes.every((o) => o === "handled")).toBe(true);
 
-    expect(await stockOf("last")).toEqual({ productId: "last", available: 0, reserved: 10, sold: 0 });
+    expect(await stockOf(fn, "last")).toEqual({ productId: "last", available: 0, reserved: 10, sold: 0 });
     const types = (await publishedEvents(fn))
       .filter((e) => String(e.event.partitionkey).startsWith("race-"))
       .map((e) => e.schema.typeName);

@@ -2,8 +2,7 @@
  * reserveStock: holds every line of a priced order, or none of them.
  */
 import { create } from "@bufbuild/protobuf";
-import type { Tx } from "@shop/runtime";
-import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { lockOrder, money, type Tx, wasCancelled } from "@shop/runtime";
 import {
   ReservedLineSchema,
   StockRejectedSchema,
@@ -11,7 +10,7 @@ import {
 } from "@shop/schemas/inventory/v1/events";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { cancelledOrders, reservations, stock } from "../db/schema.ts";
-import { emitStockChanged, lockOrder } from "./stock-level.ts";
+import { emitStockChanged } from "./stock-level.ts";
 
 /** A priced order as the inventory needs it. */
 export interface PricedOrder {
@@ -36,13 +35,9 @@ export type ReserveOutcome =
  * order and checked before any is written, so the same units are never held twice and a rejected
  * order writes nothing but its event.
  */
-export async function reserveStock(order: PricedOrder, tx: Tx): Promise<ReserveOutcome> {
-  await lockOrder(tx, order.orderId);
-  const [cancelled] = await tx.db
-    .select()
-    .from(cancelledOrders)
-    .where(eq(cancelledOrders.orderId, order.orderId));
-  if (cancelled) return { outcome: "skipped" };
+export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveOutcome> {
+  await lockOrder(tx, "inventory", order.orderId);
+  if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
   // Another delivery of OrderPriced (a new event id for the same order) must not hold the units twice.
   const [held] = await tx.db
     .select({ productId: reservations.productId })
@@ -106,7 +101,7 @@ export async function reserveStock(order: PricedOrder, tx: Tx): Promise<ReserveO
       orderId: order.orderId,
       customerId: order.customerId,
       lines: lines.map((line) => create(ReservedLineSchema, line)),
-      total: create(MoneySchema, order.total),
+      total: money(order.total.amountMinor, order.total.currency),
       paymentToken: order.paymentToken,
     }),
     { key: order.orderId },

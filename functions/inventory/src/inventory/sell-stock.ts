@@ -1,17 +1,16 @@
 /**
  * sellStock: turns what a confirmed order held into sold units.
  */
-import type { Tx } from "@shop/runtime";
+import { lockOrder, type Tx } from "@shop/runtime";
 import { and, eq, sql } from "drizzle-orm";
 import { reservations, stock } from "../db/schema.ts";
-import { lockOrder } from "./stock-level.ts";
 
 /**
  * Moves the units held for a confirmed order to sold (reserved -= q, sold += q). Available units do
  * not change, so no StockChanged. Returns the products sold; a second call sells nothing.
  */
-export async function sellStock(orderId: string, tx: Tx): Promise<{ productId: string; quantity: number }[]> {
-  await lockOrder(tx, orderId);
+export async function sellStock(tx: Tx, orderId: string): Promise<{ productId: string; quantity: number }[]> {
+  await lockOrder(tx, "inventory", orderId);
   const sold = await tx.db
     .update(reservations)
     .set({ state: "sold", updatedAt: sql`now()` })

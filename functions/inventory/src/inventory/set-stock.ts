@@ -4,7 +4,7 @@
 import type { Tx } from "@shop/runtime";
 import { sql } from "drizzle-orm";
 import { stock } from "../db/schema.ts";
-import { InvalidStockError } from "./errors.ts";
+import { invalidAvailable, productIdMissing } from "./errors.ts";
 import { emitStockChanged, type StockLevel } from "./stock-level.ts";
 
 /** The most units of one product the shop keeps: an int32, as in the contract. */
@@ -15,11 +15,11 @@ export const MAX_UNITS = 2_147_483_647;
  * StockChanged. Units held for orders in progress and units sold are kept as they are: they are
  * already promised to customers.
  */
-export async function setStock(input: { productId: string; available: number }, tx: Tx): Promise<StockLevel> {
+export async function setStock(tx: Tx, input: { productId: string; available: number }): Promise<StockLevel> {
   const productId = input.productId.trim();
-  if (!productId) throw new InvalidStockError("Please say which product (product_id is empty).");
+  if (!productId) throw productIdMissing();
   if (!Number.isInteger(input.available) || input.available < 0 || input.available > MAX_UNITS) {
-    throw new InvalidStockError(`Available units must be a whole number from 0 up; got ${input.available}.`);
+    throw invalidAvailable(input.available);
   }
   const [row] = await tx.db
     .insert(stock)

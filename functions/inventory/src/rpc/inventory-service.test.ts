@@ -1,35 +1,14 @@
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import type { RunningFunction } from "@shop/runtime";
-import { createAuthInterceptor, createTokenSigner, createTokenVerifier, envSecretStore } from "@shop/runtime";
-import { startForTest } from "@shop/runtime/testing";
-import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import routes, { accessPolicy } from "../connect.ts";
-import { inventoryFunction } from "../function.ts";
-import { eventsFor, orderPriced } from "../test-support.ts";
-
-const signer = createTokenSigner(envSecretStore({}));
+import { eventsFor, type Inventory, inventoryClient, orderPriced, startInventory } from "../test-support.ts";
 
 describe("InventoryService", () => {
-  let fn: RunningFunction;
-  const clientAs = async (role?: "customer" | "admin") => {
-    const token = role ? (await signer.sign({ userId: `${role}-1`, role }, 600)).token : undefined;
-    const transport = createRouterTransport((router) => routes(router, fn.app), {
-      router: { interceptors: [createAuthInterceptor(createTokenVerifier(fn.app.secrets), accessPolicy)] },
-      transport: {
-        interceptors: [
-          (next) => (req) => {
-            if (token) req.header.set("authorization", `Bearer ${token}`);
-            return next(req);
-          },
-        ],
-      },
-    });
-    return createClient(InventoryService, transport);
-  };
+  let fn: Inventory;
+  const clientAs = (role?: "customer" | "admin") =>
+    inventoryClient(fn, role ? { userId: `${role}-1`, role } : undefined);
 
   beforeAll(async () => {
-    fn = await startForTest(inventoryFunction);
+    fn = await startInventory();
   });
   afterAll(() => fn.close());
 

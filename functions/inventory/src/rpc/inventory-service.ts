@@ -1,9 +1,9 @@
 /**
- * The InventoryService: validates a request, calls a verb in a transaction, maps its result and
- * errors to the contract.
+ * The InventoryService: converts a request, calls a verb (in a transaction when it writes) and
+ * converts its result to the contract.
  */
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { App } from "@shop/runtime";
 import {
   GetStockResponseSchema,
@@ -11,17 +11,17 @@ import {
   SetStockResponseSchema,
   StockLevelSchema,
 } from "@shop/schemas/inventory/v1/inventory";
-import { getStock, InvalidStockError, type StockLevel, setStock } from "../inventory/index.ts";
+import { getStock, type StockLevel, setStock } from "../inventory/index.ts";
 
 /** The InventoryService of `app` (admin only, see connect.ts). */
 export function inventoryService(app: App): ServiceImpl<typeof InventoryService> {
   return {
     async setStock(request) {
-      const level = await mapErrors(() => app.transaction((tx) => setStock(request, tx)));
+      const level = await app.transaction((tx) => setStock(tx, request));
       return create(SetStockResponseSchema, { stock: toStockLevel(level) });
     },
     async getStock(request) {
-      const level = await mapErrors(() => getStock(request, { db: app.db }));
+      const level = await getStock(app.db, request);
       return create(GetStockResponseSchema, { stock: toStockLevel(level) });
     },
   };
@@ -29,13 +29,4 @@ export function inventoryService(app: App): ServiceImpl<typeof InventoryService>
 
 function toStockLevel(level: StockLevel) {
   return create(StockLevelSchema, level);
-}
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof InvalidStockError) throw new ConnectError(error.message, Code.InvalidArgument);
-    throw error;
-  }
 }
