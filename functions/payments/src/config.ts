@@ -18,7 +18,7 @@ export interface PaymentsConfig {
 export const PROVIDER_SECRET_PATH = "shop/payments/provider";
 
 /** Reads the config; an unknown provider stops the start rather than charging with the wrong one. */
-export function readPaymentsConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
+export function readPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const provider = env.PAYMENT_PROVIDER ?? "test";
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new Error(`PAYMENT_PROVIDER must be one of ${PROVIDERS.join(", ")}, not "${provider}"`);

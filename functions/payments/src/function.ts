@@ -1,31 +1,22 @@
 /**
- * The payments function: its definition, and a server when run directly (`pnpm start`).
+ * The payments function: the one composition root. It serves no RPC: it only reacts to events.
  */
-
 import { fileURLToPath } from "node:url";
-import { defineFunction, type FunctionDefinition, runFunction } from "@shop/runtime";
-import { readPaymentsConfig } from "./config.ts";
+import { defineFunction } from "@shop/runtime";
+import { PROVIDER_SECRET_PATH, readPaymentsConfig } from "./config.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
-import { createProvider, type PaymentProvider, useProvider } from "./payments/index.ts";
-
-/**
- * Builds the payments function. It serves no RPC: it only reacts to events. `provider` replaces
- * the configured one (tests use it to watch the charges).
- */
-export function createPaymentsFunction(options: { provider?: PaymentProvider } = {}): FunctionDefinition {
-  return defineFunction({
-    name: "payments",
-    migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
-    outbox,
-    processedEvents,
-    subscriptions,
-    async onStart(app) {
-      useProvider(app, options.provider ?? (await createProvider(readPaymentsConfig(), app)));
-    },
-  });
-}
+import { setup } from "./setup.ts";
 
 /** Payments: charges reserved orders through the configured provider, refunds cancelled ones. */
-export const paymentsFunction = createPaymentsFunction();
-
+export const paymentsFunction = defineFunction({
+  name: "payments",
+  migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
+  outbox,
+  processedEvents,
+  config: readPaymentsConfig,
+  // The test provider needs no key; a local run still reads one, as a real adapter would.
+  devSecrets: { [PROVIDER_SECRET_PATH]: { apiKey: "test_key_dev" } },
+  setup,
+  subscriptions,
+});

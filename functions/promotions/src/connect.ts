@@ -7,13 +7,13 @@ import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
 import { promotionService } from "./rpc/promotion-service.ts";
 
 /** Who may call each method: previews are open to anyone; managing promotions is for admins. */
-export const accessPolicy: AccessPolicy = {
+export const policy: AccessPolicy = {
   ValidateCoupon: "anonymous",
   CreatePromotion: "admin",
   ListPromotions: "admin",
 };
 
-/** Registers PromotionService. */
-export default function routes(router: ConnectRouter, app: App): void {
+/** Registers PromotionService; promotions has no dependencies of its own, only the runtime's `app`. */
+export default function routes(router: ConnectRouter, _deps: undefined, app: App): void {
   router.service(PromotionService, promotionService(app));
 }

@@ -1,7 +1,7 @@
 /**
  * The payments' tables, in its own Postgres schema `payments`.
  */
-import { outboxTable, processedEventsTable } from "@shop/runtime";
+import { cancelledOrdersTable, outboxTable, processedEventsTable } from "@shop/runtime";
 import { sql } from "drizzle-orm";
 import { bigint, check, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
 
@@ -38,10 +38,7 @@ export const payments = paymentsSchema.table(
 );
 
 /** Tombstones of cancelled orders: a late StockReserved of one of them charges nothing. */
-export const cancelledOrders = paymentsSchema.table("cancelled_orders", {
-  orderId: text("order_id").primaryKey(),
-  cancelledAt: timestamp("cancelled_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const cancelledOrders = cancelledOrdersTable(paymentsSchema);
 
 /** The payments' outbox. */
 export const outbox = outboxTable(paymentsSchema);

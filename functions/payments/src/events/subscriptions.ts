@@ -1,14 +1,15 @@
 /**
  * Everything payments consumes: the one list (knative/payments.yaml has one Trigger each).
  */
-import { on } from "@shop/runtime";
+import { type EventSubscription, on } from "@shop/runtime";
 import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+import type { PaymentsDeps } from "../setup.ts";
 import { onOrderCancelled } from "./on-order-cancelled.ts";
 import { onStockReserved } from "./on-stock-reserved.ts";
 
 /** The payments' subscriptions. */
-export const subscriptions = [
+export const subscriptions: EventSubscription<PaymentsDeps>[] = [
   on(StockReservedSchema, onStockReserved),
   on(OrderCancelledSchema, onOrderCancelled),
 ];

@@ -3,7 +3,7 @@ import { createTestDatabase, waitFor } from "@shop/runtime/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { payments } from "../db/schema.ts";
-import { createPaymentsFunction } from "../function.ts";
+import { paymentsFunction } from "../function.ts";
 import { eventsFor, stockReserved } from "../test-support.ts";
 import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
 import { createTestProvider, type TestProvider } from "./provider.ts";
@@ -19,7 +19,8 @@ describe("an unavailable payment provider on real Postgres", () => {
   beforeAll(async () => {
     const url = await createTestDatabase(inject("databaseUrl"));
     provider = createTestProvider({ unavailableAttempts: 4 });
-    fn = await startFunction(createPaymentsFunction({ provider }), {
+    fn = await startFunction(paymentsFunction, {
+      deps: { provider },
       listen: false,
       logger: createLogger("payments", "silent"),
       config: { database: { kind: "postgres", url }, kafkaBrokers: [], sweepIntervalMs: 0 },
@@ -44,7 +45,8 @@ describe("an unavailable payment provider on real Postgres", () => {
   it("gives up on the 5th failed attempt", async () => {
     const stubborn = createTestProvider({ unavailableAttempts: 100 });
     const url = await createTestDatabase(inject("databaseUrl"));
-    const other = await startFunction(createPaymentsFunction({ provider: stubborn }), {
+    const other = await startFunction(paymentsFunction, {
+      deps: { provider: stubborn },
       listen: false,
       logger: createLogger("payments", "silent"),
       config: { database: { kind: "postgres", url }, kafkaBrokers: [], sweepIntervalMs: 0 },

@@ -1,7 +1,7 @@
 import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentsFunction } from "../function.ts";
+import { paymentsFunction } from "../function.ts";
 import { eventsFor, orderCancelled, stockReserved } from "../test-support.ts";
 import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
 import { createTestProvider, DECLINED, NOT_ACCEPTED, type TestProvider } from "./provider.ts";
@@ -13,7 +13,7 @@ describe("charging a reserved order", () => {
 
   beforeAll(async () => {
     provider = createTestProvider();
-    fn = await startForTest(createPaymentsFunction({ provider }));
+    fn = await startForTest(paymentsFunction, { deps: { provider } });
   });
   afterAll(() => fn.close());
 
@@ -130,7 +130,7 @@ describe("a payment provider that stays unavailable", () => {
   beforeAll(async () => {
     // tok_unavailable normally recovers after 2 failures; here it never does.
     provider = createTestProvider({ unavailableAttempts: 100 });
-    fn = await startForTest(createPaymentsFunction({ provider }));
+    fn = await startForTest(paymentsFunction, { deps: { provider } });
   });
   afterAll(() => fn.close());
 

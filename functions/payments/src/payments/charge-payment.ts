@@ -2,12 +2,11 @@
  * chargePayment: takes the total of an order whose stock is reserved.
  */
 import { create } from "@bufbuild/protobuf";
-import type { Tx } from "@shop/runtime";
-import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { lockOrder, money, type Tx, wasCancelled } from "@shop/runtime";
 import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
 import { eq, sql } from "drizzle-orm";
 import { cancelledOrders, type PaymentStatus, payments } from "../db/schema.ts";
-import { lockOrder } from "./order-lock.ts";
+import { providerUnavailable } from "./errors.ts";
 import { type Amount, type PaymentProvider, TransientProviderError } from "./provider.ts";
 
 /** Charge attempts (deliveries of StockReserved) before payments gives up on an unavailable provider. */
@@ -24,44 +23,46 @@ export interface ReservedOrder {
   paymentToken: string;
 }
 
+/** Where transiently failed charge attempts are counted, outside the transaction that failed. */
+export interface FailedAttempts {
+  /** Counts one failed attempt of `order`; it commits even though the caller's transaction rolls back. */
+  record(order: ReservedOrder): void;
+}
+
+/** What chargePayment needs besides the transaction. */
+export interface ChargeDeps {
+  provider: PaymentProvider;
+  attempts: FailedAttempts;
+}
+
 /** What chargePayment did. */
 export type ChargeOutcome =
   | { outcome: "succeeded"; paymentId: string }
   | { outcome: "failed"; reason: string }
-  /** The provider could not answer; `failedAttempts` counts this one. Nothing was written. */
-  | { outcome: "unavailable"; failedAttempts: number }
   /** Already paid or failed, or the order was cancelled first: nothing to do. */
   | { outcome: "skipped" };
 
 /**
  * Charges the order's total once (the order id is the provider's idempotency key, so a retry never
  * charges twice) and emits PaymentSucceeded or PaymentFailed. A zero total succeeds without a
- * charge. When the provider is unavailable it writes nothing and answers "unavailable", so the
- * caller can count the attempt and ask for redelivery, until the MAX_CHARGE_ATTEMPTS-th attempt,
- * which fails the payment so the order still ends.
+ * charge. When the provider is unavailable it writes nothing in `tx`, records the failed attempt
+ * with `deps.attempts` and throws `providerUnavailable`, so the delivery is retried, until the
+ * MAX_CHARGE_ATTEMPTS-th attempt, which fails the payment so the order still ends.
  */
-export async function chargePayment(
-  order: ReservedOrder,
-  tx: Tx,
-  provider: PaymentProvider,
-): Promise<ChargeOutcome> {
-  await lockOrder(tx, order.orderId);
-  const [cancelled] = await tx.db
-    .select()
-    .from(cancelledOrders)
-    .where(eq(cancelledOrders.orderId, order.orderId));
-  if (cancelled) return { outcome: "skipped" };
+export async function chargePayment(tx: Tx, order: ReservedOrder, deps: ChargeDeps): Promise<ChargeOutcome> {
+  await lockOrder(tx, "payments", order.orderId);
+  if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
   const [payment] = await tx.db.select().from(payments).where(eq(payments.orderId, order.orderId));
   if (payment && payment.status !== "charging") return { outcome: "skipped" };
   const failedBefore = payment?.attempts ?? 0;
 
   if (order.total.amountMinor === 0n) {
-    await settle(order, tx, { status: "succeeded", paymentId: "", attempts: failedBefore });
+    await settle(tx, order, { status: "succeeded", paymentId: "", attempts: failedBefore });
     return { outcome: "succeeded", paymentId: "" };
   }
   let result: Awaited<ReturnType<PaymentProvider["charge"]>>;
   try {
-    result = await provider.charge({
+    result = await deps.provider.charge({
       idempotencyKey: order.orderId,
       amount: order.total,
       token: order.paymentToken,
@@ -69,15 +70,18 @@ export async function chargePayment(
   } catch (error) {
     if (!(error instanceof TransientProviderError)) throw error;
     const failedAttempts = failedBefore + 1;
-    if (failedAttempts < MAX_CHARGE_ATTEMPTS) return { outcome: "unavailable", failedAttempts };
-    await settle(order, tx, { status: "failed", reason: PROVIDER_UNAVAILABLE, attempts: failedAttempts });
+    if (failedAttempts < MAX_CHARGE_ATTEMPTS) {
+      deps.attempts.record(order);
+      throw providerUnavailable(order.orderId, failedAttempts);
+    }
+    await settle(tx, order, { status: "failed", reason: PROVIDER_UNAVAILABLE, attempts: failedAttempts });
     return { outcome: "failed", reason: PROVIDER_UNAVAILABLE };
   }
   if (result.status === "approved") {
-    await settle(order, tx, { status: "succeeded", paymentId: result.paymentId, attempts: failedBefore });
+    await settle(tx, order, { status: "succeeded", paymentId: result.paymentId, attempts: failedBefore });
     return { outcome: "succeeded", paymentId: result.paymentId };
   }
-  await settle(order, tx, { status: "failed", reason: result.reason, attempts: failedBefore });
+  await settle(tx, order, { status: "failed", reason: result.reason, attempts: failedBefore });
   return { outcome: "failed", reason: result.reason };
 }
 
@@ -85,7 +89,7 @@ export async function chargePayment(
  * Counts one transiently failed charge attempt of `order`. Runs in a transaction of its own, so the
  * count survives the rollback of the delivery that failed; it never touches a settled payment.
  */
-export async function countFailedAttempt(order: ReservedOrder, tx: Pick<Tx, "db">): Promise<void> {
+export async function countFailedAttempt(tx: Pick<Tx, "db">, order: ReservedOrder): Promise<void> {
   await tx.db
     .insert(payments)
     .values({ ...row(order), status: "charging", attempts: 1 })
@@ -101,7 +105,7 @@ type Settlement =
   | { status: "failed"; reason: string; attempts: number };
 
 /** Records the final status of the payment and emits what became of it. */
-async function settle(order: ReservedOrder, tx: Tx, settlement: Settlement): Promise<void> {
+async function settle(tx: Tx, order: ReservedOrder, settlement: Settlement): Promise<void> {
   const values = {
     ...row(order),
     status: settlement.status as PaymentStatus,
@@ -113,12 +117,11 @@ async function settle(order: ReservedOrder, tx: Tx, settlement: Settlement): Pro
   await tx.db.insert(payments).values(values).onConflictDoUpdate({ target: payments.orderId, set: values });
   const { orderId, customerId } = order;
   if (settlement.status === "succeeded") {
-    const amount = create(MoneySchema, order.total);
     const message = create(PaymentSucceededSchema, {
       orderId,
       customerId,
       paymentId: settlement.paymentId,
-      amount,
+      amount: money(order.total.amountMinor, order.total.currency),
     });
     await tx.emit(PaymentSucceededSchema, message, { key: orderId });
   } else {

@@ -2,12 +2,10 @@
  * refundPayment: gives back what a cancelled order was charged, and remembers the cancellation.
  */
 import { create } from "@bufbuild/protobuf";
-import type { Tx } from "@shop/runtime";
-import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { lockOrder, markCancelled, money, type Tx } from "@shop/runtime";
 import { PaymentRefundedSchema } from "@shop/schemas/payments/v1/events";
 import { eq, sql } from "drizzle-orm";
 import { cancelledOrders, payments } from "../db/schema.ts";
-import { lockOrder } from "./order-lock.ts";
 import type { PaymentProvider } from "./provider.ts";
 
 /** What refundPayment did. */
@@ -19,17 +17,17 @@ export type RefundOutcome = { outcome: "refunded"; paymentId: string } | { outco
  * nothing. A TransientProviderError propagates: nothing is written and the delivery is retried.
  */
 export async function refundPayment(
-  cancellation: { orderId: string; customerId: string },
   tx: Tx,
-  provider: PaymentProvider,
+  cancellation: { orderId: string; customerId: string },
+  deps: { provider: PaymentProvider },
 ): Promise<RefundOutcome> {
-  await lockOrder(tx, cancellation.orderId);
-  await tx.db.insert(cancelledOrders).values({ orderId: cancellation.orderId }).onConflictDoNothing();
+  await lockOrder(tx, "payments", cancellation.orderId);
+  await markCancelled(tx, cancelledOrders, cancellation.orderId);
   const [payment] = await tx.db.select().from(payments).where(eq(payments.orderId, cancellation.orderId));
   if (payment?.status !== "succeeded" || !payment.paymentId) return { outcome: "nothing to refund" };
 
   const amount = { amountMinor: payment.amountMinor, currency: payment.currency };
-  await provider.refund({
+  await deps.provider.refund({
     paymentId: payment.paymentId,
     amount,
     idempotencyKey: `refund-${payment.orderId}`,
@@ -42,7 +40,7 @@ export async function refundPayment(
     orderId: payment.orderId,
     customerId: payment.customerId,
     paymentId: payment.paymentId,
-    amount: create(MoneySchema, amount),
+    amount: money(amount.amountMinor, amount.currency),
   });
   await tx.emit(PaymentRefundedSchema, message, { key: payment.orderId });
   return { outcome: "refunded", paymentId: payment.paymentId };

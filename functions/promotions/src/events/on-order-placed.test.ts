@@ -9,7 +9,7 @@ import {
   orderLine,
   orderPlaced,
   redemptionCount,
-} from "../testing.ts";
+} from "../test-support.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const eur = (amountMinor: bigint) => ({ amountMinor, currency: "EUR" });

@@ -2,7 +2,7 @@ import type { RunningFunction } from "@shop/runtime";
 import { createTestDatabase, startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { promotionsFunction } from "../function.ts";
-import { eventsFor, givenPromotion, orderLine, orderPlaced, redemptionCount } from "../testing.ts";
+import { eventsFor, givenPromotion, orderLine, orderPlaced, redemptionCount } from "../test-support.ts";
 
 const PRICED = "shop.promotions.v1.OrderPriced";
 const REJECTED = "shop.promotions.v1.OrderPricingRejected";

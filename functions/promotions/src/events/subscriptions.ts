@@ -1,13 +1,13 @@
 /**
  * Everything promotions consumes: the one list (knative/promotions.yaml has one Trigger for each).
  */
-import { on } from "@shop/runtime";
+import { type EventSubscription, on } from "@shop/runtime";
 import { OrderCancelledSchema, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { onOrderCancelled } from "./on-order-cancelled.ts";
 import { onOrderPlaced } from "./on-order-placed.ts";
 
 /** The events promotions consumes, each with its handler. */
-export const subscriptions = [
+export const subscriptions: EventSubscription[] = [
   on(OrderPlacedSchema, onOrderPlaced),
   on(OrderCancelledSchema, onOrderCancelled),
 ];

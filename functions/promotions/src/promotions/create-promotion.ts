@@ -3,9 +3,9 @@
  */
 
 import { randomUUID } from "node:crypto";
-import type { Db } from "@shop/runtime";
+import type { Tx } from "@shop/runtime";
 import { promotions } from "../db/schema.ts";
-import { DuplicateCodeError, InvalidRequestError } from "./errors.ts";
+import { duplicateCode, invalidRequest } from "./errors.ts";
 import { findByCode, normalizeCode, type PromotionRow } from "./store.ts";
 
 /** An amount of money in minor units. */
@@ -33,6 +33,9 @@ export interface PromotionInput {
   category: string;
 }
 
+/** A promotion to create, and when it is created. */
+export type NewPromotion = PromotionInput & { now: Date };
+
 /** A stored promotion with its unreleased redemptions. */
 export type PromotionView = PromotionRow & { redemptionCount: number };
 
@@ -41,28 +44,29 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 /**
  * Validates and creates a promotion. Codes are stored upper-case and unique case-insensitively;
- * a single-use promotion is one with max redemptions 1. Throws InvalidRequestError for anything
- * malformed and DuplicateCodeError when the code is taken.
+ * a single-use promotion is one with max redemptions 1. Throws `invalidRequest` for anything
+ * malformed and `duplicateCode` when the code is taken.
  */
-export async function createPromotion(db: Db, input: PromotionInput, now: Date): Promise<PromotionView> {
+export async function createPromotion(tx: Pick<Tx, "db">, input: NewPromotion): Promise<PromotionView> {
+  const { db } = tx;
   const values = validate(input);
-  if (values.code && (await findByCode(db, values.code))) throw new DuplicateCodeError(values.code);
+  if (values.code && (await findByCode(db, values.code))) throw duplicateCode(values.code);
   try {
     const [row] = await db
       .insert(promotions)
-      .values({ id: randomUUID(), createdAt: now, ...values })
+      .values({ id: randomUUID(), createdAt: input.now, ...values })
       .returning();
     return { ...row!, redemptionCount: 0 };
   } catch (error) {
     // Two admins creating the same code at once: the unique index decides.
-    if (values.code && isUniqueViolation(error)) throw new DuplicateCodeError(values.code);
+    if (values.code && isUniqueViolation(error)) throw duplicateCode(values.code);
     throw error;
   }
 }
 
 function validate(input: PromotionInput) {
   const fail = (message: string): never => {
-    throw new InvalidRequestError(message);
+    throw invalidRequest(message);
   };
   const name = input.name.trim();
   if (!name) fail("A promotion needs a name.");

@@ -1,17 +1,19 @@
 /**
- * The domain errors of promotions: what a caller did wrong, said as a sentence a person understands.
- * The RPC layer maps each to its Connect code.
+ * The refusals of promotions: what a caller did wrong, said as a sentence a person understands, as
+ * the runtime's one DomainError (which the runtime maps to its Connect code).
  */
+import { Code, DomainError } from "@shop/runtime";
 
-/** The request cannot be served as asked (InvalidArgument). */
-export class InvalidRequestError extends Error {
-  override name = "InvalidRequestError";
+/** The request cannot be served as asked (InvalidArgument); `message` says why. */
+export function invalidRequest(message: string): DomainError {
+  return new DomainError(Code.InvalidArgument, message, "invalid-request");
 }
 
 /** Another promotion already has this code (AlreadyExists). */
-export class DuplicateCodeError extends Error {
-  override name = "DuplicateCodeError";
-  constructor(readonly code: string) {
-    super(`A promotion with the code ${code} already exists.`);
-  }
+export function duplicateCode(code: string): DomainError {
+  return new DomainError(
+    Code.AlreadyExists,
+    `A promotion with the code ${code} already exists.`,
+    "duplicate-code",
+  );
 }

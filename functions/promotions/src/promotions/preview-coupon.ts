@@ -3,7 +3,7 @@
  */
 import type { Db } from "@shop/runtime";
 import { assessCart } from "./assess-cart.ts";
-import { InvalidRequestError } from "./errors.ts";
+import { invalidRequest } from "./errors.ts";
 import type { Cart } from "./pricing.ts";
 import { describeRejection } from "./reasons.ts";
 
@@ -33,7 +33,7 @@ export interface CouponPreview {
  * redeemed or locked, so the answer may change by the time the order is placed.
  */
 export async function previewCoupon(db: Db, request: CouponPreviewRequest): Promise<CouponPreview> {
-  if (request.code.trim() === "") throw new InvalidRequestError("Please enter a code.");
+  if (request.code.trim() === "") throw invalidRequest("Please enter a code.");
   const { code, rejection, pricing } = await assessCart(db, {
     cart: request.cart,
     couponCode: request.code,

@@ -1,8 +1,11 @@
 /**
- * Pricing a placed order: the saga's step that applies the coupon and the automatic promotions and
- * redeems them.
+ * Pricing a placed order: the saga's step that applies the coupon and the automatic promotions,
+ * redeems them, and says how it went (OrderPriced or OrderPricingRejected).
  */
-import type { Db } from "@shop/runtime";
+import { create } from "@bufbuild/protobuf";
+import { money, type Tx } from "@shop/runtime";
+import type { OrderLine } from "@shop/schemas/orders/v1/orders";
+import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
 import { eq } from "drizzle-orm";
 import { orderOutcomes, redemptions } from "../db/schema.ts";
 import { assessCart } from "./assess-cart.ts";
@@ -16,7 +19,12 @@ export interface OrderToPrice {
   cart: Cart;
   /** As typed; empty for none. */
   couponCode: string;
+  /** When the order was placed: promotions are judged then, however late the event comes. */
   now: Date;
+  /** The order's lines as placed, passed on unchanged in OrderPriced. */
+  lines: OrderLine[];
+  /** The customer's payment method, passed on unchanged in OrderPriced for payments. */
+  paymentToken: string;
 }
 
 /** What became of the order. */
@@ -25,16 +33,40 @@ export type PriceOrderResult =
   | { outcome: "priced"; applied: AppliedPromotion[]; discount: bigint; total: bigint }
   /** The code cannot be used; nothing is redeemed. `reason` is the sentence for the customer. */
   | { outcome: "rejected"; reason: string }
-  /** Seen before (priced, rejected or cancelled): nothing is done, nothing is to be emitted. */
+  /** Seen before (priced, rejected or cancelled): nothing is done, nothing is emitted. */
   | { outcome: "already-handled" };
 
 /**
- * Prices an order and redeems what it applies, in the caller's transaction (which also emits the
- * outcome). The order's outcome row is claimed first: a second OrderPlaced for the same order, or
- * one arriving after its cancellation, finds it and does nothing. Limited promotions are locked
- * before their redemptions are counted, so concurrent orders cannot redeem past a limit.
+ * Prices an order, redeems what it applies and emits OrderPriced or OrderPricingRejected, all in
+ * `tx`. The order's outcome row is claimed first: a second OrderPlaced for the same order, or one
+ * arriving after its cancellation, finds it and does nothing. Limited promotions are locked before
+ * their redemptions are counted, so concurrent orders cannot redeem past a limit.
  */
-export async function priceOrder(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
+export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrderResult> {
+  const result = await redeem(tx, order);
+  const { orderId, customerId } = order;
+  if (result.outcome === "rejected") {
+    const message = create(OrderPricingRejectedSchema, { orderId, customerId, reason: result.reason });
+    await tx.emit(OrderPricingRejectedSchema, message, { key: orderId });
+  } else if (result.outcome === "priced") {
+    const amount = (amountMinor: bigint) => money(amountMinor, order.cart.currency);
+    const message = create(OrderPricedSchema, {
+      orderId,
+      customerId,
+      lines: order.lines,
+      subtotal: amount(order.cart.subtotal),
+      discount: amount(result.discount),
+      total: amount(result.total),
+      promotions: result.applied.map(({ promotion }) => promotion.name),
+      paymentToken: order.paymentToken,
+    });
+    await tx.emit(OrderPricedSchema, message, { key: orderId });
+  }
+  return result;
+}
+
+/** Claims the order, assesses its cart with the limited promotions locked, and records the outcome. */
+async function redeem({ db }: Pick<Tx, "db">, order: OrderToPrice): Promise<PriceOrderResult> {
   const claimed = await db
     .insert(orderOutcomes)
     .values({ orderId: order.orderId, customerId: order.customerId, outcome: "priced" })

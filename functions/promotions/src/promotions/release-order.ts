@@ -1,7 +1,7 @@
 /**
  * Releasing a cancelled order's redemptions: the saga's compensation in promotions.
  */
-import type { Db } from "@shop/runtime";
+import type { Tx } from "@shop/runtime";
 import { and, eq, isNull } from "drizzle-orm";
 import { orderOutcomes, redemptions } from "../db/schema.ts";
 
@@ -17,7 +17,10 @@ export interface OrderToRelease {
  * cancellation, so an OrderPlaced for it arriving later does nothing. Idempotent: releasing again
  * releases nothing more. Returns how many redemptions this call released.
  */
-export async function releaseOrder(db: Db, order: OrderToRelease): Promise<{ released: number }> {
+export async function releaseOrder(
+  { db }: Pick<Tx, "db">,
+  order: OrderToRelease,
+): Promise<{ released: number }> {
   // Upserting the outcome row first also waits for a concurrent pricing of the same order to end,
   // so its redemptions are committed (and released below) or never made.
   await db

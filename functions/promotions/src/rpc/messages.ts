@@ -3,29 +3,24 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Money, MoneySchema } from "@shop/schemas/common/v1/money";
+import { money } from "@shop/runtime";
+import type { Money } from "@shop/schemas/common/v1/money";
 import { type CartLine, type Promotion, PromotionSchema } from "@shop/schemas/promotions/v1/promotions";
 import type { MoneyInput, PromotionInput, PromotionView } from "../promotions/create-promotion.ts";
-import { InvalidRequestError } from "../promotions/errors.ts";
+import { invalidRequest } from "../promotions/errors.ts";
 import type { Cart } from "../promotions/pricing.ts";
-
-/** A Money message of `amountMinor` in `currency`. */
-export function money(amountMinor: bigint, currency: string): Money {
-  return create(MoneySchema, { amountMinor, currency });
-}
 
 /** The cart of a ValidateCoupon request; every line must be in one currency. */
 export function cartOf(lines: CartLine[]): Cart {
-  if (lines.length > 200) throw new InvalidRequestError("A cart may have at most 200 lines.");
+  if (lines.length > 200) throw invalidRequest("A cart may have at most 200 lines.");
   const currencies = new Set(lines.map((line) => line.unitPrice?.currency ?? ""));
-  if (currencies.size > 1)
-    throw new InvalidRequestError("Every line of the cart must be in the same currency.");
+  if (currencies.size > 1) throw invalidRequest("Every line of the cart must be in the same currency.");
   const [currency = ""] = currencies;
   const cartLines = lines.map((line) => {
-    if (!line.productId) throw new InvalidRequestError("Every line of the cart needs a product.");
-    if (line.quantity < 1) throw new InvalidRequestError("The quantity of every line must be at least 1.");
+    if (!line.productId) throw invalidRequest("Every line of the cart needs a product.");
+    if (line.quantity < 1) throw invalidRequest("The quantity of every line must be at least 1.");
     const unitPrice = line.unitPrice?.amountMinor ?? 0n;
-    if (unitPrice < 0n) throw new InvalidRequestError("A price cannot be negative.");
+    if (unitPrice < 0n) throw invalidRequest("A price cannot be negative.");
     return {
       productId: line.productId,
       category: line.category,
@@ -39,7 +34,7 @@ export function cartOf(lines: CartLine[]): Cart {
 
 /** The verb's input of a CreatePromotion request. */
 export function promotionInput(promotion: Promotion | undefined): PromotionInput {
-  if (!promotion) throw new InvalidRequestError("Please give the promotion to create.");
+  if (!promotion) throw invalidRequest("Please give the promotion to create.");
   const moneyInput = (value: Money | undefined): MoneyInput | undefined =>
     value ? { amountMinor: value.amountMinor, currency: value.currency.trim().toUpperCase() } : undefined;
   const discount = promotion.discount;

@@ -7,7 +7,7 @@ import { MoneySchema } from "@shop/schemas/common/v1/money";
 import { type CartLine, CartLineSchema, PromotionSchema } from "@shop/schemas/promotions/v1/promotions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { promotionsFunction } from "../function.ts";
-import { orderLine, orderPlaced, promotionClient } from "../testing.ts";
+import { orderLine, orderPlaced, promotionClient } from "../test-support.ts";
 
 const ADMIN = { userId: "admin-1", role: "admin" } as const;
 const CUSTOMER = { userId: "customer-7", role: "customer" } as const;
@@ -46,8 +46,7 @@ describe("PromotionService", () => {
   });
   afterAll(() => fn.close());
 
-  const create_ = (p: PromotionInit) =>
-    admin.client.createPromotion({ promotion: promotion(p) }, { headers: admin.headers });
+  const create_ = (p: PromotionInit) => admin.createPromotion({ promotion: promotion(p) });
 
   describe("CreatePromotion and ListPromotions", () => {
     it("creates a promotion with its code in upper case and lists it with its redemption count", async () => {
@@ -76,7 +75,7 @@ describe("PromotionService", () => {
         redemptionCount: 0,
       });
       expect(created?.id).toMatch(/.+/);
-      const { promotions } = await admin.client.listPromotions({}, { headers: admin.headers });
+      const { promotions } = await admin.listPromotions({});
       expect(promotions.find((p) => p.id === created?.id)).toEqual(created);
     });
 
@@ -125,15 +124,11 @@ describe("PromotionService", () => {
     });
 
     it("is for administrators only", async () => {
-      expect(
-        await codeOf(
-          customer.client.createPromotion({ promotion: promotion({}) }, { headers: customer.headers }),
-        ),
-      ).toBe(Code.PermissionDenied);
-      expect(await codeOf(customer.client.listPromotions({}, { headers: customer.headers }))).toBe(
+      expect(await codeOf(customer.createPromotion({ promotion: promotion({}) }))).toBe(
         Code.PermissionDenied,
       );
-      expect(await codeOf(anonymous.client.listPromotions({}))).toBe(Code.Unauthenticated);
+      expect(await codeOf(customer.listPromotions({}))).toBe(Code.PermissionDenied);
+      expect(await codeOf(anonymous.listPromotions({}))).toBe(Code.Unauthenticated);
     });
   });
 
@@ -149,7 +144,7 @@ describe("PromotionService", () => {
         discount: { case: "percentOff", value: 20 },
       });
       const eventsBefore = (await publishedEvents(fn)).length;
-      const preview = await anonymous.client.validateCoupon({ code: "light-20", lines: cart });
+      const preview = await anonymous.validateCoupon({ code: "light-20", lines: cart });
       expect(preview).toMatchObject({
         valid: true,
         reason: "",
@@ -159,8 +154,8 @@ describe("PromotionService", () => {
         promotions: ["Light"],
       });
       // Previewing twice changes nothing: the single-use coupon is still free.
-      await anonymous.client.validateCoupon({ code: "LIGHT-20", lines: cart });
-      const { promotions } = await admin.client.listPromotions({}, { headers: admin.headers });
+      await anonymous.validateCoupon({ code: "LIGHT-20", lines: cart });
+      const { promotions } = await admin.listPromotions({});
       expect(promotions.find((p) => p.id === created?.id)?.redemptionCount).toBe(0);
       expect((await publishedEvents(fn)).length).toBe(eventsBefore);
     });
@@ -172,17 +167,17 @@ describe("PromotionService", () => {
         endsAt: timestampFromDate(new Date(Date.now() - 1000)),
       });
       await create_({ name: "Big", code: "BIG50", minimumOrder: eur(5001n) });
-      expect(await anonymous.client.validateCoupon({ code: "save10", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "save10", lines: cart })).toMatchObject({
         valid: false,
         reason: "The code SAVE10 has expired.",
         discount: { amountMinor: 0n },
         total: { amountMinor: 5000n },
       });
-      expect(await anonymous.client.validateCoupon({ code: "BIG50", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "BIG50", lines: cart })).toMatchObject({
         valid: false,
         reason: "The code BIG50 needs an order of at least 50.01 EUR.",
       });
-      expect(await anonymous.client.validateCoupon({ code: "NOPE", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "NOPE", lines: cart })).toMatchObject({
         valid: false,
         reason: "The code NOPE does not exist. Please check how it is spelled.",
       });
@@ -196,20 +191,15 @@ describe("PromotionService", () => {
       await fn.receive(
         orderPlaced("o-mine", { customerId: CUSTOMER.userId, couponCode: "MINE-ONCE", lines }),
       );
-      expect(await anonymous.client.validateCoupon({ code: "used-1", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "used-1", lines: cart })).toMatchObject({
         valid: false,
         reason: "The coupon USED-1 has already been used.",
       });
-      expect(
-        await customer.client.validateCoupon(
-          { code: "MINE-ONCE", lines: cart },
-          { headers: customer.headers },
-        ),
-      ).toMatchObject({
+      expect(await customer.validateCoupon({ code: "MINE-ONCE", lines: cart })).toMatchObject({
         valid: false,
         reason: "You have already used the code MINE-ONCE.",
       });
-      expect(await anonymous.client.validateCoupon({ code: "MINE-ONCE", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "MINE-ONCE", lines: cart })).toMatchObject({
         valid: true,
       });
     });
@@ -221,7 +211,7 @@ describe("PromotionService", () => {
         discount: { case: "amountOff", value: eur(250n) },
       });
       await create_({ name: "Bulb coupon", code: "BULB-10" });
-      expect(await anonymous.client.validateCoupon({ code: "BULB-10", lines: cart })).toMatchObject({
+      expect(await anonymous.validateCoupon({ code: "BULB-10", lines: cart })).toMatchObject({
         valid: true,
         discount: { amountMinor: 500n + 250n },
         total: { amountMinor: 4250n },
@@ -230,9 +220,7 @@ describe("PromotionService", () => {
     });
 
     it("asks for a code and a well-formed cart", async () => {
-      expect(await codeOf(anonymous.client.validateCoupon({ code: "  ", lines: cart }))).toBe(
-        Code.InvalidArgument,
-      );
+      expect(await codeOf(anonymous.validateCoupon({ code: "  ", lines: cart }))).toBe(Code.InvalidArgument);
       const mixed = [
         ...cart,
         create(CartLineSchema, {
@@ -241,13 +229,11 @@ describe("PromotionService", () => {
           unitPrice: create(MoneySchema, { amountMinor: 1n, currency: "USD" }),
         }),
       ];
-      expect(await codeOf(anonymous.client.validateCoupon({ code: "BULB-10", lines: mixed }))).toBe(
+      expect(await codeOf(anonymous.validateCoupon({ code: "BULB-10", lines: mixed }))).toBe(
         Code.InvalidArgument,
       );
       expect(
-        await codeOf(
-          anonymous.client.validateCoupon({ code: "BULB-10", lines: [cartLine("x", "y", 0, 100n)] }),
-        ),
+        await codeOf(anonymous.validateCoupon({ code: "BULB-10", lines: [cartLine("x", "y", 0, 100n)] })),
       ).toBe(Code.InvalidArgument);
     });
   });

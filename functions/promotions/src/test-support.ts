@@ -1,25 +1,15 @@
 /**
- * Helpers for the tests of promotions: events as orders sends them, promotions as an admin makes
- * them, and what the function published for an order.
+ * What the tests of promotions share: events as orders sends them, promotions as an admin makes
+ * them, what the function published for an order, and a PromotionService client. Only tests import
+ * this file.
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
-import {
-  createAuthInterceptor,
-  createTokenSigner,
-  createTokenVerifier,
-  envSecretStore,
-  type Principal,
-  type RunningFunction,
-  toCloudEvent,
-} from "@shop/runtime";
-import { publishedEvents } from "@shop/runtime/testing";
-import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { money, type Principal, type RunningFunction, toCloudEvent } from "@shop/runtime";
+import { publishedEvents, testClient } from "@shop/runtime/testing";
 import { CancellationCause, OrderCancelledSchema, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { type OrderLine, OrderLineSchema } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
-import routes, { accessPolicy } from "./connect.ts";
 import { createPromotion, type PromotionInput } from "./promotions/create-promotion.ts";
 import { listPromotions } from "./promotions/list-promotions.ts";
 
@@ -36,8 +26,8 @@ export function orderLine(
     productName: `Product ${productId}`,
     category,
     quantity,
-    unitPrice: create(MoneySchema, { amountMinor: unitPrice, currency }),
-    lineTotal: create(MoneySchema, { amountMinor: unitPrice * BigInt(quantity), currency }),
+    unitPrice: money(unitPrice, currency),
+    lineTotal: money(unitPrice * BigInt(quantity), currency),
   });
 }
 
@@ -52,7 +42,7 @@ export function orderPlaced(
     orderId,
     customerId: options.customerId ?? "customer-1",
     lines: options.lines,
-    subtotal: create(MoneySchema, { amountMinor: subtotal, currency }),
+    subtotal: money(subtotal, currency),
     couponCode: options.couponCode ?? "",
     paymentToken: "tok_visa",
     placedAt: timestampFromDate(options.placedAt ?? new Date()),
@@ -92,7 +82,7 @@ export function promotion(more: Partial<PromotionInput> = {}): PromotionInput {
 
 /** Creates a promotion as an admin would. */
 export async function givenPromotion(fn: RunningFunction, more: Partial<PromotionInput> = {}) {
-  return fn.app.transaction(({ db }) => createPromotion(db, promotion(more), new Date()));
+  return fn.app.transaction((tx) => createPromotion(tx, { ...promotion(more), now: new Date() }));
 }
 
 /** The redemption count ListPromotions shows for the promotion named `name`. */
@@ -110,12 +100,7 @@ export async function eventsFor(fn: RunningFunction, orderId: string) {
     }));
 }
 
-/** A PromotionService client over the function's routes and access policy, calling as `as` (or anonymously). */
-export async function promotionClient(fn: RunningFunction, as?: Principal) {
-  const transport = createRouterTransport((router) => routes(router, fn.app), {
-    router: { interceptors: [createAuthInterceptor(createTokenVerifier(fn.app.secrets), accessPolicy)] },
-  });
-  const client = createClient(PromotionService, transport);
-  const token = as ? (await createTokenSigner(envSecretStore({})).sign(as, 600)).token : undefined;
-  return { client, headers: token ? { authorization: `Bearer ${token}` } : {} };
+/** A PromotionService client of `fn` (its routes and interceptor chain), calling as `as` or anonymously. */
+export function promotionClient(fn: RunningFunction, as?: Principal) {
+  return testClient(fn, PromotionService, as ? { principal: as } : {});
 }
