@@ -1,10 +1,38 @@
 /**
- * identity's own configuration: where the administrator's credentials live.
+ * identity's own configuration: its costs, parsed once when the function starts (the definition's
+ * `config`), and where the administrator's credentials live, with their public dev defaults.
  */
-import { DEV_ADMIN, type SecretStore } from "@shop/runtime";
+import type { SecretStore } from "@shop/runtime";
+import { type AddressLimits, DEFAULT_ADDRESS_LIMITS } from "./identity/address-limiter.ts";
+import { DEFAULT_COST, type ScryptCost } from "./identity/passwords.ts";
+
+/** What `setup` builds identity's password hasher and address limiter with. */
+export interface IdentityConfig {
+  /** The scrypt cost of new password hashes. */
+  passwordCost: ScryptCost;
+  /** How many failed logins a client address may make, and how fast it earns them back. */
+  addressLimits: AddressLimits;
+}
+
+/**
+ * The config of identity. It reads no variable of `env` today: its costs are fixed in code, in this
+ * one place, and tests lower them through `settings`.
+ */
+export function readIdentityConfig(_env: NodeJS.ProcessEnv): IdentityConfig {
+  return { passwordCost: DEFAULT_COST, addressLimits: DEFAULT_ADDRESS_LIMITS };
+}
 
 /** The secret holding the admin account, `{ email, password }`. */
 export const ADMIN_SECRET_PATH = "shop/identity/admin";
+
+/**
+ * The dev admin account: what a local run's secret store serves at ADMIN_SECRET_PATH (the
+ * definition's `devSecrets`), printed at start. Public, so never the admin of a real deployment.
+ */
+export const DEV_ADMIN: { email: string; password: string } = {
+  email: "admin@shop.test",
+  password: "shop-admin-dev",
+};
 
 /** The admin credentials, and whether they are the well-known dev defaults. */
 export interface AdminCredentials {

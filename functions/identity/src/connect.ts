@@ -5,9 +5,10 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import type { AccessPolicy, App } from "@shop/runtime";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { identityService } from "./rpc/identity-service.ts";
+import type { IdentityDeps } from "./setup.ts";
 
 /** Who may call what: getting tokens needs none; Me needs one. */
-export const accessPolicy: AccessPolicy = {
+export const policy: AccessPolicy = {
   Register: "anonymous",
   Login: "anonymous",
   Refresh: "anonymous",
@@ -16,6 +17,6 @@ export const accessPolicy: AccessPolicy = {
 };
 
 /** The routes of identity. */
-export default function routes(router: ConnectRouter, app: App): void {
-  router.service(IdentityService, identityService(app));
+export default function routes(router: ConnectRouter, deps: IdentityDeps, app: App): void {
+  router.service(IdentityService, identityService(deps, app));
 }

@@ -1,15 +1,18 @@
 /**
- * The identity function: accounts, logins and tokens.
+ * The identity function: accounts, logins and tokens. The one composition root: it names identity,
+ * parses its config, builds its dependencies, and lists its tables, routes, authorisation and
+ * subscriptions on the shared runtime.
  */
 
 import { fileURLToPath } from "node:url";
-import { defineFunction, runFunction } from "@shop/runtime";
-import { readAdminCredentials } from "./config.ts";
-import routes, { accessPolicy } from "./connect.ts";
+import { defineFunction } from "@shop/runtime";
+import { ADMIN_SECRET_PATH, DEV_ADMIN, readIdentityConfig } from "./config.ts";
+import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
-import { ensureAdmin } from "./identity/ensure-admin.ts";
-import { createPasswordHasher } from "./identity/passwords.ts";
+import { onStart, setup } from "./setup.ts";
+
+export { DEV_ADMIN } from "./config.ts";
 
 /** identity's definition. */
 export const identityFunction = defineFunction({
@@ -17,23 +20,12 @@ export const identityFunction = defineFunction({
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
+  config: readIdentityConfig,
+  // A local run without Vault serves the public dev admin, so every local process agrees on it.
+  devSecrets: { [ADMIN_SECRET_PATH]: DEV_ADMIN },
+  setup,
   subscriptions,
   routes,
-  accessPolicy,
-  async onStart(app) {
-    const admin = await readAdminCredentials(app.secrets);
-    const change = await app.transaction((tx) =>
-      ensureAdmin(tx, admin, { passwords: createPasswordHasher(), now: new Date() }),
-    );
-    if (change !== "unchanged") app.logger.info({ email: admin.email, change }, "admin account %s", change);
-    if (admin.isDevDefault) {
-      // The dev defaults are public (DEV_ADMIN in @shop/runtime), so naming them here leaks nothing.
-      app.logger.warn(
-        "using the dev admin account %s / %s: set the secret shop/identity/admin outside development",
-        admin.email,
-        admin.password,
-      );
-    }
-  },
+  policy,
+  onStart,
 });
-

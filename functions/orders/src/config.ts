@@ -1,5 +1,6 @@
 /**
- * The configuration of orders, read once from the environment.
+ * The configuration of orders, parsed once from the environment when the function starts (the
+ * definition's `config`); nothing else in orders reads the environment.
  */
 
 /** How WatchOrder streams run. */
@@ -13,8 +14,8 @@ export interface OrdersConfig {
   watchMaxMs: number;
 }
 
-/** Reads the config of orders from `env`. */
-export function readOrdersConfig(env: NodeJS.ProcessEnv = process.env): OrdersConfig {
+/** Reads the config of orders from `env` (`ORDERS_WATCH_POLL_MS`, `ORDERS_WATCH_MAX_MS`). */
+export function readOrdersConfig(env: NodeJS.ProcessEnv): OrdersConfig {
   return {
     watchPollMs: positive(env.ORDERS_WATCH_POLL_MS, 1_000),
     watchMaxMs: positive(env.ORDERS_WATCH_MAX_MS, 280_000),
@@ -25,6 +26,3 @@ function positive(raw: string | undefined, fallback: number): number {
   const value = Number(raw);
   return raw && Number.isFinite(value) && value > 0 ? value : fallback;
 }
-
-/** The config of this process. */
-export const ordersConfig: OrdersConfig = readOrdersConfig();

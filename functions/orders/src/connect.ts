@@ -4,11 +4,11 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { AccessPolicy, App } from "@shop/runtime";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
-import { ordersConfig } from "./config.ts";
 import { orderService } from "./rpc/order-service.ts";
+import type { OrdersDeps } from "./setup.ts";
 
 /** Customers act on their own orders only (the verbs check ownership); admins may read any order. */
-export const accessPolicy: AccessPolicy = {
+export const policy: AccessPolicy = {
   PlaceOrder: "customer",
   GetOrder: "customer",
   ListOrders: "customer",
@@ -16,6 +16,6 @@ export const accessPolicy: AccessPolicy = {
 };
 
 /** Registers OrderService. */
-export default function routes(router: ConnectRouter, app: App): void {
-  router.service(OrderService, orderService(app, ordersConfig));
+export default function routes(router: ConnectRouter, deps: OrdersDeps, app: App): void {
+  router.service(OrderService, orderService(deps, app));
 }

@@ -1,13 +1,15 @@
 /**
- * The orders function: its tables, routes, authorisation and subscriptions on the shared runtime.
- * Run directly (`pnpm start`), it serves until SIGTERM.
+ * The orders function: the one composition root. It names orders, parses its config, builds its
+ * dependencies, and lists its tables, routes, authorisation and subscriptions on the shared runtime.
  */
 
 import { fileURLToPath } from "node:url";
-import { defineFunction, runFunction } from "@shop/runtime";
-import routes, { accessPolicy } from "./connect.ts";
+import { defineFunction } from "@shop/runtime";
+import { readOrdersConfig } from "./config.ts";
+import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { subscriptions } from "./events/subscriptions.ts";
+import { setup } from "./setup.ts";
 
 /** The definition of orders. */
 export const ordersFunction = defineFunction({
@@ -15,8 +17,9 @@ export const ordersFunction = defineFunction({
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
   outbox,
   processedEvents,
+  config: readOrdersConfig,
+  setup,
   subscriptions,
   routes,
-  accessPolicy,
+  policy,
 });
-

@@ -1,31 +1,24 @@
 /**
  * Helpers of the orders tests (not a test file itself): a started function, events as the other
- * functions would send them, and Connect clients of given callers through the real interceptors.
+ * functions would send them, and Connect clients of given callers through the function's own routes
+ * and interceptor chain.
  */
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
-import {
-  createAuthInterceptor,
-  createErrorInterceptor,
-  createTokenSigner,
-  createTokenVerifier,
-  envSecretStore,
-  type Principal,
-  type RunningFunction,
-  toCloudEvent,
-} from "@shop/runtime";
-import { publishedEvents, startForTest } from "@shop/runtime/testing";
+import type { Client } from "@connectrpc/connect";
+import { type Principal, type RunningFunction, type StartOptions, toCloudEvent } from "@shop/runtime";
+import { publishedEvents, startForTest, testClient } from "@shop/runtime/testing";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
-import routes, { accessPolicy } from "./connect.ts";
+import type { OrdersConfig } from "./config.ts";
 import { ordersFunction } from "./function.ts";
+import type { OrdersDeps } from "./setup.ts";
 
-const secrets = envSecretStore({});
-const signer = createTokenSigner(secrets);
+/** A started orders function, with its config and deps typed. */
+export type RunningOrders = RunningFunction<OrdersConfig, OrdersDeps>;
 
-/** Starts orders on PGlite with an in-memory log. */
-export function startOrders(): Promise<RunningFunction> {
-  return startForTest(ordersFunction, { secrets });
+/** Starts orders on PGlite with an in-memory log (`options` as for startForTest). */
+export function startOrders(options: StartOptions<OrdersConfig, OrdersDeps> = {}): Promise<RunningOrders> {
+  return startForTest(ordersFunction, options);
 }
 
 /** The CloudEvent of `message` as the function owning its package would publish it, keyed by `key`. */
@@ -45,7 +38,7 @@ export interface ProductInit {
 }
 
 /** Delivers ProductChanged for `productId` as catalog would send it. */
-export async function putProduct(fn: RunningFunction, productId: string, init: ProductInit = {}) {
+export async function putProduct(fn: RunningOrders, productId: string, init: ProductInit = {}) {
   return fn.receive(
     eventOf(
       ProductChangedSchema,
@@ -62,33 +55,13 @@ export async function putProduct(fn: RunningFunction, productId: string, init: P
   );
 }
 
-/** An OrderService client calling as `principal` through the same interceptors as the server. */
-export async function clientAs(
-  fn: RunningFunction,
-  principal: Principal,
-): Promise<Client<typeof OrderService>> {
-  const { token } = await signer.sign(principal, 600);
-  const transport = createRouterTransport((router) => routes(router, fn.app), {
-    router: {
-      interceptors: [
-        createErrorInterceptor(fn.app.logger),
-        createAuthInterceptor(createTokenVerifier(secrets), accessPolicy),
-      ],
-    },
-    transport: {
-      interceptors: [
-        (next) => (request) => {
-          request.header.set("authorization", `Bearer ${token}`);
-          return next(request);
-        },
-      ],
-    },
-  });
-  return createClient(OrderService, transport);
+/** An OrderService client calling as `principal` through the same routes and interceptors as the server. */
+export function clientAs(fn: RunningOrders, principal: Principal): Promise<Client<typeof OrderService>> {
+  return testClient(fn, OrderService, { principal });
 }
 
 /** The events orders published so far, as [type, message] pairs, optionally of one order only. */
-export async function emitted(fn: RunningFunction, orderId?: string) {
+export async function emitted(fn: RunningOrders, orderId?: string) {
   const events = await publishedEvents(fn);
   return events
     .filter((decoded) => orderId === undefined || decoded.event.partitionkey === orderId)

@@ -3,6 +3,7 @@
  * future subscription has its obvious place (and knative/identity.yaml stays in step with it).
  */
 import type { EventSubscription } from "@shop/runtime";
+import type { IdentityDeps } from "../setup.ts";
 
 /** identity's subscriptions (none). */
-export const subscriptions: EventSubscription[] = [];
+export const subscriptions: EventSubscription<IdentityDeps>[] = [];

@@ -17,7 +17,7 @@ export type AdminChange = "created" | "promoted" | "password-updated" | "unchang
 export async function ensureAdmin(
   tx: Tx,
   credentials: { email: string; password: string },
-  deps: { passwords: PasswordHasher; now: Date },
+  deps: { passwords: PasswordHasher; now: () => Date },
 ): Promise<AdminChange> {
   const email = normaliseEmail(credentials.email);
   if (!isValidEmail(email) || !credentials.password) {
@@ -32,7 +32,7 @@ export async function ensureAdmin(
         email,
         passwordHash: await deps.passwords.hash(credentials.password),
         role: "admin",
-        createdAt: deps.now,
+        createdAt: deps.now(),
       })
       // Another replica starting at the same moment may have created it: theirs is as good.
       .onConflictDoNothing({ target: users.email });

@@ -1,58 +1,102 @@
 /**
- * The errors a user of identity can meet, each with a sentence for a person. The RPC layer maps
- * `reason` to a Connect code.
+ * The refusals a user of identity can meet, as named constructors over the runtime's one
+ * DomainError: each has its Connect code and a sentence for a person, in one place.
  */
+import { Code, DomainError } from "@shop/runtime";
 
-/** Why an identity request was refused. */
-export type IdentityErrorReason =
-  | "invalid-input"
-  | "email-taken"
-  | "bad-credentials"
-  | "locked"
-  | "bad-refresh-token"
-  | "unknown-user";
+/** Registration with an email that does not look like one. */
+export function invalidEmail(): DomainError {
+  return new DomainError(Code.InvalidArgument, "Please enter a valid email address.", "invalid-email");
+}
 
-/** A refusal of identity, with a message to show as it is. */
-export class IdentityError extends Error {
-  constructor(
-    readonly reason: IdentityErrorReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = "IdentityError";
-  }
+/** Registration with a password shorter than `min` characters. */
+export function passwordTooShort(min: number): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    `The password must have at least ${min} characters.`,
+    "password-too-short",
+  );
+}
+
+/** Registration with a password longer than `max` characters. */
+export function passwordTooLong(max: number): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    `The password must have at most ${max} characters.`,
+    "password-too-long",
+  );
+}
+
+/** A login without an email or a password. */
+export function credentialsMissing(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "Please enter your email and password.",
+    "credentials-missing",
+  );
+}
+
+/** Registration with an email that already has an account. */
+export function emailTaken(): DomainError {
+  return new DomainError(
+    Code.AlreadyExists,
+    "An account with this email already exists. Please log in.",
+    "email-taken",
+  );
 }
 
 /** One sentence for a wrong email and a wrong password alike, so a login does not tell which emails exist. */
 export const BAD_CREDENTIALS = "The email or password is not correct.";
 
 /** The refusal of a login for an unknown account or a wrong password. */
-export function badCredentials(): IdentityError {
-  return new IdentityError("bad-credentials", BAD_CREDENTIALS);
+export function badCredentials(): DomainError {
+  return new DomainError(Code.Unauthenticated, BAD_CREDENTIALS, "bad-credentials");
 }
 
 /** The refusal of a refresh token that is unknown, used, revoked or expired. */
-export function badRefreshToken(): IdentityError {
-  return new IdentityError("bad-refresh-token", "Your session has ended. Please log in again.");
+export function badRefreshToken(): DomainError {
+  return new DomainError(
+    Code.Unauthenticated,
+    "Your session has ended. Please log in again.",
+    "bad-refresh-token",
+  );
 }
 
 /** The refusal of a login while the account is locked after repeated failures. */
-export function locked(retryAfterSeconds: number): IdentityError {
-  const unit = retryAfterSeconds === 1 ? "second" : "seconds";
-  return new IdentityError("locked", `Too many failed attempts; try again in ${retryAfterSeconds} ${unit}.`);
+export function accountLocked(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    Code.ResourceExhausted,
+    `Too many failed attempts; try again in ${seconds(retryAfterSeconds)}.`,
+    "account-locked",
+  );
 }
 
 /** The refusal of a login from an address that failed too often lately (any accounts). */
-export function tooManyFromAddress(retryAfterSeconds: number): IdentityError {
-  const unit = retryAfterSeconds === 1 ? "second" : "seconds";
-  return new IdentityError(
-    "locked",
-    `Too many failed logins from your network; try again in ${retryAfterSeconds} ${unit}.`,
+export function tooManyFromAddress(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    Code.ResourceExhausted,
+    `Too many failed logins from your network; try again in ${seconds(retryAfterSeconds)}.`,
+    "address-limited",
   );
+}
+
+/** Me for an account that no longer exists. */
+export function unknownUser(): DomainError {
+  return new DomainError(Code.NotFound, "Your account no longer exists.", "unknown-user");
+}
+
+function seconds(count: number): string {
+  return `${count} ${count === 1 ? "second" : "seconds"}`;
 }
 
 /**
  * What a verb returns when it must refuse but keep what it wrote (a failed-login count, a revoked
  * token family): throwing would roll that back, so the caller throws `error` after commit.
  */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: IdentityError };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+/** The value of `outcome`, or its refusal thrown: call it after the verb's transaction committed. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}

@@ -1,14 +1,15 @@
 /**
- * The verbs of identity, free of transport.
+ * The verbs of identity, free of transport, and what they are built from: what its RPC methods,
+ * its setup and its start call.
  */
-export * from "./address-limiter.ts";
-export * from "./ensure-admin.ts";
-export * from "./errors.ts";
-export * from "./get-user.ts";
-export * from "./login.ts";
-export * from "./logout.ts";
-export * from "./passwords.ts";
-export * from "./refresh.ts";
-export * from "./register.ts";
-export * from "./tokens.ts";
-export * from "./users.ts";
+export { type AddressLimiter, type AddressLimits, createAddressLimiter } from "./address-limiter.ts";
+export { type AdminChange, ensureAdmin } from "./ensure-admin.ts";
+export { type Outcome, unwrap } from "./errors.ts";
+export { getUser } from "./get-user.ts";
+export { type LoginDeps, type LoginInput, login } from "./login.ts";
+export { logout } from "./logout.ts";
+export { createPasswordHasher, type PasswordHasher, type ScryptCost } from "./passwords.ts";
+export { refresh } from "./refresh.ts";
+export { type NewAccount, prepareAccount, type RegisterInput, register } from "./register.ts";
+export type { TokenPair } from "./tokens.ts";
+export type { User } from "./users.ts";

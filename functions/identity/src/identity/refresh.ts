@@ -11,10 +11,10 @@ import { hashRefreshToken, issueTokens, type TokenPair } from "./tokens.ts";
 /** Rotates a refresh token. A reused token's family is revoked and returned as a refusal, so the revocation commits. */
 export async function refresh(
   tx: Tx,
-  refreshToken: string,
-  deps: { signer: TokenSigner; now: Date },
+  { refreshToken }: { refreshToken: string },
+  deps: { signer: TokenSigner; now: () => Date },
 ): Promise<Outcome<TokenPair>> {
-  const { now } = deps;
+  const now = deps.now();
   if (!refreshToken) return { ok: false, error: badRefreshToken() };
   // The row lock makes two presentations of one token take turns: the second sees it used.
   const [token] = await tx.db

@@ -8,7 +8,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Tx } from "@shop/runtime";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
 import { users } from "../db/schema.ts";
-import { IdentityError } from "./errors.ts";
+import { emailTaken, invalidEmail, passwordTooLong, passwordTooShort } from "./errors.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { isValidEmail, normaliseEmail, publicUser, type User } from "./users.ts";
 
@@ -23,32 +23,30 @@ export interface NewAccount {
   passwordHash: string;
 }
 
-/** Checks and normalises what a person typed, and hashes the password; throws IdentityError("invalid-input"). */
-export async function prepareAccount(
-  input: { email: string; password: string },
-  passwords: PasswordHasher,
-): Promise<NewAccount> {
-  const email = normaliseEmail(input.email);
-  if (!isValidEmail(email)) {
-    throw new IdentityError("invalid-input", "Please enter a valid email address.");
-  }
-  if ([...input.password].length < MIN_PASSWORD_LENGTH) {
-    throw new IdentityError(
-      "invalid-input",
-      `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`,
-    );
-  }
-  if (input.password.length > MAX_PASSWORD_LENGTH) {
-    throw new IdentityError(
-      "invalid-input",
-      `The password must have at most ${MAX_PASSWORD_LENGTH} characters.`,
-    );
-  }
-  return { email, passwordHash: await passwords.hash(input.password) };
+/** What a person typed to register. */
+export interface RegisterInput {
+  email: string;
+  password: string;
 }
 
-/** Stores a customer account and emits UserRegistered; an email already in use → IdentityError("email-taken"). */
-export async function register(tx: Tx, account: NewAccount, now: Date): Promise<User> {
+/**
+ * Checks and normalises what a person typed, and hashes the password (InvalidArgument refusals).
+ * Not in the transaction: a hash takes scrypt's time, which no database connection should wait for.
+ */
+export async function prepareAccount(
+  input: RegisterInput,
+  deps: { passwords: PasswordHasher },
+): Promise<NewAccount> {
+  const email = normaliseEmail(input.email);
+  if (!isValidEmail(email)) throw invalidEmail();
+  if ([...input.password].length < MIN_PASSWORD_LENGTH) throw passwordTooShort(MIN_PASSWORD_LENGTH);
+  if (input.password.length > MAX_PASSWORD_LENGTH) throw passwordTooLong(MAX_PASSWORD_LENGTH);
+  return { email, passwordHash: await deps.passwords.hash(input.password) };
+}
+
+/** Stores a customer account and emits UserRegistered; an email already in use is refused (`emailTaken`). */
+export async function register(tx: Tx, account: NewAccount, deps: { now: () => Date }): Promise<User> {
+  const now = deps.now();
   const [row] = await tx.db
     .insert(users)
     .values({
@@ -60,8 +58,7 @@ export async function register(tx: Tx, account: NewAccount, now: Date): Promise<
     })
     .onConflictDoNothing({ target: users.email })
     .returning();
-  if (!row)
-    throw new IdentityError("email-taken", "An account with this email already exists. Please log in.");
+  if (!row) throw emailTaken();
   await tx.emit(
     UserRegisteredSchema,
     create(UserRegisteredSchema, { userId: row.id, email: row.email, registeredAt: timestampFromDate(now) }),

@@ -1,10 +1,11 @@
 /**
- * IdentityService over Connect: each method checks its request, calls a verb and maps the result.
+ * IdentityService over Connect: convert the request, call a verb, convert the result. Refusals are
+ * the verbs' DomainErrors, which the runtime's error interceptor turns into Connect codes.
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { type App, caller, clientAddressOf, createTokenSigner } from "@shop/runtime";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { type App, caller, clientAddressOf } from "@shop/runtime";
 import {
   type IdentityService,
   Role,
@@ -14,101 +15,51 @@ import {
   UserSchema,
 } from "@shop/schemas/identity/v1/identity";
 import {
-  type AddressLimiter,
-  createAddressLimiter,
-  createPasswordHasher,
   getUser,
-  IdentityError,
-  type IdentityErrorReason,
   login,
   logout,
-  type Outcome,
-  type PasswordHasher,
   prepareAccount,
   refresh,
   register,
   type TokenPair,
-  tooManyFromAddress,
   type User,
+  unwrap,
 } from "../identity/index.ts";
+import type { IdentityDeps } from "../setup.ts";
 
-/** What the service needs besides the app; tests pass a clock. */
-export interface IdentityServiceOptions {
-  now?: () => Date;
-  passwords?: PasswordHasher;
-  /** Failed logins per client address; one per service instance by default. */
-  addressLimiter?: AddressLimiter;
-}
-
-/** Builds the IdentityService implementation. */
-export function identityService(
-  app: App,
-  options: IdentityServiceOptions = {},
-): ServiceImpl<typeof IdentityService> {
-  const now = options.now ?? (() => new Date());
-  const signer = createTokenSigner(app.secrets);
-  const passwords = options.passwords ?? createPasswordHasher();
-  const addresses = options.addressLimiter ?? createAddressLimiter();
+/** The implementation of IdentityService with identity's `deps`, on `app`. */
+export function identityService(deps: IdentityDeps, app: App): ServiceImpl<typeof IdentityService> {
   return {
     async register(req) {
-      const account = await mapErrors(() => prepareAccount(req, passwords));
-      const user = await mapErrors(() => app.transaction((tx) => register(tx, account, now())));
+      const account = await prepareAccount({ email: req.email, password: req.password }, deps);
+      const user = await app.transaction((tx) => register(tx, account, deps));
       return { user: toUserMessage(user) };
     },
     async login(req, context) {
-      // Refused before any work (no password hash computed) while the address is over its budget.
-      const address = clientAddressOf(context.requestHeader);
-      const wait = addresses.retryAfter(address, now());
-      if (wait > 0) await mapErrors(() => Promise.reject(tooManyFromAddress(wait)));
-      const { user, tokens } = await mapErrors(() =>
-        app
-          .transaction((tx) => login(tx, req, { signer, passwords, now: now() }))
-          .then((outcome) => {
-            if (!outcome.ok) addresses.failed(address, now());
-            return unwrap(outcome);
-          }),
-      );
+      const input = {
+        email: req.email,
+        password: req.password,
+        address: clientAddressOf(context.requestHeader),
+      };
+      // A refusal returned by the verb is thrown only now, after its transaction committed what it wrote.
+      const { user, tokens } = unwrap(await app.transaction((tx) => login(tx, input, deps)));
       return { user: toUserMessage(user), tokens: toTokensMessage(tokens) };
     },
     async refresh(req) {
-      const tokens = await mapErrors(() =>
-        app.transaction((tx) => refresh(tx, req.refreshToken, { signer, now: now() })).then(unwrap),
+      const tokens = unwrap(
+        await app.transaction((tx) => refresh(tx, { refreshToken: req.refreshToken }, deps)),
       );
       return { tokens: toTokensMessage(tokens) };
     },
     async logout(req) {
-      await app.transaction((tx) => logout(tx, req.refreshToken, now()));
+      await app.transaction((tx) => logout(tx, { refreshToken: req.refreshToken }, deps));
       return {};
     },
     async me(_req, context) {
-      const user = await mapErrors(() => getUser(app.db, caller(context).userId));
+      const user = await getUser(app.db, caller(context).userId);
       return { user: toUserMessage(user) };
     },
   };
-}
-
-// A refusal returned by a verb is thrown only now, after its transaction committed what it wrote.
-function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
-}
-
-const CODES: Record<IdentityErrorReason, Code> = {
-  "invalid-input": Code.InvalidArgument,
-  "email-taken": Code.AlreadyExists,
-  "bad-credentials": Code.Unauthenticated,
-  locked: Code.ResourceExhausted,
-  "bad-refresh-token": Code.Unauthenticated,
-  "unknown-user": Code.NotFound,
-};
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof IdentityError) throw new ConnectError(error.message, CODES[error.reason]);
-    throw error;
-  }
 }
 
 function toUserMessage(user: User): UserMessage {

@@ -3,11 +3,18 @@
  */
 import type { EventContext } from "@shop/runtime";
 import type { PaymentSucceeded } from "@shop/schemas/payments/v1/events";
-import { confirmOrder } from "../orders/confirm-order.ts";
+import { confirmOrder } from "../orders/index.ts";
+import type { OrdersDeps } from "../setup.ts";
 import { settle } from "./settle.ts";
 
 /** Confirms the order and emits OrderConfirmed. */
-export async function onPaymentSucceeded(message: PaymentSucceeded, context: EventContext): Promise<void> {
-  const outcome = await confirmOrder(context, message.orderId, message.amount?.amountMinor ?? 0n);
+export async function onPaymentSucceeded(
+  message: PaymentSucceeded,
+  context: EventContext<OrdersDeps>,
+): Promise<void> {
+  const outcome = await confirmOrder(context, {
+    orderId: message.orderId,
+    amountMinor: message.amount?.amountMinor ?? 0n,
+  });
   settle(context, message.orderId, outcome);
 }

@@ -4,11 +4,15 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { EventContext } from "@shop/runtime";
 import type { ProductChanged } from "@shop/schemas/catalog/v1/events";
-import { recordProduct } from "../orders/record-product.ts";
+import { recordProduct } from "../orders/index.ts";
+import type { OrdersDeps } from "../setup.ts";
 
 /** Stores the product's new state unless the projection already has this version or a newer one. */
-export async function onProductChanged(message: ProductChanged, { db }: EventContext): Promise<void> {
-  await recordProduct(db, {
+export async function onProductChanged(
+  message: ProductChanged,
+  context: EventContext<OrdersDeps>,
+): Promise<void> {
+  await recordProduct(context, {
     productId: message.productId,
     name: message.name,
     category: message.category,

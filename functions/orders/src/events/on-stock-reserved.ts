@@ -3,11 +3,18 @@
  */
 import type { EventContext } from "@shop/runtime";
 import type { StockReserved } from "@shop/schemas/inventory/v1/events";
-import { markReserved } from "../orders/reserve-order.ts";
+import { markReserved } from "../orders/index.ts";
+import type { OrdersDeps } from "../setup.ts";
 import { settle } from "./settle.ts";
 
 /** Moves the order to RESERVED. */
-export async function onStockReserved(message: StockReserved, context: EventContext): Promise<void> {
-  const outcome = await markReserved(context, message.orderId, message.total?.amountMinor ?? 0n);
+export async function onStockReserved(
+  message: StockReserved,
+  context: EventContext<OrdersDeps>,
+): Promise<void> {
+  const outcome = await markReserved(context, {
+    orderId: message.orderId,
+    totalMinor: message.total?.amountMinor ?? 0n,
+  });
   settle(context, message.orderId, outcome);
 }

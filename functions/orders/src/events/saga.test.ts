@@ -1,5 +1,4 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
-import type { RunningFunction } from "@shop/runtime";
 import { StockRejectedSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import {
   CancellationCause,
@@ -11,13 +10,13 @@ import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientAs, emitted, eventOf, putProduct, startOrders } from "../test-support.ts";
+import { clientAs, emitted, eventOf, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
 
 const customer = { userId: "erin", role: "customer" } as const;
 const eur = (amountMinor: bigint) => ({ amountMinor, currency: "EUR" });
 
 describe("the purchase saga in orders", { timeout: 30_000 }, () => {
-  let fn: RunningFunction;
+  let fn: RunningOrders;
   let keys = 0;
   beforeAll(async () => {
     fn = await startOrders();

@@ -2,8 +2,8 @@
  * What every saga handler does after its verb: wake the order's watchers, or say why nothing changed.
  */
 import type { EventContext } from "@shop/runtime";
-import { notifierFor } from "../orders/notifier.ts";
-import type { SagaOutcome } from "../orders/transition.ts";
+import type { SagaOutcome } from "../orders/index.ts";
+import type { OrdersDeps } from "../setup.ts";
 
 /**
  * Notifies the watchers of a changed order. An event for an order that does not exist is logged and
@@ -11,17 +11,14 @@ import type { SagaOutcome } from "../orders/transition.ts";
  * so no retry can make the order appear; it can only block the partition and end in the DLQ.
  * A late event for an order already at or past its step changes nothing, by design.
  */
-export function settle(context: EventContext, orderId: string, outcome: SagaOutcome): void {
-  const { app, event } = context;
+export function settle(context: EventContext<OrdersDeps>, orderId: string, outcome: SagaOutcome): void {
+  const { deps, event, logger } = context;
   if (outcome.kind === "applied") {
     // After the commit, so a woken watcher reads what the handler committed.
-    context.afterCommit(() => notifierFor(app).notify(orderId));
+    context.afterCommit(() => deps.notifier.notify(orderId));
   } else if (outcome.kind === "missing") {
-    app.logger.warn(
-      { orderId, type: event.type, source: event.source },
-      "ignored an event for an unknown order",
-    );
+    logger.warn({ orderId, type: event.type, source: event.source }, "ignored an event for an unknown order");
   } else {
-    app.logger.debug({ orderId, type: event.type, status: outcome.order.status }, "ignored a late event");
+    logger.debug({ orderId, type: event.type, status: outcome.order.status }, "ignored a late event");
   }
 }

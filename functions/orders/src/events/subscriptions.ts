@@ -6,6 +6,7 @@ import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { StockRejectedSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
+import type { OrdersDeps } from "../setup.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 import { onOrderPricingRejected } from "./on-order-pricing-rejected.ts";
 import { onPaymentFailed } from "./on-payment-failed.ts";
@@ -15,7 +16,7 @@ import { onStockRejected } from "./on-stock-rejected.ts";
 import { onStockReserved } from "./on-stock-reserved.ts";
 
 /** The event types orders consumes, each with its handler. */
-export const subscriptions: EventSubscription[] = [
+export const subscriptions: EventSubscription<OrdersDeps>[] = [
   on(ProductChangedSchema, onProductChanged),
   on(OrderPricedSchema, onOrderPriced),
   on(OrderPricingRejectedSchema, onOrderPricingRejected),

@@ -15,12 +15,17 @@ const DEFAULT_REASONS: Record<CancellationCause, string> = {
   [CancellationCause.PAYMENT_FAILED]: "Your payment did not go through.",
 };
 
+/** A step's refusal of an order: which order, which step (`cause`), and its sentence, if any. */
+export interface CancelOrderInput {
+  orderId: string;
+  cause: CancellationCause;
+  reason: string;
+}
+
 /** Cancels a non-final order and emits OrderCancelled with `cause` and `reason`. */
 export async function cancelOrder(
   tx: Tx,
-  orderId: string,
-  cause: CancellationCause,
-  reason: string,
+  { orderId, cause, reason }: CancelOrderInput,
 ): Promise<SagaOutcome> {
   const cancelReason = reason.trim() || DEFAULT_REASONS[cause];
   const outcome = await advance(tx.db, orderId, "CANCELLED", { cancelReason });

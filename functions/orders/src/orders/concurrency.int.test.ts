@@ -1,19 +1,16 @@
-import type { RunningFunction } from "@shop/runtime";
-import { createTestDatabase, startForTest } from "@shop/runtime/testing";
+import { createTestDatabase } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ordersFunction } from "../function.ts";
-import { emitted, putProduct } from "../test-support.ts";
+import { emitted, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
 import { confirmOrder } from "./confirm-order.ts";
-import { notifierFor } from "./notifier.ts";
 import { placeOrder } from "./place-order.ts";
 import { watchOrder } from "./watch-order.ts";
 
 // Real Postgres (a pool of connections), so that transactions really overlap.
 describe("orders under concurrency (real Postgres)", () => {
-  let fn: RunningFunction;
+  let fn: RunningOrders;
   beforeAll(async () => {
     const url = await createTestDatabase(inject("databaseUrl"));
-    fn = await startForTest(ordersFunction, { config: { database: { kind: "postgres", url } } });
+    fn = await startOrders({ config: { database: { kind: "postgres", url } } });
     await putProduct(fn, "p-1", { priceMinor: 700n });
   });
   afterAll(() => fn.close());
@@ -42,17 +39,15 @@ describe("orders under concurrency (real Postgres)", () => {
     // No polling within the test's time: only the notification can bring the change.
     const states = watchOrder(
       fn.app.db,
-      notifierFor(fn.app),
-      order.id,
-      { userId: "hana", role: "customer" },
-      { pollMs: 600_000, maxMs: 600_000, signal: abort.signal },
+      { orderId: order.id, viewer: { userId: "hana", role: "customer" }, signal: abort.signal },
+      { notifier: fn.deps.notifier, watch: { pollMs: 600_000, maxMs: 600_000 } },
     );
     expect((await states.next()).value?.status).toBe("PENDING");
     const next = states.next();
-    const probe = notifierFor(fn.app).watch(order.id);
+    const probe = fn.deps.notifier.watch(order.id);
     await fn.app.transaction(async (tx) => {
-      await confirmOrder(tx, order.id, 700n);
-      tx.afterCommit(() => notifierFor(fn.app).notify(order.id));
+      await confirmOrder(tx, { orderId: order.id, amountMinor: 700n });
+      tx.afterCommit(() => fn.deps.notifier.notify(order.id));
       // Not yet: a watcher woken before the commit would read PENDING and never speak again.
       expect(await probe.next(0, abort.signal)).toBe("timeout");
     });

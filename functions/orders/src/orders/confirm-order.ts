@@ -2,13 +2,21 @@
  * PaymentSucceeded: the order is paid; it is CONFIRMED and OrderConfirmed tells the others.
  */
 import { create } from "@bufbuild/protobuf";
-import type { Tx } from "@shop/runtime";
+import { money, type Tx } from "@shop/runtime";
 import { OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
-import { money } from "./messages.ts";
 import { advance, type SagaOutcome, totalUnlessPriced } from "./transition.ts";
 
+/** A payment that went through: the order it paid, and what payments charged. */
+export interface ConfirmOrderInput {
+  orderId: string;
+  amountMinor: bigint;
+}
+
 /** Confirms a non-final order and emits OrderConfirmed; `amountMinor` is what payments charged. */
-export async function confirmOrder(tx: Tx, orderId: string, amountMinor: bigint): Promise<SagaOutcome> {
+export async function confirmOrder(
+  tx: Tx,
+  { orderId, amountMinor }: ConfirmOrderInput,
+): Promise<SagaOutcome> {
   const outcome = await advance(tx.db, orderId, "CONFIRMED", totalUnlessPriced(amountMinor));
   if (outcome.kind === "applied") {
     const { order } = outcome;

@@ -1,19 +1,101 @@
 /**
- * The errors a verb of orders throws; the RPC layer maps each to one Connect code.
+ * The refusals a user of orders can meet, as named constructors over the runtime's one DomainError:
+ * each has its Connect code and a sentence a person understands, in one place.
  */
+import { Code, DomainError } from "@shop/runtime";
 
-/** The request cannot be served as it is; the message is a sentence naming the problem (InvalidArgument). */
-export class InvalidOrderRequestError extends Error {
-  override name = "InvalidOrderRequestError";
+// Every refusal of a request that cannot be served as it is: the sentence names the problem.
+function invalid(reason: string, message: string): DomainError {
+  return new DomainError(Code.InvalidArgument, message, reason);
 }
 
 /**
  * The order does not exist or is not the caller's (NotFound). Both read the same, so that order ids
  * of other customers cannot be probed.
  */
-export class OrderNotFoundError extends Error {
-  override name = "OrderNotFoundError";
-  constructor(readonly orderId: string) {
-    super(`We could not find order ${orderId}.`);
-  }
+export function orderNotFound(orderId: string): DomainError {
+  return new DomainError(Code.NotFound, `We could not find order ${orderId}.`, "order-not-found");
+}
+
+/** A read of an order that does not say which. */
+export function orderIdMissing(): DomainError {
+  return invalid("order-id-missing", "Say which order: its id is missing.");
+}
+
+/** PlaceOrder without an idempotency key. */
+export function idempotencyKeyMissing(): DomainError {
+  return invalid(
+    "idempotency-key-missing",
+    "An idempotency key is required, so that a retried order is not placed twice.",
+  );
+}
+
+/** PlaceOrder with an idempotency key longer than `max` characters. */
+export function idempotencyKeyTooLong(max: number): DomainError {
+  return invalid("idempotency-key-too-long", `The idempotency key must be at most ${max} characters long.`);
+}
+
+/** PlaceOrder with a coupon code longer than `max` characters. */
+export function couponCodeTooLong(max: number): DomainError {
+  return invalid("coupon-code-too-long", `A coupon code has at most ${max} characters.`);
+}
+
+/** PlaceOrder with a payment token no payment provider could have issued. */
+export function invalidPaymentToken(): DomainError {
+  return invalid("invalid-payment-token", "The payment token is not valid.");
+}
+
+/** PlaceOrder without lines. */
+export function noLines(): DomainError {
+  return invalid("no-lines", "An order needs at least one line.");
+}
+
+/** PlaceOrder with a line that names no product. */
+export function lineWithoutProduct(): DomainError {
+  return invalid("line-without-product", "Every line of an order needs a product id.");
+}
+
+/** A line whose quantity is not a whole number from 1 to `max`. */
+export function quantityOutOfRange(productId: string, quantity: number, max: number): DomainError {
+  return invalid(
+    "quantity-out-of-range",
+    `The quantity of ${productId} must be between 1 and ${max}, not ${quantity}.`,
+  );
+}
+
+/** Lines of one product that add up to more than `max`. */
+export function tooManyOfProduct(productId: string, max: number): DomainError {
+  return invalid("too-many-of-product", `You can order at most ${max} of ${productId} in one order.`);
+}
+
+/** An order of more than `max` different products. */
+export function tooManyLines(max: number): DomainError {
+  return invalid("too-many-lines", `An order can have at most ${max} different products.`);
+}
+
+/** A line of a product the catalog does not sell (unknown, inactive or without a price). */
+export function productNotForSale(productId: string): DomainError {
+  return invalid("product-not-for-sale", `Product ${productId} is not for sale.`);
+}
+
+/** Lines priced in two currencies: one order is paid in one. */
+export function mixedCurrencies(
+  first: { productId: string; currency: string },
+  other: { productId: string; currency: string },
+): DomainError {
+  return invalid(
+    "mixed-currencies",
+    `All products of one order must be sold in the same currency: ${first.productId} costs ${first.currency}, ` +
+      `${other.productId} costs ${other.currency}.`,
+  );
+}
+
+/** ListOrders with a negative page size. */
+export function negativePageSize(): DomainError {
+  return invalid("negative-page-size", "The page size cannot be negative.");
+}
+
+/** ListOrders with a page token it did not hand out. */
+export function invalidPageToken(): DomainError {
+  return invalid("invalid-page-token", "The page token is not valid; start again from the first page.");
 }

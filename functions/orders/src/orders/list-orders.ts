@@ -4,7 +4,7 @@
 import type { Db } from "@shop/runtime";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { type OrderRow, orders } from "../db/schema.ts";
-import { InvalidOrderRequestError } from "./errors.ts";
+import { invalidPageToken, negativePageSize } from "./errors.ts";
 
 /** Page size when the request gives none. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -17,13 +17,19 @@ export interface OrderPage {
   nextPageToken: string;
 }
 
+/** Whose orders, and which page: `pageSize` 0 for the default, `pageToken` "" for the first page. */
+export interface ListOrdersInput {
+  customerId: string;
+  pageSize: number;
+  pageToken: string;
+}
+
 /** Lists `customerId`'s orders after the page token, newest first. */
 export async function listOrders(
   db: Db,
-  customerId: string,
-  { pageSize, pageToken }: { pageSize: number; pageToken: string },
+  { customerId, pageSize, pageToken }: ListOrdersInput,
 ): Promise<OrderPage> {
-  if (pageSize < 0) throw new InvalidOrderRequestError("The page size cannot be negative.");
+  if (pageSize < 0) throw negativePageSize();
   const size = Math.min(pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const before = pageToken ? decodeCursor(pageToken) : undefined;
   const rows = await db
@@ -44,7 +50,6 @@ function encodeCursor(seq: number): string {
 
 function decodeCursor(token: string): number {
   const match = /^o:(\d{1,15})$/.exec(Buffer.from(token, "base64url").toString());
-  if (!match?.[1])
-    throw new InvalidOrderRequestError("The page token is not valid; start again from the first page.");
+  if (!match?.[1]) throw invalidPageToken();
   return Number(match[1]);
 }

@@ -3,15 +3,10 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Money, MoneySchema } from "@shop/schemas/common/v1/money";
+import { money } from "@shop/runtime";
 import { type Order, type OrderLine, OrderLineSchema, OrderSchema } from "@shop/schemas/orders/v1/orders";
 import type { OrderRow, StoredLine } from "../db/schema.ts";
 import { toOrderStatus } from "./status.ts";
-
-/** An amount of minor units of `currency` as Money. */
-export function money(amountMinor: bigint, currency: string): Money {
-  return create(MoneySchema, { amountMinor, currency });
-}
 
 /** The stored lines of an order as OrderLine messages. */
 export function toOrderLines(lines: StoredLine[], currency: string): OrderLine[] {

@@ -3,7 +3,6 @@
  * order's watchers in this process read it again at once instead of at their next poll. Watchers
  * still poll, since another replica may have handled the event.
  */
-import type { App } from "@shop/runtime";
 
 /** Why a watcher woke up. */
 export type WakeReason = "changed" | "timeout" | "aborted";
@@ -34,7 +33,10 @@ interface Listener {
   wake: ((reason: WakeReason) => void) | undefined;
 }
 
-/** Creates an empty notifier. */
+/**
+ * Creates an empty notifier: one per running orders function, built by its `setup` and shared by its
+ * saga handlers (which notify) and WatchOrder (which watches).
+ */
 export function createOrderNotifier(): OrderNotifier {
   const listeners = new Map<string, Set<Listener>>();
   let open = 0;
@@ -87,16 +89,4 @@ export function createOrderNotifier(): OrderNotifier {
       };
     },
   };
-}
-
-const notifiers = new WeakMap<App, OrderNotifier>();
-
-/** The notifier of one running orders function, shared by its event handlers and its RPCs. */
-export function notifierFor(app: App): OrderNotifier {
-  let notifier = notifiers.get(app);
-  if (!notifier) {
-    notifier = createOrderNotifier();
-    notifiers.set(app, notifier);
-  }
-  return notifier;
 }

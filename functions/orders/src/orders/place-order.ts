@@ -7,12 +7,24 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Tx } from "@shop/runtime";
+import { money, type Tx } from "@shop/runtime";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { and, eq, inArray } from "drizzle-orm";
 import { type OrderRow, orders, products, type StoredLine } from "../db/schema.ts";
-import { InvalidOrderRequestError } from "./errors.ts";
-import { money, toOrderLines } from "./messages.ts";
+import {
+  couponCodeTooLong,
+  idempotencyKeyMissing,
+  idempotencyKeyTooLong,
+  invalidPaymentToken,
+  lineWithoutProduct,
+  mixedCurrencies,
+  noLines,
+  productNotForSale,
+  quantityOutOfRange,
+  tooManyLines,
+  tooManyOfProduct,
+} from "./errors.ts";
+import { toOrderLines } from "./messages.ts";
 
 /** Most lines (distinct products) in one order. */
 export const MAX_LINES = 50;
@@ -41,27 +53,17 @@ export interface PlaceOrderResult {
 /** Places an order, or returns the one already placed with the same idempotency key. */
 export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   const idempotencyKey = input.idempotencyKey;
-  if (idempotencyKey.length === 0) {
-    throw new InvalidOrderRequestError(
-      "An idempotency key is required, so that a retried order is not placed twice.",
-    );
-  }
+  if (idempotencyKey.length === 0) throw idempotencyKeyMissing();
   if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidOrderRequestError(
-      `The idempotency key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
-    );
+    throw idempotencyKeyTooLong(MAX_IDEMPOTENCY_KEY_LENGTH);
   }
   // A retry returns what the first attempt placed, even if the catalog changed in between.
   const existing = await findByIdempotencyKey(tx, input.customerId, idempotencyKey);
   if (existing) return { order: existing, created: false };
 
   const couponCode = input.couponCode.trim();
-  if (couponCode.length > MAX_COUPON_CODE_LENGTH) {
-    throw new InvalidOrderRequestError(`A coupon code has at most ${MAX_COUPON_CODE_LENGTH} characters.`);
-  }
-  if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) {
-    throw new InvalidOrderRequestError("The payment token is not valid.");
-  }
+  if (couponCode.length > MAX_COUPON_CODE_LENGTH) throw couponCodeTooLong(MAX_COUPON_CODE_LENGTH);
+  if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) throw invalidPaymentToken();
   const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
 
@@ -114,27 +116,18 @@ async function findByIdempotencyKey(tx: Tx, customerId: string, idempotencyKey: 
 
 /** Checks the requested lines and merges lines of the same product, keeping the first one's place. */
 function mergeLines(requested: PlaceOrderInput["lines"]): Map<string, number> {
-  if (requested.length === 0) throw new InvalidOrderRequestError("An order needs at least one line.");
+  if (requested.length === 0) throw noLines();
   const merged = new Map<string, number>();
   for (const { productId, quantity } of requested) {
-    if (productId.length === 0)
-      throw new InvalidOrderRequestError("Every line of an order needs a product id.");
+    if (productId.length === 0) throw lineWithoutProduct();
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-      throw new InvalidOrderRequestError(
-        `The quantity of ${productId} must be between 1 and ${MAX_QUANTITY}, not ${quantity}.`,
-      );
+      throw quantityOutOfRange(productId, quantity, MAX_QUANTITY);
     }
     const total = (merged.get(productId) ?? 0) + quantity;
-    if (total > MAX_QUANTITY) {
-      throw new InvalidOrderRequestError(
-        `You can order at most ${MAX_QUANTITY} of ${productId} in one order.`,
-      );
-    }
+    if (total > MAX_QUANTITY) throw tooManyOfProduct(productId, MAX_QUANTITY);
     merged.set(productId, total);
   }
-  if (merged.size > MAX_LINES) {
-    throw new InvalidOrderRequestError(`An order can have at most ${MAX_LINES} different products.`);
-  }
+  if (merged.size > MAX_LINES) throw tooManyLines(MAX_LINES);
   return merged;
 }
 
@@ -149,17 +142,12 @@ async function priceLines(
     .where(inArray(products.productId, [...quantities.keys()]));
   const byId = new Map(found.map((product) => [product.productId, product]));
   const lines: StoredLine[] = [];
-  let currency: { code: string; productId: string } | undefined;
+  let first: { currency: string; productId: string } | undefined;
   for (const [productId, quantity] of quantities) {
     const product = byId.get(productId);
-    if (!product?.active) throw new InvalidOrderRequestError(`Product ${productId} is not for sale.`);
-    currency ??= { code: product.currency, productId };
-    if (product.currency !== currency.code) {
-      throw new InvalidOrderRequestError(
-        `All products of one order must be sold in the same currency: ${currency.productId} costs ${currency.code}, ` +
-          `${productId} costs ${product.currency}.`,
-      );
-    }
+    if (!product?.active) throw productNotForSale(productId);
+    first ??= { currency: product.currency, productId };
+    if (product.currency !== first.currency) throw mixedCurrencies(first, product);
     lines.push({
       productId,
       productName: product.name,
@@ -170,5 +158,5 @@ async function priceLines(
     });
   }
   // mergeLines guarantees at least one line, so the currency is known here.
-  return { lines, currency: currency?.code ?? "" };
+  return { lines, currency: first?.currency ?? "" };
 }

@@ -1,7 +1,7 @@
 /**
  * The catalog projection: orders keeps what it needs to price lines from ProductChanged.
  */
-import type { Db } from "@shop/runtime";
+import type { Tx } from "@shop/runtime";
 import { sql } from "drizzle-orm";
 import { products } from "../db/schema.ts";
 
@@ -21,7 +21,7 @@ export interface ProductState {
  * Stores `product` unless the projection already holds this version or a newer one (events of one
  * product may arrive late or twice). Returns whether it was stored.
  */
-export async function recordProduct(db: Db, product: ProductState): Promise<boolean> {
+export async function recordProduct(tx: Pick<Tx, "db">, product: ProductState): Promise<boolean> {
   const values = {
     productId: product.productId,
     name: product.name,
@@ -32,7 +32,7 @@ export async function recordProduct(db: Db, product: ProductState): Promise<bool
     version: product.version,
     changedAt: product.changedAt ?? null,
   };
-  const stored = await db
+  const stored = await tx.db
     .insert(products)
     .values(values)
     .onConflictDoUpdate({

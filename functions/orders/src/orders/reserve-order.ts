@@ -4,7 +4,13 @@
 import type { Tx } from "@shop/runtime";
 import { advance, type SagaOutcome, totalUnlessPriced } from "./transition.ts";
 
+/** Stock held for an order: the order, and the total inventory passes on to payments. */
+export interface MarkReservedInput {
+  orderId: string;
+  totalMinor: bigint;
+}
+
 /** Moves the order to RESERVED; `totalMinor` is the total inventory passed on to payments. */
-export async function markReserved(tx: Tx, orderId: string, totalMinor: bigint): Promise<SagaOutcome> {
+export async function markReserved(tx: Tx, { orderId, totalMinor }: MarkReservedInput): Promise<SagaOutcome> {
   return advance(tx.db, orderId, "RESERVED", totalUnlessPriced(totalMinor));
 }

@@ -1,20 +1,29 @@
 /**
  * WatchOrder: the order now, then again whenever it changes, until it is final.
  */
-import type { Db, Principal } from "@shop/runtime";
+import type { Db } from "@shop/runtime";
 import type { OrderRow } from "../db/schema.ts";
-import { getOrder } from "./get-order.ts";
+import { type GetOrderInput, getOrder } from "./get-order.ts";
 import type { OrderNotifier } from "./notifier.ts";
 import { isFinal } from "./status.ts";
 
-/** How a watch runs. */
-export interface WatchOptions {
+/** How long watches run (orders' config: `ORDERS_WATCH_POLL_MS`, `ORDERS_WATCH_MAX_MS`). */
+export interface WatchTiming {
   /** Re-read the order at least this often (changes made by another replica are not notified here). */
   pollMs: number;
   /** End the watch after this long even if the order is not final yet; the client watches again. */
   maxMs: number;
-  /** Aborts when the client goes away. */
+}
+
+/** Which order, who watches it, and the signal that aborts when the client goes away. */
+export interface WatchOrderInput extends GetOrderInput {
   signal: AbortSignal;
+}
+
+/** What a watch needs besides the database: the notifier the saga handlers wake, and its timing. */
+export interface WatchDeps {
+  notifier: OrderNotifier;
+  watch: WatchTiming;
 }
 
 /**
@@ -23,34 +32,32 @@ export interface WatchOptions {
  */
 export async function* watchOrder(
   db: Db,
-  notifier: OrderNotifier,
-  orderId: string,
-  viewer: Principal,
-  options: WatchOptions,
+  { orderId, viewer, signal }: WatchOrderInput,
+  { notifier, watch: timing }: WatchDeps,
 ): AsyncGenerator<OrderRow> {
   const watch = notifier.watch(orderId);
   // Connect does not resume or return a stream suspended at a yield once its client is gone, so
   // the abort itself must release the watch; `finally` alone would not run.
   const stop = () => watch.close();
-  options.signal.addEventListener("abort", stop, { once: true });
+  signal.addEventListener("abort", stop, { once: true });
   try {
-    let order = await getOrder(db, orderId, viewer);
+    let order = await getOrder(db, { orderId, viewer });
     yield order;
-    const deadline = Date.now() + options.maxMs;
+    const deadline = Date.now() + timing.maxMs;
     while (!isFinal(order.status)) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return;
-      const woke = await watch.next(Math.min(options.pollMs, remaining), options.signal);
+      const woke = await watch.next(Math.min(timing.pollMs, remaining), signal);
       if (woke === "aborted") return;
       // Notified after the writer's commit (Tx.afterCommit): a plain read sees what it committed.
-      const next = await getOrder(db, orderId, viewer);
+      const next = await getOrder(db, { orderId, viewer });
       if (next.status !== order.status || next.updatedAt.getTime() !== order.updatedAt.getTime()) {
         order = next;
         yield order;
       }
     }
   } finally {
-    options.signal.removeEventListener("abort", stop);
+    signal.removeEventListener("abort", stop);
     watch.close();
   }
 }

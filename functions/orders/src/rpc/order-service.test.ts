@@ -1,9 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { RunningFunction } from "@shop/runtime";
+import { testClient } from "@shop/runtime/testing";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
-import { OrderStatus } from "@shop/schemas/orders/v1/orders";
+import { OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientAs, emitted, putProduct, startOrders } from "../test-support.ts";
+import { clientAs, emitted, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
 
 const alice = { userId: "alice", role: "customer" } as const;
 const bob = { userId: "bob", role: "customer" } as const;
@@ -19,7 +19,7 @@ async function codeOf(call: Promise<unknown>): Promise<{ code: Code; message: st
 }
 
 describe("OrderService", { timeout: 30_000 }, () => {
-  let fn: RunningFunction;
+  let fn: RunningOrders;
   beforeAll(async () => {
     fn = await startOrders();
     await putProduct(fn, "p-1", { name: "Dune", category: "books", priceMinor: 1250n });
@@ -170,16 +170,7 @@ describe("OrderService", { timeout: 30_000 }, () => {
   });
 
   it("asks a caller without a token to log in", async () => {
-    const { createClient, createRouterTransport } = await import("@connectrpc/connect");
-    const { createAuthInterceptor, createTokenVerifier, envSecretStore } = await import("@shop/runtime");
-    const { default: routes, accessPolicy } = await import("../connect.ts");
-    const { OrderService } = await import("@shop/schemas/orders/v1/orders");
-    const transport = createRouterTransport((router) => routes(router, fn.app), {
-      router: {
-        interceptors: [createAuthInterceptor(createTokenVerifier(envSecretStore({})), accessPolicy)],
-      },
-    });
-    const anonymous = createClient(OrderService, transport);
+    const anonymous = await testClient(fn, OrderService);
     expect(await codeOf(anonymous.listOrders({}))).toMatchObject({ code: Code.Unauthenticated });
   });
 });

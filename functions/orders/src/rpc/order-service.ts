@@ -1,8 +1,9 @@
 /**
- * OrderService over Connect: check the caller, call a verb, map the result and the domain errors.
+ * OrderService over Connect: convert the request, call a verb, convert the result. Refusals are the
+ * verbs' DomainErrors, which the runtime's error interceptor turns into Connect codes.
  */
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { type App, caller } from "@shop/runtime";
 import {
   GetOrderResponseSchema,
@@ -11,42 +12,36 @@ import {
   PlaceOrderResponseSchema,
   WatchOrderResponseSchema,
 } from "@shop/schemas/orders/v1/orders";
-import type { OrdersConfig } from "../config.ts";
-import { InvalidOrderRequestError, OrderNotFoundError } from "../orders/errors.ts";
-import { getOrder } from "../orders/get-order.ts";
-import { listOrders } from "../orders/list-orders.ts";
-import { toOrderMessage } from "../orders/messages.ts";
-import { notifierFor } from "../orders/notifier.ts";
-import { placeOrder } from "../orders/place-order.ts";
-import { watchOrder } from "../orders/watch-order.ts";
+import { getOrder, listOrders, placeOrder, toOrderMessage, watchOrder } from "../orders/index.ts";
+import type { OrdersDeps } from "../setup.ts";
 
-/** The implementation of OrderService on `app`. */
-export function orderService(app: App, config: OrdersConfig): ServiceImpl<typeof OrderService> {
+/** The implementation of OrderService with orders' `deps`, on `app`. */
+export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof OrderService> {
   return {
     async placeOrder(request, context) {
-      const { userId } = caller(context);
-      const { order } = await mapErrors(() =>
-        app.transaction((tx) =>
-          placeOrder(tx, {
-            customerId: userId,
-            idempotencyKey: request.idempotencyKey,
-            lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
-            couponCode: request.couponCode,
-            paymentToken: request.paymentToken,
-          }),
-        ),
+      const { order } = await app.transaction((tx) =>
+        placeOrder(tx, {
+          customerId: caller(context).userId,
+          idempotencyKey: request.idempotencyKey,
+          lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+          couponCode: request.couponCode,
+          paymentToken: request.paymentToken,
+        }),
       );
       return create(PlaceOrderResponseSchema, { order: toOrderMessage(order) });
     },
 
     async getOrder(request, context) {
-      const order = await mapErrors(() => getOrder(app.db, request.id, caller(context)));
+      const order = await getOrder(app.db, { orderId: request.id, viewer: caller(context) });
       return create(GetOrderResponseSchema, { order: toOrderMessage(order) });
     },
 
     async listOrders(request, context) {
-      const { userId } = caller(context);
-      const page = await mapErrors(() => listOrders(app.db, userId, request));
+      const page = await listOrders(app.db, {
+        customerId: caller(context).userId,
+        pageSize: request.pageSize,
+        pageToken: request.pageToken,
+      });
       return create(ListOrdersResponseSchema, {
         orders: page.orders.map(toOrderMessage),
         nextPageToken: page.nextPageToken,
@@ -54,33 +49,10 @@ export function orderService(app: App, config: OrdersConfig): ServiceImpl<typeof
     },
 
     async *watchOrder(request, context) {
-      const states = watchOrder(app.db, notifierFor(app), request.id, caller(context), {
-        pollMs: config.watchPollMs,
-        maxMs: config.watchMaxMs,
-        signal: context.signal,
-      });
-      try {
-        for await (const order of states) {
-          yield create(WatchOrderResponseSchema, { order: toOrderMessage(order) });
-        }
-      } catch (error) {
-        throw toConnectError(error);
+      const input = { orderId: request.id, viewer: caller(context), signal: context.signal };
+      for await (const order of watchOrder(app.db, input, deps)) {
+        yield create(WatchOrderResponseSchema, { order: toOrderMessage(order) });
       }
     },
   };
-}
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toConnectError(error);
-  }
-}
-
-/** A domain error as the ConnectError a client sees; anything else passes to the error interceptor. */
-function toConnectError(error: unknown): unknown {
-  if (error instanceof InvalidOrderRequestError) return new ConnectError(error.message, Code.InvalidArgument);
-  if (error instanceof OrderNotFoundError) return new ConnectError(error.message, Code.NotFound);
-  return error;
 }

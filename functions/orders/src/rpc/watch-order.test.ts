@@ -1,19 +1,17 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { RunningFunction } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
 import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifierFor } from "../orders/notifier.ts";
-import { clientAs, eventOf, putProduct, startOrders } from "../test-support.ts";
+import { clientAs, eventOf, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
 
 const frank = { userId: "frank", role: "customer" } as const;
 const eur = (amountMinor: bigint) => ({ amountMinor, currency: "EUR" });
 
 describe("WatchOrder", { timeout: 30_000 }, () => {
-  let fn: RunningFunction;
+  let fn: RunningOrders;
   beforeAll(async () => {
     fn = await startOrders();
     await putProduct(fn, "p-1", { priceMinor: 500n });
@@ -47,7 +45,7 @@ describe("WatchOrder", { timeout: 30_000 }, () => {
     // Changes closer together than a read may be seen as one; what is seen only moves forward.
     expect(statuses.at(-1)).toBe(OrderStatus.CONFIRMED);
     expect(statuses).toEqual([...statuses].sort());
-    expect(notifierFor(fn.app).size()).toBe(0);
+    expect(fn.deps.notifier.size()).toBe(0);
   });
 
   it("ends at once for an order that is already final", async () => {
@@ -66,10 +64,10 @@ describe("WatchOrder", { timeout: 30_000 }, () => {
       .watchOrder({ id }, { signal: abort.signal })
       [Symbol.asyncIterator]();
     expect((await stream.next()).value?.order?.status).toBe(OrderStatus.PENDING);
-    expect(notifierFor(fn.app).size()).toBe(1);
+    expect(fn.deps.notifier.size()).toBe(1);
     abort.abort();
     await expect(stream.next()).rejects.toMatchObject({ code: Code.Canceled });
-    await waitFor(() => notifierFor(fn.app).size() === 0, {
+    await waitFor(() => fn.deps.notifier.size() === 0, {
       timeoutMs: 5_000,
       message: "the watch to close",
     });

@@ -1,0 +1,49 @@
+/**
+ * The dependencies of identity, built once per running function from its config and secrets, and
+ * the admin bootstrap that runs once they exist.
+ */
+import { type App, createTokenSigner, type SetupContext, type TokenSigner } from "@shop/runtime";
+import { type IdentityConfig, readAdminCredentials } from "./config.ts";
+import {
+  type AddressLimiter,
+  createAddressLimiter,
+  createPasswordHasher,
+  ensureAdmin,
+  type PasswordHasher,
+} from "./identity/index.ts";
+
+/** What identity's routes and `onStart` receive as `deps`. */
+export interface IdentityDeps {
+  passwords: PasswordHasher;
+  /** Failed logins per client address, in this instance's memory. */
+  addressLimiter: AddressLimiter;
+  /** Signs access tokens with identity's key (`shop/identity/jwt`). */
+  signer: TokenSigner;
+  /** The time now; tests pass a clock they move (lockouts without sleeping). */
+  now: () => Date;
+}
+
+/** Builds the dependencies of identity. */
+export function setup({ config, app }: SetupContext<IdentityConfig>): IdentityDeps {
+  return {
+    passwords: createPasswordHasher(config.passwordCost),
+    addressLimiter: createAddressLimiter(config.addressLimits),
+    signer: createTokenSigner(app.secrets),
+    now: () => new Date(),
+  };
+}
+
+/** Makes the account of the admin secret an admin with its password, before identity serves. */
+export async function onStart(deps: IdentityDeps, app: App): Promise<void> {
+  const admin = await readAdminCredentials(app.secrets);
+  const change = await app.transaction((tx) => ensureAdmin(tx, admin, deps));
+  if (change !== "unchanged") app.logger.info({ email: admin.email, change }, "admin account %s", change);
+  if (admin.isDevDefault) {
+    // The dev defaults are public (DEV_ADMIN in config.ts), so naming them here leaks nothing.
+    app.logger.warn(
+      "using the dev admin account %s / %s: set the secret shop/identity/admin outside development",
+      admin.email,
+      admin.password,
+    );
+  }
+}
