@@ -23,6 +23,11 @@ export interface FunctionConfig {
   logLevel: string;
   /** How often the outbox sweeper looks for events left behind, in ms (besides start and PingSource ticks). */
   sweepIntervalMs: number;
+  /**
+   * How often the function's periodic work (`onTick`: reconcilers, retention) runs on its own, in ms,
+   * besides every PingSource tick (`SHOP_TICK_INTERVAL_MS`, default 10 s; 0: only on ticks).
+   */
+  tickIntervalMs: number;
   /** Browser origins allowed to call the Connect routes (`SHOP_CORS_ORIGINS`, comma-separated); none by default. */
   corsOrigins: string[];
   /** Proxies in front that append to X-Forwarded-For (`SHOP_TRUSTED_PROXY_HOPS`; Knative: 2); default 0. */
@@ -43,6 +48,7 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     eventsTopic: env.SHOP_EVENTS_TOPIC ?? "shop.events",
     logLevel: env.LOG_LEVEL ?? "info",
     sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
+    tickIntervalMs: Number(env.SHOP_TICK_INTERVAL_MS ?? 10_000),
     trustedProxyHops: Number(env.SHOP_TRUSTED_PROXY_HOPS ?? 0),
     corsOrigins: (env.SHOP_CORS_ORIGINS ?? "")
       .split(",")

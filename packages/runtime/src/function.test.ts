@@ -1,11 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
+import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCloudEvent } from "./events/codec.ts";
+import { PING_TYPE } from "./events/subscriptions.ts";
 import type { RunningFunction } from "./function.ts";
+import { defineFunction } from "./function.ts";
 import { fixtureFunction } from "./testing/fixture/fixture.ts";
 import { greetings } from "./testing/fixture/schema.ts";
-import { publishedEvents, startForTest } from "./testing/index.ts";
+import { publishedEvents, startForTest, waitFor } from "./testing/index.ts";
 
 function registered(userId: string, email = `${userId}@example.com`, source = "/functions/identity") {
   return toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
@@ -63,5 +66,37 @@ describe("a function on the runtime (PGlite, in-memory log)", () => {
   it("ignores a type it does not consume", async () => {
     const other = registered("u5").cloneWith({ type: "com.example.Other" });
     await expect(fn.receive(other as never)).resolves.toBe("ignored");
+  });
+});
+
+describe("a function's periodic work (onTick)", () => {
+  it("runs on a PingSource tick and on its own timer, one run at a time", async () => {
+    let runs = 0;
+    let release: () => void = () => {};
+    const firstRunHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ticking = defineFunction({
+      ...fixtureFunction,
+      async onTick() {
+        runs++;
+        if (runs === 1) await firstRunHeld;
+      },
+    });
+    const fn = await startForTest(ticking, { config: { tickIntervalMs: 20 } });
+    try {
+      await waitFor(() => runs === 1, { message: "the timer's first run" });
+      const ping = new CloudEvent({ type: PING_TYPE, source: "/apis/v1/namespaces/shop/pingsources/tick" });
+      const pinged = fn.receive(ping as never);
+      await fn.relay.sweep();
+      // The tick joins the run in hand instead of starting a second one beside it.
+      expect(runs).toBe(1);
+      release();
+      await expect(pinged).resolves.toBe("swept");
+      await waitFor(() => runs >= 2, { message: "the timer's next run" });
+    } finally {
+      release();
+      await fn.close();
+    }
   });
 });

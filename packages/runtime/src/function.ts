@@ -59,6 +59,12 @@ export interface FunctionDefinition<Config = any, Deps = any> {
   interceptors?: (deps: Deps, app: App) => Interceptor[];
   /** Runs once after migrations, before the server serves requests (seed data, caches). */
   onStart?: (deps: Deps, app: App) => Promise<void>;
+  /**
+   * The function's periodic work (a reconciler, a retry of unknown outcomes): run on every PingSource
+   * tick and every `tickIntervalMs`, never twice at once in one process. It must be safe to run on
+   * several replicas at the same time (lock what it works on).
+   */
+  onTick?: (deps: Deps, app: App) => Promise<void>;
   /** Stops what `setup` started (timers, connections), before the database closes. */
   onStop?: (deps: Deps) => Promise<void> | void;
 }
@@ -111,6 +117,8 @@ export interface RunningFunction<Config = any, Deps = any> {
   interceptors: Interceptor[];
   /** The URL it listens on, if it listens. */
   url: string | undefined;
+  /** Runs the periodic work now, as a PingSource tick does: the outbox sweep, then `onTick`. */
+  tick(): Promise<void>;
   /** Handles a CloudEvent as if delivered to POST / (the kn func `handle` contract). */
   receive(event: ShopCloudEvent): Promise<DispatchOutcome>;
   relay: Relay;

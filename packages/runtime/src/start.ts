@@ -23,6 +23,7 @@ import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
 import { listenDual } from "./server/listen.ts";
 import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
+import { startTicker } from "./ticker.ts";
 
 const READ_MAX_BYTES = 1024 * 1024;
 
@@ -79,6 +80,16 @@ export async function startFunction<Config, Deps>(
   const built = (await definition.setup?.({ config: settings, app })) as Deps;
   const deps = (options.deps ? { ...built, ...options.deps } : built) as Deps;
   await definition.onStart?.(deps, app);
+  const onTick = definition.onTick;
+  const ticker = startTicker(
+    async () => void (await onTick?.(deps, app)),
+    onTick ? config.tickIntervalMs : 0,
+    logger,
+  );
+  const tick = async () => {
+    await relay.sweep();
+    await ticker.tick();
+  };
   // Leftovers of a previous process (it died between commit and publish) go out first.
   await relay.sweep();
 
@@ -88,7 +99,7 @@ export async function startFunction<Config, Deps>(
     subscriptions: definition.subscriptions ?? [],
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
-    sweep: () => relay.sweep(),
+    sweep: tick,
   });
   let accepting = true;
   const routes = captureRoutes((router) => definition.routes?.(router, deps, app));
@@ -140,6 +151,7 @@ export async function startFunction<Config, Deps>(
     interceptors,
     url: listener?.url,
     receive: dispatch,
+    tick,
     relay,
     metrics,
     log,
@@ -150,6 +162,7 @@ export async function startFunction<Config, Deps>(
         if (!listener) await handler.idle();
         // A process "dying between commit and publish" (fault injection) leaves its outbox as it is.
         if (publishAfterCommit) await relay.sweep();
+        await ticker.close();
         await relay.close();
         await definition.onStop?.(deps);
         if (ownLog) await log.close();

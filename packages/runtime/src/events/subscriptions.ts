@@ -44,7 +44,10 @@ export function expectedSource(typeName: string): string {
   return `/functions/${typeName.split(".")[1]}`;
 }
 
-/** The type of the PingSource tick that asks a function to sweep its outbox. */
+/**
+ * The type of the PingSource tick: it asks a function to sweep its outbox and to run its periodic
+ * work (`onTick`: reconcilers, retention).
+ */
 export const PING_TYPE = "dev.knative.sources.ping";
 
 /** What became of a delivered event. */
@@ -57,6 +60,7 @@ export interface DispatcherOptions<Deps> {
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
+  /** What a PingSource tick runs: the outbox sweep and the function's periodic work. */
   sweep: () => Promise<unknown>;
 }
 

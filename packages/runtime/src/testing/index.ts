@@ -99,6 +99,7 @@ export async function startForTest<Config, Deps>(
       database: { kind: "pglite", dataDir: undefined },
       kafkaBrokers: [],
       sweepIntervalMs: 0,
+      tickIntervalMs: 0,
       ...options.config,
     },
   });
