@@ -6,8 +6,7 @@ import { parseArgs } from "node:util";
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
-import { createDocsHandler, loginAs, repoRoot, startShop, storefront } from "@shop/platform";
-import { DEV_ADMIN } from "@shop/runtime";
+import { createDocsHandler, DEV_ADMIN, loginAs, repoRoot, startShop, storefront } from "@shop/platform";
 import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
+  DEV_ADMIN,
   loginAs,
   repoRoot,
   type Shop,
@@ -19,7 +20,6 @@ import {
   startShop,
   storefront,
 } from "@shop/platform";
-import { DEV_ADMIN } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";

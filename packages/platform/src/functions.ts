@@ -10,6 +10,12 @@ import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
 import type { FunctionDefinition } from "@shop/runtime";
 
+/**
+ * The administrator a local shop starts with when no secret names one: identity's public dev default
+ * (the start banner prints it; the seed, load and fault runs log in with it). Never for production.
+ */
+export { DEV_ADMIN } from "@shop/identity/function";
+
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
   catalogFunction,

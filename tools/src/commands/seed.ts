@@ -4,8 +4,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { loginAs } from "@shop/platform";
-import { DEV_ADMIN } from "@shop/runtime";
+import { DEV_ADMIN, loginAs } from "@shop/platform";
 import { DEMO_CODES, seedDemo } from "../shop/seed.ts";
 
 export const SEED_USAGE = `usage: shop seed [--url http://127.0.0.1:8080] [--email E] [--password P]

@@ -7,8 +7,7 @@
  */
 
 import { type DescMethod, type DescService, fromJson } from "@bufbuild/protobuf";
-import { loginAs, type Shop, shopClients } from "@shop/platform";
-import { DEV_ADMIN } from "@shop/runtime";
+import { DEV_ADMIN, loginAs, type Shop, shopClients } from "@shop/platform";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";

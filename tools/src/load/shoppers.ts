@@ -6,8 +6,7 @@
 
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { loginAs, type ShopClients, shopClients } from "@shop/platform";
-import { DEV_ADMIN } from "@shop/runtime";
+import { DEV_ADMIN, loginAs, type ShopClients, shopClients } from "@shop/platform";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { seedDemo } from "../shop/seed.ts";
 import { Stats } from "./stats.ts";

@@ -2,10 +2,11 @@
  * The shop serves its generated docs, and a GET endpoint answers exactly as openapi.json describes it:
  * the request built from the document's parameters, the answer checked against the document's schema.
  */
-import { DEV_ADMIN } from "@shop/runtime";
+
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAs } from "../clients.ts";
+import { DEV_ADMIN } from "../functions.ts";
 import { createDocsHandler } from "./docs.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 

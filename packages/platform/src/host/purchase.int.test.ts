@@ -5,11 +5,11 @@
 
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { DEV_ADMIN } from "@shop/runtime";
 import { createTestDatabase, testTopic, waitFor } from "@shop/runtime/testing";
 import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loginAs, type ShopClients, shopClients } from "../clients.ts";
+import { DEV_ADMIN } from "../functions.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
