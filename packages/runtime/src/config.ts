@@ -28,11 +28,22 @@ export interface FunctionConfig {
    * besides every PingSource tick (`SHOP_TICK_INTERVAL_MS`, default 10 s; 0: only on ticks).
    */
   tickIntervalMs: number;
+  /** How long published outbox rows are kept, in ms (`SHOP_OUTBOX_RETENTION_MS`, default 1 day). */
+  outboxRetentionMs: number;
+  /**
+   * How long processed-event records are kept, in ms (`SHOP_PROCESSED_EVENTS_RETENTION_MS`, default
+   * 8 days): longer than any event can still be redelivered (Kafka keeps `shop.events` and its dead
+   * letters 7 days by default, and a redrive replays from there), so deduplication never forgets an
+   * event that can still come back.
+   */
+  processedEventsRetentionMs: number;
   /** Browser origins allowed to call the Connect routes (`SHOP_CORS_ORIGINS`, comma-separated); none by default. */
   corsOrigins: string[];
   /** Proxies in front that append to X-Forwarded-For (`SHOP_TRUSTED_PROXY_HOPS`; Knative: 2); default 0. */
   trustedProxyHops: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Reads a function's config from `env`. Unknown values fall back to the documented defaults. */
 export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
@@ -49,6 +60,8 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     logLevel: env.LOG_LEVEL ?? "info",
     sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
     tickIntervalMs: Number(env.SHOP_TICK_INTERVAL_MS ?? 10_000),
+    outboxRetentionMs: Number(env.SHOP_OUTBOX_RETENTION_MS ?? DAY_MS),
+    processedEventsRetentionMs: Number(env.SHOP_PROCESSED_EVENTS_RETENTION_MS ?? 8 * DAY_MS),
     trustedProxyHops: Number(env.SHOP_TRUSTED_PROXY_HOPS ?? 0),
     corsOrigins: (env.SHOP_CORS_ORIGINS ?? "")
       .split(",")

@@ -8,7 +8,7 @@ import type { App } from "./app.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
 import { type FunctionConfig, readConfig } from "./config.ts";
 import { type Database, type Db, openDatabase } from "./db/database.ts";
-import type { OutboxTable } from "./db/tables.ts";
+import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import { createDispatcher } from "./events/subscriptions.ts";
 import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
 import { functionInterceptors } from "./interceptors.ts";
@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { outboxEmitter } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
+import { prune } from "./outbox/retention.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
 import { listenDual } from "./server/listen.ts";
@@ -80,10 +81,13 @@ export async function startFunction<Config, Deps>(
   const built = (await definition.setup?.({ config: settings, app })) as Deps;
   const deps = (options.deps ? { ...built, ...options.deps } : built) as Deps;
   await definition.onStart?.(deps, app);
-  const onTick = definition.onTick;
+  const retention = retentionPass(definition, database.db, config, logger);
   const ticker = startTicker(
-    async () => void (await onTick?.(deps, app)),
-    onTick ? config.tickIntervalMs : 0,
+    async () => {
+      await definition.onTick?.(deps, app);
+      await retention();
+    },
+    config.tickIntervalMs,
     logger,
   );
   const tick = async () => {
@@ -172,6 +176,28 @@ export async function startFunction<Config, Deps>(
       })();
       return closing;
     },
+  };
+}
+
+// Retention runs with the periodic work, but at most this often: a pass is a few indexed deletes.
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+/** The retention pass of the periodic work: deletes what is past its retention, at most every 10 minutes. */
+function retentionPass(
+  tables: { outbox: OutboxTable; processedEvents: ProcessedEventsTable },
+  db: Db,
+  config: FunctionConfig,
+  logger: Logger,
+) {
+  let last = 0;
+  return async () => {
+    if (Date.now() - last < PRUNE_EVERY_MS) return;
+    last = Date.now();
+    const pruned = await prune(db, tables, {
+      outboxMs: config.outboxRetentionMs,
+      processedEventsMs: config.processedEventsRetentionMs,
+    });
+    if (pruned.outbox + pruned.processedEvents > 0) logger.debug(pruned, "retention: deleted old rows");
   };
 }
 

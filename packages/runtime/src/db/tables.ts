@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   customType,
+  index,
   jsonb,
   type PgSchema,
   primaryKey,
@@ -21,20 +22,30 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 
 /**
  * The outbox: events written in the same transaction as the state change they describe, published
- * to Kafka by the relay after commit. `publishedAt` is null until published.
+ * to Kafka by the relay after commit. `publishedAt` is null until published; published rows are
+ * deleted once older than the retention (outbox/retention.ts).
  */
 export function outboxTable(schema: PgSchema) {
-  return schema.table("outbox", {
-    seq: bigserial("seq", { mode: "number" }).primaryKey(),
-    id: text("id").notNull().unique(),
-    type: text("type").notNull(),
-    key: text("key").notNull(),
-    // The Kafka record headers of the event (ce_* attributes), ready to publish.
-    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
-    data: bytea("data").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    publishedAt: timestamp("published_at", { withTimezone: true }),
-  });
+  return schema.table(
+    "outbox",
+    {
+      seq: bigserial("seq", { mode: "number" }).primaryKey(),
+      id: text("id").notNull().unique(),
+      type: text("type").notNull(),
+      key: text("key").notNull(),
+      // The Kafka record headers of the event (ce_* attributes), ready to publish.
+      headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+      data: bytea("data").notNull(),
+      createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+      publishedAt: timestamp("published_at", { withTimezone: true }),
+    },
+    (table) => [
+      // The sweep reads the unpublished rows in order; they are few, so the index stays small.
+      index("outbox_unpublished_idx").on(table.seq).where(sql`${table.publishedAt} is null`),
+      // Retention deletes the oldest published rows.
+      index("outbox_published_at_idx").on(table.publishedAt).where(sql`${table.publishedAt} is not null`),
+    ],
+  );
 }
 
 /** The idempotent-consumer record: one row per event handled, written in the handler's transaction. */
@@ -47,7 +58,11 @@ export function processedEventsTable(schema: PgSchema) {
       type: text("type").notNull(),
       processedAt: timestamp("processed_at", { withTimezone: true }).notNull().default(sql`now()`),
     },
-    (table) => [primaryKey({ columns: [table.source, table.id] })],
+    (table) => [
+      primaryKey({ columns: [table.source, table.id] }),
+      // Retention deletes the oldest records.
+      index("processed_events_processed_at_idx").on(table.processedAt),
+    ],
   );
 }
 
