@@ -60,6 +60,7 @@ export {
   expectedSource,
   on,
   PING_TYPE,
+  RedeliverAfterCommit,
 } from "./events/subscriptions.ts";
 export {
   defineFunction,

@@ -3,6 +3,7 @@
  * dispatcher that runs a handler idempotently in one transaction with its effects and its events.
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { and, eq } from "drizzle-orm";
 import type { ProcessedEventsTable } from "../db/tables.ts";
 import { DomainError, isTransient } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -37,6 +38,20 @@ export function on<Desc extends DescMessage, Deps = unknown>(
   handler: EventHandler<Desc, Deps>,
 ): EventSubscription<Deps> {
   return { schema, handler: handler as EventHandler<DescMessage, Deps> };
+}
+
+/**
+ * Thrown by a handler that must keep what it wrote although the delivery is to be retried: an outcome
+ * it could not learn and must not forget (a charge whose answer was lost, recorded as unknown for a
+ * reconciler to resolve). The dispatcher commits the handler's writes (and any events it emitted)
+ * without recording the event as processed, then answers with `error`: a transient one is a 5xx, so
+ * the broker redelivers the event, and the redelivery is handled, not a duplicate.
+ */
+export class RedeliverAfterCommit extends Error {
+  override name = "RedeliverAfterCommit";
+  constructor(readonly error: DomainError) {
+    super(error.message);
+  }
 }
 
 /** The source a Shop event type must come from: events are declared in their producer's package. */
@@ -101,16 +116,26 @@ export function createDispatcher<Deps>(
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
     const { deps, logger } = options;
     try {
-      return await options.transaction(async (tx) => {
+      const outcome = await options.transaction(async (tx) => {
         const inserted = await tx.db
           .insert(processedEvents)
           .values({ source: event.source, id: event.id, type: event.type })
           .onConflictDoNothing()
           .returning({ id: processedEvents.id });
         if (inserted.length === 0) return "duplicate";
-        await subscription.handler(decoded.message, { ...tx, event, deps, logger });
+        try {
+          await subscription.handler(decoded.message, { ...tx, event, deps, logger });
+        } catch (error) {
+          if (!(error instanceof RedeliverAfterCommit)) throw error;
+          await tx.db
+            .delete(processedEvents)
+            .where(and(eq(processedEvents.source, event.source), eq(processedEvents.id, event.id)));
+          return error;
+        }
         return "handled";
       }, traceparent);
+      if (outcome instanceof RedeliverAfterCommit) throw outcome.error;
+      return outcome;
     } catch (error) {
       if (error instanceof DomainError && !isTransient(error)) throw new MalformedEventError(error.message);
       throw error;

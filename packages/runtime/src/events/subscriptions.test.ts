@@ -1,0 +1,56 @@
+import { create } from "@bufbuild/protobuf";
+import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
+import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Code, DomainError } from "../errors.ts";
+import type { RunningFunction } from "../function.ts";
+import { defineFunction } from "../function.ts";
+import { fixtureFunction } from "../testing/fixture/fixture.ts";
+import { greetings } from "../testing/fixture/schema.ts";
+import { publishedEvents, startForTest } from "../testing/index.ts";
+import { toCloudEvent } from "./codec.ts";
+import { on, RedeliverAfterCommit } from "./subscriptions.ts";
+
+// A handler that records what it learnt, then asks for the event again until it is told "go".
+const remembering = defineFunction({
+  ...fixtureFunction,
+  subscriptions: [
+    on(UserRegisteredSchema, async (message, { db, emit }) => {
+      const seen = await db.select().from(greetings);
+      await db.insert(greetings).values({ userId: `${message.userId}-${seen.length}`, email: message.email });
+      if (seen.length < 2) {
+        throw new RedeliverAfterCommit(new DomainError(Code.Unavailable, "not yet, try again later"));
+      }
+      const orderId = `welcome-${message.userId}`;
+      await emit(OrderPlacedSchema, create(OrderPlacedSchema, { orderId, customerId: message.userId }), {
+        key: orderId,
+      });
+    }),
+  ],
+});
+
+describe("a handler that keeps its writes and asks for redelivery (RedeliverAfterCommit)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(remembering);
+  });
+  afterAll(() => fn.close());
+
+  it("answers with its transient error, keeps what it wrote, and handles the redelivery", async () => {
+    const event = toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId: "u1" }), {
+      source: "/functions/identity",
+      key: "u1",
+    });
+    await expect(fn.receive(event)).rejects.toThrow("not yet, try again later");
+    await expect(fn.receive(event)).rejects.toBeInstanceOf(DomainError);
+    await expect(fn.receive(event)).resolves.toBe("handled");
+    await expect(fn.receive(event)).resolves.toBe("duplicate");
+
+    expect((await fn.app.db.select().from(greetings)).map((g) => g.userId).sort()).toEqual([
+      "u1-0",
+      "u1-1",
+      "u1-2",
+    ]);
+    expect((await publishedEvents(fn)).map((e) => e.event.partitionkey)).toEqual(["welcome-u1"]);
+  });
+});
