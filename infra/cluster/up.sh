@@ -6,7 +6,10 @@
 #   infra/cluster/up.sh            # minikube, functions built by kn func (Paketo buildpacks)
 #   CLUSTER=kind infra/cluster/up.sh
 #   BUILD=docker infra/cluster/up.sh   # functions/Dockerfile + kubectl apply -k, no buildpacks
+#   BUILD=prebuilt CLUSTER=kind infra/cluster/up.sh   # images dev.local/<function>:dev built before
+#   infra/cluster/up.sh images     # only builds dev.local/<function>:dev with functions/Dockerfile
 #   infra/cluster/up.sh down       # deletes the cluster
+# Every mode applies knative/overlays/local: the layout the manifest tests build with kustomize.
 set -euo pipefail
 
 # Versions, pinned together: bump them in one change and run the purchase check of README.md.
@@ -21,7 +24,7 @@ ENVOY_GATEWAY_VERSION="1.10.0"
 PNPM_VERSION="10.34.8"
 
 CLUSTER="${CLUSTER:-minikube}"  # minikube | kind
-BUILD="${BUILD:-func}"          # func (kn func deploy) | docker (functions/Dockerfile)
+BUILD="${BUILD:-func}"          # func (kn func deploy) | docker (functions/Dockerfile) | prebuilt
 PROFILE="${PROFILE:-shop}"      # the minikube profile or kind cluster name
 FUNCTIONS=(identity catalog orders promotions inventory payments)
 
@@ -43,7 +46,7 @@ check_tools() {
   need kubectl "https://kubernetes.io/docs/tasks/tools/"
   need helm "https://helm.sh/docs/intro/install/"
   need docker "the Docker CLI; minikube or kind provides the engine"
-  need npx "Node.js 20.19+"
+  need npx "Node.js 24 LTS"
   need openssl "Debian: apt-get install openssl"
   case "$CLUSTER" in
     minikube) need minikube "https://minikube.sigs.k8s.io/docs/start/" ;;
@@ -55,8 +58,8 @@ check_tools() {
       command -v func >/dev/null 2>&1 || kn func version >/dev/null 2>&1 \
         || die "needs kn func (https://knative.dev/docs/functions/install-func/) or BUILD=docker"
       ;;
-    docker) ;;
-    *) die "BUILD must be func or docker, not $BUILD" ;;
+    docker | prebuilt) ;;
+    *) die "BUILD must be func, docker or prebuilt, not $BUILD" ;;
   esac
 }
 
@@ -133,7 +136,7 @@ install_postgres() {
   kubectl apply --server-side -f \
     "https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/release-${CNPG_VERSION%.*}/releases/cnpg-$CNPG_VERSION.yaml"
   wait_deployments cnpg-system
-  kubectl apply -f "$ROOT/knative/namespace.yaml"
+  kubectl apply -f "$ROOT/knative/base/namespace.yaml"
   db_secrets
   kubectl apply -f "$HERE/postgres/cluster.yaml"
   kubectl -n shop wait cluster/shop-db --for=condition=Ready --timeout=600s
@@ -156,21 +159,32 @@ install_gateway() {
   kubectl -n shop wait gateway/shop --for=condition=Programmed --timeout=300s
 }
 
+# One image per function with functions/Dockerfile, named as knative/overlays/local expects.
+build_images() {
+  local fn image
+  need docker "the Docker CLI and an engine"
+  for fn in "${FUNCTIONS[@]}"; do
+    image="dev.local/$fn:dev"
+    step "Building $image with functions/Dockerfile"
+    docker build -f "$ROOT/functions/Dockerfile" --build-arg FUNCTION="$fn" -t "$image" "$ROOT"
+  done
+}
+
 deploy_functions() {
-  step "Building the workspace (pnpm $PNPM_VERSION)"
-  (cd "$ROOT" && pnpm install --frozen-lockfile && pnpm run generate)
   local overlay="$ROOT/knative/overlays/local" fn image
-  if [[ "$BUILD" == docker ]]; then
+  if [[ "$BUILD" == docker || "$BUILD" == prebuilt ]]; then
+    if [[ "$BUILD" == docker ]]; then build_images; fi
     for fn in "${FUNCTIONS[@]}"; do
       image="dev.local/$fn:dev"
-      step "Building $image with functions/Dockerfile"
-      docker build -f "$ROOT/functions/Dockerfile" --build-arg FUNCTION="$fn" -t "$image" "$ROOT"
+      docker image inspect "$image" >/dev/null 2>&1 || die "no image $image (build it: up.sh images)"
       if [[ "$CLUSTER" == kind ]]; then kind load docker-image "$image" --name "$PROFILE"; fi
     done
     step "Applying knative/overlays/local"
     kubectl apply -k "$overlay"
     return
   fi
+  step "Building the workspace (pnpm $PNPM_VERSION)"
+  (cd "$ROOT" && pnpm install --frozen-lockfile && pnpm run generate)
   # kn func makes the Knative Services from func.yaml; kustomize makes the rest first (the
   # ServiceAccounts the functions run as, the Broker, Triggers and PingSources).
   step "Applying knative/overlays/local without the function Services"
@@ -190,6 +204,12 @@ deploy_functions() {
   done
 }
 
+# Every function's Knative Service Ready (each waits for its first pod: migrations, Kafka producer).
+wait_functions() {
+  step "Waiting for the functions to be Ready"
+  kubectl -n shop wait ksvc --all --for=condition=Ready --timeout="${FUNCTIONS_TIMEOUT:-600s}"
+}
+
 print_urls() {
   local svc
   svc="$(kubectl -n envoy-gateway-system get service \
@@ -207,10 +227,18 @@ print_urls() {
 }
 
 main() {
-  if [[ "${1:-}" == down ]]; then
-    if [[ "$CLUSTER" == minikube ]]; then minikube delete -p "$PROFILE"; else kind delete cluster --name "$PROFILE"; fi
-    return
-  fi
+  case "${1:-}" in
+    down)
+      if [[ "$CLUSTER" == minikube ]]; then minikube delete -p "$PROFILE"; else kind delete cluster --name "$PROFILE"; fi
+      return
+      ;;
+    images)
+      build_images
+      return
+      ;;
+    "") ;;
+    *) die "unknown command ${1} (none, images or down)" ;;
+  esac
   check_tools
   start_cluster
   install_knative
@@ -219,6 +247,7 @@ main() {
   install_vault
   install_gateway
   deploy_functions
+  wait_functions
   print_urls
 }
 

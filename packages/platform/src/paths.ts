@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** The knative/ directory: the single source of truth for event wiring. */
-export const knativeDir = join(repoRoot, "knative");
+/** knative/base: the manifests every environment shares, the single source of truth for event wiring. */
+export const knativeDir = join(repoRoot, "knative", "base");
 
 /** The folder of function `name` (`functions/<name>`), where its process starts. */
 export function functionDir(name: string): string {

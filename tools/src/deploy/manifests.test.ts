@@ -1,19 +1,24 @@
 /**
- * What the cluster runs, checked without a cluster: every manifest under knative/ and infra/cluster/
- * is valid, every function has a Knative Service and a func.yaml that agree, every reference resolves,
- * no manifest carries a secret, and the local runner plays exactly the cluster's Triggers.
+ * What the cluster runs, checked without a cluster: every kustomization in the repository builds with
+ * the real kustomize (`kubectl kustomize`, what `kubectl apply -k` and infra/cluster/up.sh apply), and
+ * what it builds is checked, as are the other manifests under infra/cluster/: every object is valid,
+ * every function has a Knative Service and a func.yaml that agree, every reference resolves, no
+ * manifest carries a secret, and the local runner plays exactly the cluster's Triggers.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { functionNames, knativeDir, loadManifests, parseManifests, repoRoot } from "@shop/platform";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
+  type Doc,
   FUNC_SECRET,
   isObject,
+  isTekton,
   type K8sObject,
-  kustomize,
+  kustomizationDirs,
+  kustomizeBuild,
   literalSecrets,
   readDocs,
   shortPath,
@@ -21,17 +26,31 @@ import {
   yamlFiles,
 } from "./manifests.ts";
 
+const knativeRoot = join(repoRoot, "knative");
 const clusterDir = join(repoRoot, "infra", "cluster");
-const files = [...(await yamlFiles(knativeDir)), ...(await yamlFiles(clusterDir))];
+const files = [...(await yamlFiles(knativeRoot)), ...(await yamlFiles(clusterDir))];
 const docs = (await Promise.all(files.map(readDocs))).flat();
-const base = await kustomize(knativeDir);
-const local = await kustomize(join(knativeDir, "overlays", "local"));
-const objects = base.docs.map((d) => d.doc).filter(isObject);
+// Every kustomization of the repository, built by kustomize itself.
+const kustomizations = await kustomizationDirs(repoRoot);
+const builds = new Map<string, Doc[]>();
+for (const dir of kustomizations) builds.set(relative(repoRoot, dir), await kustomizeBuild(dir, repoRoot));
+const built = (dir: string) => {
+  const found = builds.get(dir);
+  if (!found) throw new Error(`${dir} has no kustomization`);
+  return found;
+};
+const objectsOf = (list: Doc[]) => list.map((d) => d.doc).filter(isObject);
+// What the overlays apply: local is what infra/cluster/up.sh applies, production what a pipeline does.
+const overlays = { local: built("knative/overlays/local"), production: built("knative/overlays/production") };
+// The functions as func.yaml deploys them (production keeps their image names).
+const objects = objectsOf(overlays.production);
+const localObjects = objectsOf(overlays.local);
 const clusterObjects = docs
   .filter((d) => d.file.startsWith(clusterDir))
   .map((d) => d.doc)
   .filter(isObject);
 const names = functionNames;
+const id = (o: K8sObject) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 const find = (list: K8sObject[], kind: string, name: string) =>
   list.find((o) => o.kind === kind && o.metadata.name === name);
@@ -54,13 +73,27 @@ const funcYaml = (name: string) =>
   parse(readFileSync(join(repoRoot, "functions", name, "func.yaml"), "utf8")) as FuncYaml;
 
 describe("every manifest", () => {
-  it("parses, and each object validates against its schema", async () => {
+  it("is built by kustomize, every kustomization of the repository", () => {
+    expect([...builds.keys()]).toEqual(
+      expect.arrayContaining([
+        "knative/base",
+        "knative/examples",
+        "knative/overlays/local",
+        "knative/overlays/production",
+      ]),
+    );
+    for (const [dir, output] of builds) expect(objectsOf(output).length, dir).toBeGreaterThan(0);
+  });
+
+  it("parses, and each object (as written and as kustomize builds it) validates against its schema", async () => {
     expect(files.length).toBeGreaterThan(10);
     const problems: string[] = [];
-    for (const { doc, file } of docs) {
-      if (!isObject(doc)) continue;
-      for (const problem of await validateObject(doc))
-        problems.push(`${shortPath(repoRoot, file)}: ${problem}`);
+    for (const { doc, file } of [...docs, ...[...builds.values()].flat()]) {
+      // Tekton's objects are validated together, by tools/src/deploy/pipeline.test.ts.
+      if (!isObject(doc) || isTekton(doc)) continue;
+      for (const problem of await validateObject(doc)) {
+        problems.push(`${file.startsWith("kubectl") ? file : shortPath(repoRoot, file)}: ${problem}`);
+      }
     }
     expect(problems).toEqual([]);
   });
@@ -69,8 +102,10 @@ describe("every manifest", () => {
     const funcDocs = (
       await Promise.all(names.map((n) => readDocs(join(repoRoot, "functions", n, "func.yaml"))))
     ).flat();
-    const found = [...docs, ...funcDocs].flatMap(({ doc, file }) =>
-      literalSecrets(doc).map((f) => `${shortPath(repoRoot, file)}: ${f}`),
+    const found = [...docs, ...[...builds.values()].flat(), ...funcDocs].flatMap(({ doc, file }) =>
+      literalSecrets(doc).map(
+        (f) => `${file.startsWith("kubectl") ? file : shortPath(repoRoot, file)}: ${f}`,
+      ),
     );
     expect(found).toEqual([]);
   });
@@ -98,58 +133,66 @@ describe("every manifest", () => {
 });
 
 describe("knative/", () => {
-  it("lists every file with objects in kustomization.yaml", async () => {
-    const listed = new Set(base.docs.map((d) => d.file));
-    const knativeDocs = docs.filter((d) => d.file.startsWith(knativeDir) && isObject(d.doc));
-    const unlisted = knativeDocs.filter(
-      (d) => !listed.has(d.file) && (d.doc as K8sObject).kind !== "Kustomization",
+  it("puts every object of its files into a build: nothing under knative/ is left out", () => {
+    const builtIds = new Set([...builds.values()].flatMap((list) => objectsOf(list).map(id)));
+    const knativeObjects = docs.filter(
+      (d) => d.file.startsWith(knativeRoot) && isObject(d.doc) && d.doc.kind !== "Kustomization",
     );
-    expect(unlisted.map((d) => shortPath(repoRoot, d.file))).toEqual([]);
+    const unbuilt = knativeObjects.filter((d) => !builtIds.has(id(d.doc as K8sObject)));
+    expect(unbuilt.map((d) => `${shortPath(repoRoot, d.file)}: ${id(d.doc as K8sObject)}`)).toEqual([]);
   });
 
-  it("gives the local runner exactly the cluster's Broker, Triggers and KafkaSinks", async () => {
-    const runner = await loadManifests(knativeDir);
-    const cluster = parseManifests(base.docs);
-    const byName = <T extends { name: string }>(list: T[]) =>
-      [...list].sort((a, b) => a.name.localeCompare(b.name));
-    expect(byName(runner.triggers)).toEqual(byName(cluster.triggers));
-    expect(runner.triggers.length).toBeGreaterThan(10);
-    expect(runner.brokers).toEqual(cluster.brokers);
-    expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
-    // The local overlay adds nothing and patches nothing the runner plays.
-    expect(parseManifests(local.docs).triggers.length).toBe(cluster.triggers.length);
-    for (const { spec } of local.kustomizations) {
-      for (const patch of (spec.patches ?? []) as Array<{ target?: { kind?: string } }>) {
-        expect(["Broker", "Trigger", "KafkaSink"]).not.toContain(patch.target?.kind);
+  it.each(Object.keys(overlays) as Array<keyof typeof overlays>)(
+    "gives the local runner exactly the Broker, Triggers and KafkaSinks that overlays/%s applies",
+    async (overlay) => {
+      const runner = await loadManifests(knativeDir);
+      const cluster = parseManifests(overlays[overlay]);
+      const byName = <T extends { name: string }>(list: T[]) =>
+        [...list].sort((a, b) => a.name.localeCompare(b.name));
+      expect(byName(runner.triggers)).toEqual(byName(cluster.triggers));
+      expect(runner.triggers.length).toBeGreaterThan(10);
+      expect(runner.brokers).toEqual(cluster.brokers);
+      expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
+    },
+  );
+
+  it.each([...Object.entries(overlays)])(
+    "overlays/%s: every Trigger, PingSource and KafkaSource reaches an existing sink",
+    (_overlay, output) => {
+      const list = objectsOf(output);
+      const refs = list.flatMap((o) => {
+        if (o.kind === "Trigger") {
+          return [get(o, "spec", "subscriber", "ref"), get(o, "spec", "delivery", "deadLetterSink", "ref")];
+        }
+        if (o.kind === "Broker") return [get(o, "spec", "delivery", "deadLetterSink", "ref")];
+        if (o.kind === "PingSource" || o.kind === "KafkaSource") return [get(o, "spec", "sink", "ref")];
+        return [];
+      }) as Array<{ kind: string; name: string } | undefined>;
+      expect(refs.length).toBeGreaterThan(10);
+      for (const ref of refs.filter((r) => r !== undefined)) {
+        expect(find(list, ref.kind, ref.name), `${ref.kind} ${ref.name}`).toBeDefined();
       }
-    }
-  });
-
-  it("every Trigger, PingSource and KafkaSource reaches an existing sink", () => {
-    const refs = objects.flatMap((o) => {
-      if (o.kind === "Trigger") {
-        return [get(o, "spec", "subscriber", "ref"), get(o, "spec", "delivery", "deadLetterSink", "ref")];
+      for (const trigger of list.filter((o) => o.kind === "Trigger")) {
+        expect(names, trigger.metadata.name).toContain(get(trigger, "spec", "subscriber", "ref", "name"));
       }
-      if (o.kind === "Broker") return [get(o, "spec", "delivery", "deadLetterSink", "ref")];
-      if (o.kind === "PingSource" || o.kind === "KafkaSource") return [get(o, "spec", "sink", "ref")];
-      return [];
-    }) as Array<{ kind: string; name: string } | undefined>;
-    for (const ref of refs.filter((r) => r !== undefined)) {
-      expect(find(objects, ref.kind, ref.name), `${ref.kind} ${ref.name}`).toBeDefined();
-    }
-    for (const trigger of objects.filter((o) => o.kind === "Trigger")) {
-      expect(names, trigger.metadata.name).toContain(get(trigger, "spec", "subscriber", "ref", "name"));
-    }
-  });
+    },
+  );
 
-  it("the local overlay renames every function's image", () => {
-    const images = (local.kustomizations[0]!.spec.images ?? []) as Array<{ name: string; newName: string }>;
+  it("overlays/local runs every function from its dev.local image, and the example consumer", () => {
     for (const name of names) {
-      const image = String(
-        get(find(objects, "Service", name), "spec", "template", "spec", "containers", 0, "image"),
-      );
-      expect(images.find((i) => image.startsWith(`${i.name}:`))?.newName).toBe(`dev.local/${name}`);
+      const container = get(find(localObjects, "Service", name), "spec", "template", "spec", "containers", 0);
+      expect(get(container, "image"), name).toBe(`dev.local/${name}:dev`);
+      expect(get(container, "imagePullPolicy"), name).toBe("IfNotPresent");
     }
+    expect(find(localObjects, "KafkaSource", "shop-events-display")).toBeDefined();
+    expect(find(objects, "KafkaSource", "shop-events-display")).toBeUndefined();
+  });
+
+  it("overlays/production replicates the Broker's topics on three Kafka nodes", () => {
+    const config = find(objects, "ConfigMap", "kafka-broker-config");
+    expect(get(config, "data", "default.topic.replication.factor")).toBe("3");
+    const base = find(objectsOf(built("knative/base")), "ConfigMap", "kafka-broker-config");
+    expect(get(base, "data", "default.topic.replication.factor")).toBe("1");
   });
 });
 
@@ -160,7 +203,7 @@ describe.each(names)("function %s", (name) => {
   const func = funcYaml(name);
 
   it("has a Knative Service that scales to zero, probes /health/* and runs as its ServiceAccount", () => {
-    expect(service, "knative/services").toBeDefined();
+    expect(service, "knative/base/services").toBeDefined();
     expect(service.metadata.labels).toMatchObject({
       "app.kubernetes.io/name": name,
       "app.kubernetes.io/part-of": "shop",
@@ -261,7 +304,7 @@ describe("infra/cluster/", () => {
     const topics = clusterObjects
       .filter((o) => o.kind === "KafkaTopic")
       .map((o) => get(o, "spec", "topicName"));
-    const eventing = parseManifests(base.docs);
+    const eventing = parseManifests(overlays.production);
     expect(topics).toEqual(
       expect.arrayContaining([...eventing.brokers, ...eventing.kafkaSinks].map((b) => b.topic)),
     );

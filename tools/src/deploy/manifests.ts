@@ -1,10 +1,12 @@
 /**
  * Reading and checking the cluster's manifests (knative/, infra/cluster/) and func.yaml files: YAML
- * documents, what a kustomization includes, schema validation with kubernetes-models, and the search
- * for literal secrets.
+ * documents, what each kustomization builds (with the real kustomize: `kubectl kustomize`), schema
+ * validation with kubernetes-models, and the search for literal secrets.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 
 /** A parsed YAML document and the file it came from. */
@@ -33,13 +35,59 @@ export async function yamlFiles(dir: string): Promise<string[]> {
 
 /** The non-empty documents of a YAML file; a syntax error names the file. */
 export async function readDocs(file: string): Promise<Doc[]> {
+  return parseDocs(await readFile(file, "utf8"), file);
+}
+
+/** The non-empty documents of YAML text; `file` names where it came from (in errors too). */
+export function parseDocs(text: string, file: string): Doc[] {
   const docs: Doc[] = [];
-  for (const parsed of parseAllDocuments(await readFile(file, "utf8"))) {
+  for (const parsed of parseAllDocuments(text)) {
     if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0]!.message}`);
     const doc = parsed.toJS() as unknown;
     if (doc !== null && doc !== undefined) docs.push({ doc, file });
   }
   return docs;
+}
+
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+const NOT_SOURCES = new Set(["node_modules", ".git", ".shop"]);
+
+/** Every folder under `root` with a kustomization file (node_modules, .git and .shop left out), sorted. */
+export async function kustomizationDirs(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const dirs = entries
+    .filter((e) => e.isFile() && KUSTOMIZATION_FILES.includes(e.name))
+    .map((e) => e.parentPath)
+    .filter(
+      (dir) =>
+        !relative(root, dir)
+          .split(/[\\/]/)
+          .some((part) => NOT_SOURCES.has(part)),
+    );
+  return [...new Set(dirs)].sort();
+}
+
+/** The kubectl that builds kustomizations: `$KUBECTL`, else `kubectl` on PATH. */
+export const kubectl = process.env.KUBECTL || "kubectl";
+
+/**
+ * What `kubectl kustomize <dir>` builds (kubectl's own kustomize: what `kubectl apply -k` applies),
+ * as documents named `kubectl kustomize <dir relative to root>`. Fails with kustomize's message.
+ */
+export async function kustomizeBuild(dir: string, root: string): Promise<Doc[]> {
+  const name = `kubectl kustomize ${relative(root, dir) || "."}`;
+  try {
+    const { stdout } = await promisify(execFile)(kubectl, ["kustomize", dir], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return parseDocs(stdout, name);
+  } catch (error) {
+    const { code, stderr } = error as { code?: string; stderr?: string };
+    if (code === "ENOENT") {
+      throw new Error(`${kubectl} is not installed: the manifest tests build kustomizations with it`);
+    }
+    throw new Error(`${name} failed: ${(stderr || (error as Error).message).trim()}`);
+  }
 }
 
 /** True for a document that is a Kubernetes object (not Helm values or other YAML). */
@@ -50,31 +98,6 @@ export function isObject(doc: unknown): doc is K8sObject {
     typeof (doc as K8sObject).apiVersion === "string" &&
     typeof (doc as K8sObject).kind === "string"
   );
-}
-
-/** What a kustomization builds: the resources' documents (patches not applied) and its own files. */
-export interface Kustomized {
-  docs: Doc[];
-  kustomizations: Array<{ file: string; spec: Record<string, unknown> }>;
-}
-
-/** Resolves `dir/kustomization.yaml` and the kustomizations it includes, like `kustomize build`. */
-export async function kustomize(dir: string): Promise<Kustomized> {
-  const file = join(dir, "kustomization.yaml");
-  const [first] = await readDocs(file);
-  const spec = (first?.doc ?? {}) as Record<string, unknown>;
-  const result: Kustomized = { docs: [], kustomizations: [{ file, spec }] };
-  for (const resource of (spec.resources ?? []) as string[]) {
-    const path = resolve(dir, resource);
-    if ((await stat(path)).isDirectory()) {
-      const nested = await kustomize(path);
-      result.docs.push(...nested.docs);
-      result.kustomizations.push(...nested.kustomizations);
-    } else {
-      result.docs.push(...(await readDocs(path)));
-    }
-  }
-  return result;
 }
 
 /** Model modules by API group: kubernetes-models for core groups, the third-party packages for others. */
@@ -88,6 +111,11 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
   }
   if (group!.endsWith("knative.dev")) return `@kubernetes-models/knative/${group}/${version}/${kind}`;
   return undefined;
+}
+
+/** True for a Tekton object: those are validated together, by `validateTekton` (tekton.ts). */
+export function isTekton(object: K8sObject): boolean {
+  return object.apiVersion.startsWith("tekton.dev/");
 }
 
 /**
@@ -129,6 +157,7 @@ const REQUIRED: Record<string, string[][]> = {
 export async function validateObject(object: K8sObject): Promise<string[]> {
   const id = `${object.apiVersion} ${object.kind}`;
   if (object.kind !== "Kustomization" && !object.metadata?.name) return [`${id} without metadata.name`];
+  if (isTekton(object)) return [`${id} ${object.metadata.name}: a Tekton object, for validateTekton`];
   const module = modelModule(object.apiVersion, object.kind);
   if (module) {
     let Model: (new (data: unknown) => { validate(): void }) | undefined;

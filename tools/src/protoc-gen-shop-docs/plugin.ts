@@ -29,7 +29,7 @@ export function generateDocs(request: CodeGeneratorRequest): Record<string, stri
         return [key.trim(), value.trim()];
       }),
   );
-  const manifests = readManifests(options.knative ?? "knative");
+  const manifests = readManifests(options.knative ?? "knative/base");
   const topic = manifests.brokers[0]?.topic ?? "shop.events";
   const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: request.protoFile }));
   const files = request.fileToGenerate.map((name) => {
