@@ -5,7 +5,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type Code, ConnectError } from "@connectrpc/connect";
-import { type Principal, type RunningFunction, toCloudEvent } from "@shop/runtime";
+import { type Principal, type RunningFunction, type StartOptions, toCloudEvent } from "@shop/runtime";
 import { startForTest, testClient } from "@shop/runtime/testing";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
@@ -22,9 +22,12 @@ export const admin: Principal = { userId: "admin-1", role: "admin" };
 /** A customer, who may only browse. */
 export const customer: Principal = { userId: "customer-1", role: "customer" };
 
-/** Starts catalog on PGlite with an in-memory log (a few seconds, more on a busy machine). */
-export function startCatalog(): Promise<Catalog> {
-  return startForTest(catalogFunction);
+/**
+ * Starts catalog on PGlite with an in-memory log (a few seconds, more on a busy machine), unless
+ * `options` say otherwise.
+ */
+export function startCatalog(options: StartOptions<CatalogConfig, CatalogDeps> = {}): Promise<Catalog> {
+  return startForTest(catalogFunction, options);
 }
 
 /** A CatalogService client of `fn` calling as `principal` (anonymous without one). */
@@ -67,9 +70,9 @@ export async function codeOf(promise: Promise<unknown>): Promise<Code> {
   return (error as ConnectError).code;
 }
 
-/** StockChanged as inventory publishes it. */
-export function stockChanged(productId: string, available: number) {
-  return toCloudEvent(StockChangedSchema, create(StockChangedSchema, { productId, available }), {
+/** StockChanged as inventory publishes it: `productId` has `available` units at stock `version`. */
+export function stockChanged(productId: string, available: number, version: bigint) {
+  return toCloudEvent(StockChangedSchema, create(StockChangedSchema, { productId, available, version }), {
     source: "/functions/inventory",
     key: productId,
   });

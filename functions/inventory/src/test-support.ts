@@ -3,10 +3,11 @@
  * interceptors, stock set and read as an administrator would, events as its producers send them, and
  * reading back what the inventory emitted. Only tests import this file.
  */
-import { create } from "@bufbuild/protobuf";
+import { create, isMessage } from "@bufbuild/protobuf";
 import { type Principal, type RunningFunction, type StartOptions, toCloudEvent } from "@shop/runtime";
 import { publishedEvents, startForTest, testClient } from "@shop/runtime/testing";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
+import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { OrderCancelledSchema, OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
 import { OrderLineSchema } from "@shop/schemas/orders/v1/orders";
@@ -62,6 +63,15 @@ export function orderCancelled(orderId: string) {
 export function orderConfirmed(orderId: string) {
   const message = create(OrderConfirmedSchema, { orderId, customerId: "customer-1" });
   return toCloudEvent(OrderConfirmedSchema, message, { source: "/functions/orders", key: orderId });
+}
+
+/** The [version, available] of every StockChanged the inventory published for `productId`, in order. */
+export async function stockChanges(fn: RunningFunction, productId: string): Promise<[bigint, number][]> {
+  return (await publishedEvents(fn)).flatMap(({ event, message }) =>
+    event.partitionkey === productId && isMessage(message, StockChangedSchema)
+      ? [[message.version, message.available] as [bigint, number]]
+      : [],
+  );
 }
 
 /** The events the inventory published under `key` (an order or product id), as [type, message]. */

@@ -51,6 +51,9 @@ export const products = catalog.table(
 export const stock = catalog.table("stock", {
   productId: text("product_id").primaryKey(),
   available: integer("available").notNull(),
+  // The version of the StockChanged applied: one that is not newer is stale and changes nothing, so
+  // the order StockChanged arrives in does not matter. 0: none applied with a version yet.
+  version: bigint("version", { mode: "bigint" }).notNull().default(sql`0`),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

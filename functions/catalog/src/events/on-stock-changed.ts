@@ -6,12 +6,16 @@ import type { StockChanged } from "@shop/schemas/inventory/v1/events";
 import { recordStock } from "../catalog/record-stock.ts";
 import type { CatalogDeps } from "../setup.ts";
 
-/** Shows the new availability on the product (or keeps it for a product not created yet). */
+/**
+ * Shows the new availability on the product (or keeps it for a product not created yet); a stale
+ * change (version not newer) is answered 2xx and changes nothing.
+ */
 export async function onStockChanged(
   message: StockChanged,
   context: EventContext<CatalogDeps>,
 ): Promise<void> {
-  await recordStock(context, { productId: message.productId, available: message.available }, new Date());
+  const { productId, available, version } = message;
+  const applied = await recordStock(context, { productId, available, version }, new Date());
   // Only once committed: a read between the clear and the commit would keep the old availability.
-  context.afterCommit(() => context.deps.readCache.clear());
+  if (applied) context.afterCommit(() => context.deps.readCache.clear());
 }

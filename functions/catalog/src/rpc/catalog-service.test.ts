@@ -152,7 +152,7 @@ describe("reads over HTTP GET", () => {
     expect(await first.json()).toMatchObject({ product: { id: "chair-1", name: "Chair" } });
     const etag = first.headers.get("etag");
     expect((await fetch(url)).headers.get("etag")).toBe(etag);
-    await fn.receive(stockChanged("chair-1", 4));
+    await fn.receive(stockChanged("chair-1", 4, 1n));
     const changed = await fetch(url);
     expect(changed.headers.get("etag")).not.toBe(etag);
     expect(await changed.json()).toMatchObject({ product: { available: 4 } });

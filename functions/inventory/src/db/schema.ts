@@ -4,7 +4,7 @@
 
 import { cancelledOrdersTable, outboxTable, processedEventsTable } from "@shop/runtime";
 import { sql } from "drizzle-orm";
-import { check, integer, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, check, integer, jsonb, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** The `inventory` Postgres schema. */
 export const inventory = pgSchema("inventory");
@@ -20,6 +20,10 @@ export const stock = inventory.table(
     available: integer("available").notNull().default(0),
     reserved: integer("reserved").notNull().default(0),
     sold: integer("sold").notNull().default(0),
+    // +1 in the transaction of every change of this row (reserve, release, sell, SetStock); StockChanged
+    // carries it so consumers drop stale facts, and SetStock compares it to refuse a stale write.
+    // Rows from before versions start at 0.
+    version: bigint("version", { mode: "bigint" }).notNull().default(sql`0`),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   // The last line of defence against overselling: a bug elsewhere fails the transaction instead.
@@ -49,6 +53,32 @@ export const reservations = inventory.table(
     check("reservations_quantity_positive", sql`${table.quantity} > 0`),
     check("reservations_state_known", sql`${table.state} in ('held', 'released', 'sold')`),
   ],
+);
+
+/** What the inventory answered to an order's OrderPriced. */
+export type AnswerOutcome = "reserved" | "rejected";
+
+/**
+ * The answer given to each priced order, kept so that the same question asked again (the saga's
+ * reconciler re-emits OrderPriced with a new event id) gets the same answer, whatever the stock is now:
+ * a reservation's customer, total and payment token (its lines are in `reservations`), or a
+ * rejection's reason and products.
+ */
+export const answeredOrders = inventory.table(
+  "answered_orders",
+  {
+    orderId: text("order_id").primaryKey(),
+    outcome: text("outcome").$type<AnswerOutcome>().notNull(),
+    customerId: text("customer_id").notNull(),
+    totalMinor: bigint("total_minor", { mode: "bigint" }).notNull().default(sql`0`),
+    currency: text("currency").notNull().default(""),
+    // Only while the units are held, for payments to charge: cleared once the order is sold or released.
+    paymentToken: text("payment_token"),
+    reason: text("reason").notNull().default(""),
+    productIds: jsonb("product_ids").$type<string[]>().notNull().default([]),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check("answered_orders_outcome_known", sql`${table.outcome} in ('reserved', 'rejected')`)],
 );
 
 /** Tombstones of cancelled orders: a late OrderPriced of one of them reserves nothing. */

@@ -5,7 +5,10 @@ import type { EventContext } from "@shop/runtime";
 import type { OrderPriced } from "@shop/schemas/promotions/v1/events";
 import { reserveStock } from "../inventory/index.ts";
 
-/** Holds the order's units, or rejects it (a business outcome, emitted, never thrown). */
+/**
+ * Holds the order's units, or rejects it (a business outcome, emitted, never thrown); an order already
+ * answered gets the same answer again.
+ */
 export async function onOrderPriced(message: OrderPriced, context: EventContext): Promise<void> {
   await reserveStock(context, {
     orderId: message.orderId,

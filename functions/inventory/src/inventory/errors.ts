@@ -21,3 +21,15 @@ export function invalidAvailable(available: number): DomainError {
     "invalid-available",
   );
 }
+
+/**
+ * SetStock based on a version of the stock that is no longer the current one: someone else (an
+ * order, or another administrator) changed it since it was read. Aborted: read again and retry.
+ */
+export function staleStock(productId: string, expected: bigint, current: bigint): DomainError {
+  return new DomainError(
+    Code.Aborted,
+    `The stock of ${productId} changed since you read it (version ${expected}, now ${current}). Read it again and retry.`,
+    "stale-stock",
+  );
+}

@@ -1,6 +1,7 @@
 /**
  * The inventory's verbs, free of transport: RPC methods and event handlers call these.
  */
+export * from "./answers.ts";
 export * from "./errors.ts";
 export * from "./get-stock.ts";
 export * from "./release-stock.ts";

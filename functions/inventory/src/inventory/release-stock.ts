@@ -4,11 +4,12 @@
 import { lockOrder, markCancelled, type Tx } from "@shop/runtime";
 import { and, eq, sql } from "drizzle-orm";
 import { cancelledOrders, reservations, stock } from "../db/schema.ts";
-import { emitStockChanged } from "./stock-level.ts";
+import { forgetPaymentToken } from "./answers.ts";
+import { emitStockChanged, nextVersion, stockLevelColumns } from "./stock-level.ts";
 
 /**
- * Releases the units held for a cancelled order (available += q, reserved -= q, StockChanged per
- * product) and records a tombstone so a late OrderPriced of the order reserves nothing. Units
+ * Releases the units held for a cancelled order (available += q, reserved -= q, next version,
+ * StockChanged per product) and records a tombstone so a late OrderPriced of the order reserves nothing. Units
  * already sold stay sold. Returns the products released; a second call releases nothing.
  */
 export async function releaseStock(
@@ -19,6 +20,7 @@ export async function releaseStock(
   // could miss a reservation a concurrent OrderPriced has not committed yet, and leave it held forever.
   await lockOrder(tx, "inventory", orderId);
   await markCancelled(tx, cancelledOrders, orderId);
+  await forgetPaymentToken(tx, orderId);
   const released = await tx.db
     .update(reservations)
     .set({ state: "released", updatedAt: sql`now()` })
@@ -32,11 +34,11 @@ export async function releaseStock(
       .set({
         available: sql`${stock.available} + ${quantity}`,
         reserved: sql`${stock.reserved} - ${quantity}`,
-        updatedAt: sql`now()`,
+        ...nextVersion,
       })
       .where(eq(stock.productId, productId))
-      .returning({ available: stock.available });
-    if (row) await emitStockChanged(tx, productId, row.available);
+      .returning(stockLevelColumns);
+    if (row) await emitStockChanged(tx, row);
   }
   return released;
 }

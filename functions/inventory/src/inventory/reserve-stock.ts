@@ -1,50 +1,33 @@
 /**
- * reserveStock: holds every line of a priced order, or none of them.
+ * reserveStock: holds every line of a priced order, or none of them; the same answer when asked again.
  */
-import { create } from "@bufbuild/protobuf";
-import { lockOrder, money, type Tx, wasCancelled } from "@shop/runtime";
-import {
-  ReservedLineSchema,
-  StockRejectedSchema,
-  StockReservedSchema,
-} from "@shop/schemas/inventory/v1/events";
+import { lockOrder, type Tx, wasCancelled } from "@shop/runtime";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { cancelledOrders, reservations, stock } from "../db/schema.ts";
-import { emitStockChanged } from "./stock-level.ts";
-
-/** A priced order as the inventory needs it. */
-export interface PricedOrder {
-  orderId: string;
-  customerId: string;
-  lines: { productId: string; productName: string; quantity: number }[];
-  total: { amountMinor: bigint; currency: string };
-  paymentToken: string;
-}
-
-/** What reserveStock did. */
-export type ReserveOutcome =
-  | { outcome: "reserved"; lines: { productId: string; quantity: number }[] }
-  | { outcome: "rejected"; reason: string; productIds: string[] }
-  /** The order was cancelled before it was priced, or its stock is already reserved: nothing to do. */
-  | { outcome: "skipped" };
+import {
+  answerAgain,
+  emitRejected,
+  emitReserved,
+  type PricedOrder,
+  type ReserveOutcome,
+  recordAnswer,
+} from "./answers.ts";
+import { emitStockChanged, nextVersion, stockLevelColumns } from "./stock-level.ts";
 
 /**
- * Reserves the order's units: either every line is held (StockReserved, and StockChanged for each
- * product) or nothing is (StockRejected naming the products short). A product without a stock row
- * has nothing available. Safe under concurrent orders: the stock rows are locked in product id
- * order and checked before any is written, so the same units are never held twice and a rejected
- * order writes nothing but its event.
+ * Reserves the order's units: either every line is held (StockReserved, and StockChanged with the
+ * product's next version for each product) or nothing is (StockRejected naming the products short).
+ * A product without a stock row has nothing available. The answer is kept: an OrderPriced of the same
+ * order asked again (a new event id) gets the same event again and changes no stock; a cancelled
+ * order gets nothing. Safe under concurrent orders: the stock rows are locked in product id order and
+ * checked before any is written, so the same units are never held twice and a rejected order writes
+ * nothing but its answer and its event.
  */
 export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveOutcome> {
   await lockOrder(tx, "inventory", order.orderId);
   if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
-  // Another delivery of OrderPriced (a new event id for the same order) must not hold the units twice.
-  const [held] = await tx.db
-    .select({ productId: reservations.productId })
-    .from(reservations)
-    .where(eq(reservations.orderId, order.orderId))
-    .limit(1);
-  if (held) return { outcome: "skipped" };
+  const again = await answerAgain(tx, order);
+  if (again) return again;
 
   const wanted = sumByProduct(order.lines);
   const productIds = [...wanted.keys()].sort();
@@ -62,17 +45,14 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
 
   if (short.length > 0) {
     const reason = outOfStockReason(short.map((id) => wanted.get(id)!.name));
-    await tx.emit(
-      StockRejectedSchema,
-      create(StockRejectedSchema, {
-        orderId: order.orderId,
-        customerId: order.customerId,
-        reason,
-        productIds: short,
-      }),
-      { key: order.orderId },
-    );
-    return { outcome: "rejected", reason, productIds: short };
+    await recordAnswer(tx, { outcome: "rejected", order, reason, productIds: short });
+    await emitRejected(tx, {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      reason,
+      productIds: short,
+    });
+    return { outcome: "rejected", reason, productIds: short, repeated: false };
   }
 
   const lines = productIds.map((productId) => ({ productId, quantity: wanted.get(productId)!.quantity }));
@@ -82,31 +62,22 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
       .set({
         available: sql`${stock.available} - ${quantity}`,
         reserved: sql`${stock.reserved} + ${quantity}`,
-        updatedAt: sql`now()`,
+        ...nextVersion,
       })
       .where(and(eq(stock.productId, productId), sql`${stock.available} >= ${quantity}`))
-      .returning({ available: stock.available });
+      .returning(stockLevelColumns);
     // Unreachable while the rows are locked; kept so a broken invariant fails loudly, not silently.
     if (!row) throw new Error(`stock of ${productId} changed under its lock`);
-    await emitStockChanged(tx, productId, row.available);
+    await emitStockChanged(tx, row);
   }
   if (lines.length > 0) {
     await tx.db
       .insert(reservations)
       .values(lines.map((line) => ({ orderId: order.orderId, ...line, state: "held" as const })));
   }
-  await tx.emit(
-    StockReservedSchema,
-    create(StockReservedSchema, {
-      orderId: order.orderId,
-      customerId: order.customerId,
-      lines: lines.map((line) => create(ReservedLineSchema, line)),
-      total: money(order.total.amountMinor, order.total.currency),
-      paymentToken: order.paymentToken,
-    }),
-    { key: order.orderId },
-  );
-  return { outcome: "reserved", lines };
+  await recordAnswer(tx, { outcome: "reserved", order });
+  await emitReserved(tx, order, lines);
+  return { outcome: "reserved", lines, repeated: false };
 }
 
 /** Quantities per product (an order may list a product twice), with the name to tell the customer. */

@@ -2,38 +2,68 @@
  * setStock: an administrator says how many units of a product can be sold from now on.
  */
 import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { stock } from "../db/schema.ts";
-import { invalidAvailable, productIdMissing } from "./errors.ts";
-import { emitStockChanged, type StockLevel } from "./stock-level.ts";
+import { invalidAvailable, productIdMissing, staleStock } from "./errors.ts";
+import {
+  emitStockChanged,
+  nextVersion,
+  readStock,
+  type StockLevel,
+  stockLevelColumns,
+} from "./stock-level.ts";
 
 /** The most units of one product the shop keeps: an int32, as in the contract. */
 export const MAX_UNITS = 2_147_483_647;
 
+/** What an administrator writes: the units available, and the version of the stock they read. */
+export interface SetStockInput {
+  productId: string;
+  available: number;
+  /**
+   * The version the administrator read (GetStock or an earlier SetStock). When the stock has changed
+   * since, the write is refused (`staleStock`). Undefined: written whatever the version, as clients
+   * from before versions do.
+   */
+  expectedVersion?: bigint | undefined;
+}
+
 /**
- * Sets the available units of a product (creating its stock the first time) and emits
- * StockChanged. Units held for orders in progress and units sold are kept as they are: they are
- * already promised to customers.
+ * Sets the available units of a product (creating its stock the first time), moves it to its next
+ * version and emits StockChanged. Units held for orders in progress and units sold are kept as they
+ * are: they are already promised to customers. With `expectedVersion`, refuses a write based on a
+ * stock that has changed since it was read, so an administrator who read 10 and writes 10 after
+ * three reservations does not promise 13.
  */
-export async function setStock(tx: Tx, input: { productId: string; available: number }): Promise<StockLevel> {
+export async function setStock(tx: Tx, input: SetStockInput): Promise<StockLevel> {
   const productId = input.productId.trim();
   if (!productId) throw productIdMissing();
-  if (!Number.isInteger(input.available) || input.available < 0 || input.available > MAX_UNITS) {
-    throw invalidAvailable(input.available);
+  const { available, expectedVersion } = input;
+  if (!Number.isInteger(available) || available < 0 || available > MAX_UNITS) {
+    throw invalidAvailable(available);
   }
-  const [row] = await tx.db
-    .insert(stock)
-    .values({ productId, available: input.available })
-    .onConflictDoUpdate({
-      target: stock.productId,
-      set: { available: input.available, updatedAt: sql`now()` },
-    })
-    .returning({
-      productId: stock.productId,
-      available: stock.available,
-      reserved: stock.reserved,
-      sold: stock.sold,
-    });
-  await emitStockChanged(tx, productId, row!.available);
-  return row!;
+  // Each is one statement, so the version check and the write cannot be split by another change: a
+  // concurrent writer's row lock makes this one re-read the row and compare its version again.
+  const [row] =
+    expectedVersion === undefined || expectedVersion === 0n
+      ? await tx.db
+          .insert(stock)
+          .values({ productId, available, version: 1n })
+          .onConflictDoUpdate({
+            target: stock.productId,
+            set: { available, ...nextVersion },
+            ...(expectedVersion === 0n && { setWhere: eq(stock.version, 0n) }),
+          })
+          .returning(stockLevelColumns)
+      : await tx.db
+          .update(stock)
+          .set({ available, ...nextVersion })
+          .where(and(eq(stock.productId, productId), eq(stock.version, expectedVersion)))
+          .returning(stockLevelColumns);
+  if (!row) {
+    const current = await readStock(tx.db, productId);
+    throw staleStock(productId, expectedVersion ?? 0n, current.version);
+  }
+  await emitStockChanged(tx, row);
+  return row;
 }

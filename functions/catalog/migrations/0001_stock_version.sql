@@ -1,0 +1,1 @@
+ALTER TABLE "catalog"."stock" ADD COLUMN "version" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,125 @@
+/**
+ * The answers the inventory gave to priced orders, kept so that the same question asked again gets the
+ * same answer. The saga's reconciler asks again when an order is overdue: orders re-emits OrderPlaced,
+ * promotions re-emits OrderPriced with a new event id, and the inventory answers it from what it stored
+ * the first time (never from the stock as it is now), changing no stock.
+ */
+import { create } from "@bufbuild/protobuf";
+import { money, type Tx } from "@shop/runtime";
+import {
+  ReservedLineSchema,
+  StockRejectedSchema,
+  StockReservedSchema,
+} from "@shop/schemas/inventory/v1/events";
+import { asc, eq } from "drizzle-orm";
+import { answeredOrders, reservations } from "../db/schema.ts";
+
+/** A priced order as the inventory needs it. */
+export interface PricedOrder {
+  orderId: string;
+  customerId: string;
+  lines: { productId: string; productName: string; quantity: number }[];
+  total: { amountMinor: bigint; currency: string };
+  paymentToken: string;
+}
+
+/** A product and the units of it held (or sold) for an order. */
+export interface ReservedLine {
+  productId: string;
+  quantity: number;
+}
+
+/** What reserveStock did; `repeated` when it gave an earlier answer again, changing no stock. */
+export type ReserveOutcome =
+  | { outcome: "reserved"; lines: ReservedLine[]; repeated: boolean }
+  | { outcome: "rejected"; reason: string; productIds: string[]; repeated: boolean }
+  /** The order is cancelled (tombstone) or already sold: nothing to answer. */
+  | { outcome: "skipped" };
+
+/** Emits StockReserved for `order` holding `lines`, keyed by the order. */
+export async function emitReserved(
+  tx: Tx,
+  order: Omit<PricedOrder, "lines">,
+  lines: ReservedLine[],
+): Promise<void> {
+  await tx.emit(
+    StockReservedSchema,
+    create(StockReservedSchema, {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      lines: lines.map((line) => create(ReservedLineSchema, line)),
+      total: money(order.total.amountMinor, order.total.currency),
+      paymentToken: order.paymentToken,
+    }),
+    { key: order.orderId },
+  );
+}
+
+/** Emits StockRejected for an order, keyed by it. */
+export async function emitRejected(
+  tx: Tx,
+  rejection: { orderId: string; customerId: string; reason: string; productIds: string[] },
+): Promise<void> {
+  await tx.emit(StockRejectedSchema, create(StockRejectedSchema, rejection), { key: rejection.orderId });
+}
+
+/** Keeps the answer given to an order, in the transaction that gives it. */
+export async function recordAnswer(
+  tx: Tx,
+  answer:
+    | { outcome: "reserved"; order: PricedOrder }
+    | { outcome: "rejected"; order: PricedOrder; reason: string; productIds: string[] },
+): Promise<void> {
+  const { order } = answer;
+  await tx.db.insert(answeredOrders).values({
+    orderId: order.orderId,
+    outcome: answer.outcome,
+    customerId: order.customerId,
+    totalMinor: order.total.amountMinor,
+    currency: order.total.currency,
+    ...(answer.outcome === "reserved"
+      ? { paymentToken: order.paymentToken }
+      : { reason: answer.reason, productIds: answer.productIds }),
+  });
+}
+
+/**
+ * Once an order is sold or released, payments has no more use for its token: it is not kept longer
+ * than the units are held.
+ */
+export async function forgetPaymentToken(tx: Tx, orderId: string): Promise<void> {
+  await tx.db.update(answeredOrders).set({ paymentToken: null }).where(eq(answeredOrders.orderId, orderId));
+}
+
+/**
+ * Gives the answer already given to `order` again, or undefined when it has none yet. A reservation
+ * is answered with the same StockReserved (lines as held, customer, total and token as stored); a
+ * rejection with the same StockRejected; an order already sold is past this step (skipped). The order's
+ * lock is held and its tombstone checked by the caller.
+ */
+export async function answerAgain(tx: Tx, order: PricedOrder): Promise<ReserveOutcome | undefined> {
+  const [answer] = await tx.db.select().from(answeredOrders).where(eq(answeredOrders.orderId, order.orderId));
+  if (answer?.outcome === "rejected") {
+    const rejection = { reason: answer.reason, productIds: answer.productIds };
+    await emitRejected(tx, { orderId: order.orderId, customerId: answer.customerId, ...rejection });
+    return { outcome: "rejected", ...rejection, repeated: true };
+  }
+  const held = await tx.db
+    .select({ productId: reservations.productId, quantity: reservations.quantity, state: reservations.state })
+    .from(reservations)
+    .where(eq(reservations.orderId, order.orderId))
+    .orderBy(asc(reservations.productId));
+  if (!answer && held.length === 0) return undefined;
+  // Confirmed: paid for and sold, so a StockReserved now could only invite a second charge.
+  if (held.some((line) => line.state === "sold")) return { outcome: "skipped" };
+  const lines = held.map(({ productId, quantity }) => ({ productId, quantity }));
+  // An order reserved before answers were kept has only its lines stored: the rest is the question's.
+  const stored = answer && {
+    orderId: order.orderId,
+    customerId: answer.customerId,
+    total: { amountMinor: answer.totalMinor, currency: answer.currency },
+    paymentToken: answer.paymentToken ?? order.paymentToken,
+  };
+  await emitReserved(tx, stored ?? order, lines);
+  return { outcome: "reserved", lines, repeated: true };
+}
