@@ -1,0 +1,3 @@
+CREATE INDEX "outbox_unpublished_idx" ON "catalog"."outbox" USING btree ("seq") WHERE "catalog"."outbox"."published_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_published_at_idx" ON "catalog"."outbox" USING btree ("published_at") WHERE "catalog"."outbox"."published_at" is not null;--> statement-breakpoint
+CREATE INDEX "processed_events_processed_at_idx" ON "catalog"."processed_events" USING btree ("processed_at");

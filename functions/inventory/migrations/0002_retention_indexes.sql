@@ -1,0 +1,3 @@
+CREATE INDEX "outbox_unpublished_idx" ON "inventory"."outbox" USING btree ("seq") WHERE "inventory"."outbox"."published_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_published_at_idx" ON "inventory"."outbox" USING btree ("published_at") WHERE "inventory"."outbox"."published_at" is not null;--> statement-breakpoint
+CREATE INDEX "processed_events_processed_at_idx" ON "inventory"."processed_events" USING btree ("processed_at");
