@@ -100,3 +100,22 @@ describe("a function's periodic work (onTick)", () => {
     }
   });
 });
+
+describe("a function's own metrics", () => {
+  it("serves a counter its setup made with the runtime's metrics", async () => {
+    const counting = defineFunction({
+      ...fixtureFunction,
+      setup: ({ metrics }) => ({
+        greeted: metrics.counter("shop_fixture_greeted_total", "Greeted", ["kind"]),
+      }),
+    });
+    const fn = await startForTest(counting);
+    try {
+      fn.deps.greeted.inc({ kind: "warm" });
+      const text = await fn.metrics.registry.metrics();
+      expect(text).toContain(`shop_fixture_greeted_total{kind="warm",function="${fn.definition.name}"} 1`);
+    } finally {
+      await fn.close();
+    }
+  });
+});

@@ -23,6 +23,8 @@ export interface SetupContext<Config> {
   config: Config;
   /** The runtime's facilities: logger, database, secrets, transactions. */
   app: App;
+  /** The function's metrics: `metrics.counter(…)` makes its own, served at /metrics with the runtime's. */
+  metrics: Metrics;
 }
 
 /**

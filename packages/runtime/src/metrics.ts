@@ -10,6 +10,15 @@ export interface Metrics {
   events: Counter<"type" | "outcome">;
   eventSeconds: Histogram<"type">;
   outboxPublished: Counter;
+  /**
+   * Makes a counter of the function's own (a reconciler's decisions, say) in this registry, so
+   * /metrics serves it with the rest. Call it once, in `setup`: a name may be registered only once.
+   */
+  counter<Label extends string = never>(
+    name: string,
+    help: string,
+    labelNames?: readonly Label[],
+  ): Counter<Label>;
 }
 
 /** Creates a function's metrics in a registry of its own (several functions may share a process). */
@@ -43,5 +52,6 @@ export function createMetrics(name: string, withDefaults = true): Metrics {
       help: "Outbox events published to the event log",
       registers: [registry],
     }),
+    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
   };
 }

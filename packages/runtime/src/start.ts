@@ -78,7 +78,7 @@ export async function startFunction<Config, Deps>(
     transaction: transactions(definition, database, relay, logger, publishAfterCommit),
   };
   const settings = { ...definition.config?.(options.env ?? process.env), ...options.settings } as Config;
-  const built = (await definition.setup?.({ config: settings, app })) as Deps;
+  const built = (await definition.setup?.({ config: settings, app, metrics })) as Deps;
   const deps = (options.deps ? { ...built, ...options.deps } : built) as Deps;
   await definition.onStart?.(deps, app);
   const retention = retentionPass(definition, database.db, config, logger);
