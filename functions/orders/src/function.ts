@@ -1,6 +1,7 @@
 /**
  * The orders function: the one composition root. It names orders, parses its config, builds its
- * dependencies, and lists its tables, routes, authorisation and subscriptions on the shared runtime.
+ * dependencies, and lists its tables, routes, authorisation, subscriptions and periodic work (the
+ * saga's reconciler) on the shared runtime.
  */
 
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,7 @@ import { defineFunction } from "@shop/runtime";
 import { readOrdersConfig } from "./config.ts";
 import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
+import { onTick } from "./events/on-tick.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 import { setup } from "./setup.ts";
 
@@ -22,4 +24,5 @@ export const ordersFunction = defineFunction({
   subscriptions,
   routes,
   policy,
+  onTick,
 });

@@ -1,10 +1,21 @@
 /**
- * The dependencies of orders, built once per running function from its config: what its routes and
- * its saga handlers share.
+ * The dependencies of orders, built once per running function from its config: what its routes, its
+ * saga handlers and its reconciler share.
  */
 import type { SetupContext } from "@shop/runtime";
 import type { OrdersConfig } from "./config.ts";
-import { createOrderNotifier, type OrderNotifier, type WatchTiming } from "./orders/index.ts";
+import type { OrderStatusName } from "./db/schema.ts";
+import {
+  createOrderNotifier,
+  type OrderNotifier,
+  type SagaTiming,
+  type WatchTiming,
+} from "./orders/index.ts";
+
+/** A counter of orders by the status they were in (a prom-client Counter). */
+export interface StatusCounter {
+  inc(labels: { status: OrderStatusName }): void;
+}
 
 /** What orders' routes and handlers receive as `deps`. */
 export interface OrdersDeps {
@@ -12,12 +23,35 @@ export interface OrdersDeps {
   notifier: OrderNotifier;
   /** How long watches poll and run. */
   watch: WatchTiming;
+  /** The clock the saga's deadlines are set and checked by (tests replace it). */
+  now: () => Date;
+  /** How long the saga may take before an order is asked for again, and before it is given up. */
+  saga: SagaTiming;
+  /** How many overdue orders the reconciler takes in one transaction. */
+  reconcileBatch: number;
+  /** What the reconciler did, for /metrics: orders asked for again, and orders it cancelled. */
+  reconciler: { reasked: StatusCounter; cancelled: StatusCounter };
 }
 
 /** Builds the dependencies of orders. */
-export function setup({ config }: SetupContext<OrdersConfig>): OrdersDeps {
+export function setup({ config, metrics }: SetupContext<OrdersConfig>): OrdersDeps {
   return {
     notifier: createOrderNotifier(),
     watch: { pollMs: config.watchPollMs, maxMs: config.watchMaxMs },
+    now: () => new Date(),
+    saga: { deadlineMs: config.sagaDeadlineMs, giveUpMs: config.sagaGiveUpMs },
+    reconcileBatch: config.reconcileBatch,
+    reconciler: {
+      reasked: metrics.counter(
+        "shop_orders_reasked_total",
+        "Open orders past their deadline that the reconciler asked for again (OrderPlaced re-emitted), by the status they were in",
+        ["status"],
+      ),
+      cancelled: metrics.counter(
+        "shop_orders_timed_out_total",
+        "Open orders past their final deadline that the reconciler cancelled, by the status they were in",
+        ["status"],
+      ),
+    },
   };
 }

@@ -66,8 +66,35 @@ export async function emitted(fn: RunningOrders, orderId?: string) {
   return events
     .filter((decoded) => orderId === undefined || decoded.event.partitionkey === orderId)
     .map((decoded) => ({
+      id: decoded.event.id,
       type: decoded.event.type,
       key: decoded.event.partitionkey,
       message: decoded.message,
     }));
+}
+
+/** A clock a test moves by hand: the `now` dep of orders, so no test sleeps or reads Date.now(). */
+export function testClock(start = new Date()) {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    /** Moves the clock `ms` on. */
+    advance(ms: number) {
+      current += ms;
+    },
+  };
+}
+
+/**
+ * Delivers the saga event `schema` of order `orderId` as its producer would send it (customer
+ * `customerId` unless `init` says otherwise).
+ */
+export function deliverFor<Desc extends DescMessage>(
+  fn: RunningOrders,
+  schema: Desc,
+  orderId: string,
+  init: MessageInitShape<Desc>,
+  customerId = "erin",
+) {
+  return fn.receive(eventOf(schema, { orderId, customerId, ...init } as MessageInitShape<Desc>, orderId));
 }

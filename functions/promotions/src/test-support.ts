@@ -95,6 +95,7 @@ export async function eventsFor(fn: RunningFunction, orderId: string) {
   return (await publishedEvents(fn))
     .filter((decoded) => decoded.event.partitionkey === orderId)
     .map((decoded) => ({
+      id: decoded.event.id,
       type: decoded.event.type,
       message: decoded.message as unknown as Record<string, unknown>,
     }));

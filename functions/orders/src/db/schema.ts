@@ -3,8 +3,9 @@
  * and processed-events tables, all in the Postgres schema `orders`.
  */
 import { outboxTable, processedEventsTable } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -45,6 +46,23 @@ export interface StoredLine {
   lineTotalMinor: string;
 }
 
+/** A refund of an order's charge as stored (from PaymentRefunded): the amount as a decimal string. */
+export interface StoredRefund {
+  amountMinor: string;
+  currency: string;
+  reason: string;
+  /** ISO 8601. */
+  refundedAt: string;
+}
+
+/**
+ * The condition of a non-final order, as one SQL text: the reconciler's query repeats the partial
+ * index's predicate word for word, so the planner can use the index whatever the query's parameters.
+ */
+export function isOpen(status: AnyPgColumn): SQL {
+  return sql`${status} in ('PENDING', 'PRICED', 'RESERVED')`;
+}
+
 /** A customer's order. Lines never change after placing, so they live in the row as JSON. */
 export const orders = ordersSchema.table(
   "orders",
@@ -65,12 +83,25 @@ export const orders = ordersSchema.table(
     cancelReason: text("cancel_reason").notNull().default(""),
     // Set by OrderPriced; null while promotions have not answered (even if a later step already has).
     pricedAt: timestamp("priced_at", { withTimezone: true }),
+    // Kept while the order is open, to ask again with the same OrderPlaced; cleared once it is final.
+    paymentToken: text("payment_token"),
+    // When the reconciler next asks for the missing step again (moved on by each re-ask, never past
+    // give_up_at). The defaults are for orders placed before deadlines: asked again at once, given up
+    // 10 minutes after the migration; PlaceOrder sets both from the config.
+    deadlineAt: timestamp("deadline_at", { withTimezone: true }).notNull().defaultNow(),
+    // The final deadline: an order still open then is cancelled.
+    giveUpAt: timestamp("give_up_at", { withTimezone: true })
+      .notNull()
+      .default(sql`now() + interval '10 minutes'`),
+    refund: jsonb("refund").$type<StoredRefund>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex("orders_customer_idempotency_key").on(table.customerId, table.idempotencyKey),
     index("orders_customer_seq").on(table.customerId, table.seq),
+    // The reconciler's query: open orders by deadline. Final orders (nearly all) stay out of it.
+    index("orders_open_deadline").on(table.deadlineAt).where(isOpen(table.status)),
   ],
 );
 

@@ -1,15 +1,20 @@
 /**
- * Everything orders consumes: the one list. The Triggers in knative/orders.yaml match it.
+ * Everything orders consumes: the one list. The Triggers in knative/base/orders.yaml match it.
  */
 import { type EventSubscription, on } from "@shop/runtime";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { StockRejectedSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
-import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
+import {
+  PaymentFailedSchema,
+  PaymentRefundedSchema,
+  PaymentSucceededSchema,
+} from "@shop/schemas/payments/v1/events";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
 import type { OrdersDeps } from "../setup.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 import { onOrderPricingRejected } from "./on-order-pricing-rejected.ts";
 import { onPaymentFailed } from "./on-payment-failed.ts";
+import { onPaymentRefunded } from "./on-payment-refunded.ts";
 import { onPaymentSucceeded } from "./on-payment-succeeded.ts";
 import { onProductChanged } from "./on-product-changed.ts";
 import { onStockRejected } from "./on-stock-rejected.ts";
@@ -24,4 +29,5 @@ export const subscriptions: EventSubscription<OrdersDeps>[] = [
   on(StockRejectedSchema, onStockRejected),
   on(PaymentSucceededSchema, onPaymentSucceeded),
   on(PaymentFailedSchema, onPaymentFailed),
+  on(PaymentRefundedSchema, onPaymentRefunded),
 ];

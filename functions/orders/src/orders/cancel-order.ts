@@ -13,6 +13,7 @@ const DEFAULT_REASONS: Record<CancellationCause, string> = {
   [CancellationCause.PRICING_REJECTED]: "Your coupon could not be applied to this order.",
   [CancellationCause.OUT_OF_STOCK]: "Some products of your order are out of stock.",
   [CancellationCause.PAYMENT_FAILED]: "Your payment did not go through.",
+  [CancellationCause.TIMED_OUT]: "We could not complete your order in time, so we cancelled it.",
 };
 
 /** A step's refusal of an order: which order, which step (`cause`), and its sentence, if any. */
@@ -28,7 +29,8 @@ export async function cancelOrder(
   { orderId, cause, reason }: CancelOrderInput,
 ): Promise<SagaOutcome> {
   const cancelReason = reason.trim() || DEFAULT_REASONS[cause];
-  const outcome = await advance(tx.db, orderId, "CANCELLED", { cancelReason });
+  // The payment token is not kept past the saga: a final order is never asked for again.
+  const outcome = await advance(tx.db, orderId, "CANCELLED", { cancelReason, paymentToken: null });
   if (outcome.kind === "applied") {
     const { order } = outcome;
     await tx.emit(

@@ -25,7 +25,9 @@ describe("orders under concurrency (real Postgres)", () => {
 
   it("places one order for 20 simultaneous requests with the same idempotency key", async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => fn.app.transaction((tx) => placeOrder(tx, request("same-key")))),
+      Array.from({ length: 20 }, () =>
+        fn.app.transaction((tx) => placeOrder(tx, request("same-key"), fn.deps)),
+      ),
     );
     const ids = new Set(results.map((r) => r.order.id));
     expect(ids.size).toBe(1);
@@ -34,7 +36,7 @@ describe("orders under concurrency (real Postgres)", () => {
   });
 
   it("wakes a watcher once the change has committed, and it sees the change", async () => {
-    const { order } = await fn.app.transaction((tx) => placeOrder(tx, request("watched")));
+    const { order } = await fn.app.transaction((tx) => placeOrder(tx, request("watched"), fn.deps));
     const abort = new AbortController();
     // No polling within the test's time: only the notification can bring the change.
     const states = watchOrder(

@@ -17,7 +17,11 @@ export async function confirmOrder(
   tx: Tx,
   { orderId, amountMinor }: ConfirmOrderInput,
 ): Promise<SagaOutcome> {
-  const outcome = await advance(tx.db, orderId, "CONFIRMED", totalUnlessPriced(amountMinor));
+  const outcome = await advance(tx.db, orderId, "CONFIRMED", {
+    ...totalUnlessPriced(amountMinor),
+    // Not kept past the saga: a final order is never asked for again.
+    paymentToken: null,
+  });
   if (outcome.kind === "applied") {
     const { order } = outcome;
     await tx.emit(

@@ -3,13 +3,21 @@
  */
 export { type CancelOrderInput, cancelOrder } from "./cancel-order.ts";
 export { type ConfirmOrderInput, confirmOrder } from "./confirm-order.ts";
+export { decide, type ReconcileDecision, type SagaClock, type SagaTiming } from "./deadlines.ts";
 export { type GetOrderInput, getOrder } from "./get-order.ts";
 export { type ListOrdersInput, listOrders, type OrderPage } from "./list-orders.ts";
 export { toOrderMessage } from "./messages.ts";
 export { createOrderNotifier, type OrderNotifier } from "./notifier.ts";
 export { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from "./place-order.ts";
 export { type Pricing, priceOrder } from "./price-order.ts";
+export {
+  type Reconciled,
+  type ReconcileResult,
+  reconcileOrders,
+  TIMED_OUT_REASON,
+} from "./reconcile-orders.ts";
 export { type ProductState, recordProduct } from "./record-product.ts";
+export { type RecordRefundInput, recordRefund } from "./record-refund.ts";
 export { type MarkReservedInput, markReserved } from "./reserve-order.ts";
 export type { SagaOutcome } from "./transition.ts";
 export { type WatchDeps, type WatchOrderInput, type WatchTiming, watchOrder } from "./watch-order.ts";

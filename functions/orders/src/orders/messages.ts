@@ -4,8 +4,16 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { money } from "@shop/runtime";
-import { type Order, type OrderLine, OrderLineSchema, OrderSchema } from "@shop/schemas/orders/v1/orders";
-import type { OrderRow, StoredLine } from "../db/schema.ts";
+import { type OrderPlaced, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import {
+  type Order,
+  type OrderLine,
+  OrderLineSchema,
+  type OrderRefund,
+  OrderRefundSchema,
+  OrderSchema,
+} from "@shop/schemas/orders/v1/orders";
+import type { OrderRow, StoredLine, StoredRefund } from "../db/schema.ts";
 import { toOrderStatus } from "./status.ts";
 
 /** The stored lines of an order as OrderLine messages. */
@@ -37,5 +45,30 @@ export function toOrderMessage(row: OrderRow): Order {
     promotions: row.promotions,
     createdAt: timestampFromDate(row.createdAt),
     updatedAt: timestampFromDate(row.updatedAt),
+    ...(row.refund ? { refund: toOrderRefund(row.refund) } : {}),
+  });
+}
+
+function toOrderRefund(refund: StoredRefund): OrderRefund {
+  return create(OrderRefundSchema, {
+    amount: money(BigInt(refund.amountMinor), refund.currency),
+    reason: refund.reason,
+    refundedAt: timestampFromDate(new Date(refund.refundedAt)),
+  });
+}
+
+/**
+ * The OrderPlaced of a stored order: what PlaceOrder emits, and what the reconciler emits again,
+ * so that a re-ask carries exactly the content of the first question.
+ */
+export function toOrderPlaced(row: OrderRow): OrderPlaced {
+  return create(OrderPlacedSchema, {
+    orderId: row.id,
+    customerId: row.customerId,
+    lines: toOrderLines(row.lines, row.currency),
+    subtotal: money(row.subtotalMinor, row.currency),
+    couponCode: row.couponCode,
+    paymentToken: row.paymentToken ?? "",
+    placedAt: timestampFromDate(row.createdAt),
   });
 }

@@ -5,12 +5,11 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { money, type Tx } from "@shop/runtime";
+import type { Tx } from "@shop/runtime";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { and, eq, inArray } from "drizzle-orm";
 import { type OrderRow, orders, products, type StoredLine } from "../db/schema.ts";
+import { deadlinesOf, type SagaClock } from "./deadlines.ts";
 import {
   couponCodeTooLong,
   idempotencyKeyMissing,
@@ -24,7 +23,7 @@ import {
   tooManyLines,
   tooManyOfProduct,
 } from "./errors.ts";
-import { toOrderLines } from "./messages.ts";
+import { toOrderPlaced } from "./messages.ts";
 
 /** Most lines (distinct products) in one order. */
 export const MAX_LINES = 50;
@@ -50,8 +49,15 @@ export interface PlaceOrderResult {
   created: boolean;
 }
 
-/** Places an order, or returns the one already placed with the same idempotency key. */
-export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+/**
+ * Places an order, or returns the one already placed with the same idempotency key. The order gets
+ * its saga deadlines from `clock` (see deadlines.ts).
+ */
+export async function placeOrder(
+  tx: Tx,
+  input: PlaceOrderInput,
+  clock: SagaClock,
+): Promise<PlaceOrderResult> {
   const idempotencyKey = input.idempotencyKey;
   if (idempotencyKey.length === 0) throw idempotencyKeyMissing();
   if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
@@ -66,6 +72,7 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) throw invalidPaymentToken();
   const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
+  const placedAt = clock.now();
 
   const inserted = await tx.db
     .insert(orders)
@@ -80,6 +87,10 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
       discountMinor: 0n,
       totalMinor: subtotal,
       couponCode,
+      paymentToken: input.paymentToken,
+      createdAt: placedAt,
+      updatedAt: placedAt,
+      ...deadlinesOf(placedAt, clock.saga),
     })
     .onConflictDoNothing({ target: [orders.customerId, orders.idempotencyKey] })
     .returning();
@@ -90,19 +101,7 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
     if (!winner) throw new Error(`order with idempotency key ${idempotencyKey} vanished`);
     return { order: winner, created: false };
   }
-  await tx.emit(
-    OrderPlacedSchema,
-    create(OrderPlacedSchema, {
-      orderId: order.id,
-      customerId: order.customerId,
-      lines: toOrderLines(order.lines, currency),
-      subtotal: money(subtotal, currency),
-      couponCode,
-      paymentToken: input.paymentToken,
-      placedAt: timestampFromDate(order.createdAt),
-    }),
-    { key: order.id },
-  );
+  await tx.emit(OrderPlacedSchema, toOrderPlaced(order), { key: order.id });
   return { order, created: true };
 }
 

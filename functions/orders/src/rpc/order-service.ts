@@ -20,13 +20,17 @@ export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof Ord
   return {
     async placeOrder(request, context) {
       const { order } = await app.transaction((tx) =>
-        placeOrder(tx, {
-          customerId: caller(context).userId,
-          idempotencyKey: request.idempotencyKey,
-          lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
-          couponCode: request.couponCode,
-          paymentToken: request.paymentToken,
-        }),
+        placeOrder(
+          tx,
+          {
+            customerId: caller(context).userId,
+            idempotencyKey: request.idempotencyKey,
+            lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+            couponCode: request.couponCode,
+            paymentToken: request.paymentToken,
+          },
+          deps,
+        ),
       );
       return create(PlaceOrderResponseSchema, { order: toOrderMessage(order) });
     },

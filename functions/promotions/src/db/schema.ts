@@ -85,12 +85,15 @@ export const redemptions = promotionsSchema.table(
 
 /**
  * What became of each order promotions has seen: priced, rejected, or cancelled (the tombstone that
- * makes a late OrderPlaced for a cancelled order do nothing).
+ * makes a late OrderPlaced for a cancelled order do nothing). With the order's redemptions it is the
+ * answer promotions gave, which it gives again when the order is asked for again.
  */
 export const orderOutcomes = promotionsSchema.table("order_outcomes", {
   orderId: text("order_id").primaryKey(),
   customerId: text("customer_id").notNull(),
   outcome: text("outcome", { enum: ["priced", "rejected", "cancelled"] }).notNull(),
+  // The sentence of a rejection, given again as it was (the coupon may be usable by now).
+  reason: text("reason").notNull().default(""),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

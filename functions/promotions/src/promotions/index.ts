@@ -1,6 +1,7 @@
 /**
  * The verbs of promotions, free of transport: RPC methods and event handlers call these.
  */
+export * from "./answer-again.ts";
 export * from "./assess-cart.ts";
 export * from "./create-promotion.ts";
 export * from "./errors.ts";

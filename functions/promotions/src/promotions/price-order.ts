@@ -3,13 +3,14 @@
  * redeems them, and says how it went (OrderPriced or OrderPricingRejected).
  */
 import { create } from "@bufbuild/protobuf";
-import { money, type Tx } from "@shop/runtime";
+import { type Db, money, type Tx } from "@shop/runtime";
 import type { OrderLine } from "@shop/schemas/orders/v1/orders";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
 import { eq } from "drizzle-orm";
 import { orderOutcomes, redemptions } from "../db/schema.ts";
+import { storedAnswer } from "./answer-again.ts";
 import { assessCart } from "./assess-cart.ts";
-import type { AppliedPromotion, Cart } from "./pricing.ts";
+import type { Cart } from "./pricing.ts";
 import { describeRejection } from "./reasons.ts";
 
 /** A placed order, as promotions needs it. */
@@ -27,23 +28,25 @@ export interface OrderToPrice {
   paymentToken: string;
 }
 
-/** What became of the order. */
+/** What became of the order; `repeated` when it was answered before and is answered again the same way. */
 export type PriceOrderResult =
-  /** Priced: `applied` are redeemed for the order; discount ≤ subtotal, total = subtotal − discount. */
-  | { outcome: "priced"; applied: AppliedPromotion[]; discount: bigint; total: bigint }
+  /** Priced: `promotions` are redeemed for it; discount ≤ subtotal, total = subtotal − discount. */
+  | { outcome: "priced"; promotions: string[]; discount: bigint; total: bigint; repeated: boolean }
   /** The code cannot be used; nothing is redeemed. `reason` is the sentence for the customer. */
-  | { outcome: "rejected"; reason: string }
-  /** Seen before (priced, rejected or cancelled): nothing is done, nothing is emitted. */
-  | { outcome: "already-handled" };
+  | { outcome: "rejected"; reason: string; repeated: boolean }
+  /** The order was cancelled (its tombstone): nothing is done, nothing is emitted. */
+  | { outcome: "cancelled" };
 
 /**
  * Prices an order, redeems what it applies and emits OrderPriced or OrderPricingRejected, all in
- * `tx`. The order's outcome row is claimed first: a second OrderPlaced for the same order, or one
- * arriving after its cancellation, finds it and does nothing. Limited promotions are locked before
- * their redemptions are counted, so concurrent orders cannot redeem past a limit.
+ * `tx`. The order's outcome row is claimed first: an OrderPlaced for an order seen before (the
+ * reconciler asking again, or a copy) redeems nothing and gets the answer given the first time again
+ * (see answer-again.ts), and one arriving after the order's cancellation gets none. Limited
+ * promotions are locked before their redemptions are counted, so concurrent orders cannot redeem
+ * past a limit.
  */
 export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrderResult> {
-  const result = await redeem(tx, order);
+  const result = (await claim(tx.db, order)) ? await redeem(tx.db, order) : await answerAgain(tx.db, order);
   const { orderId, customerId } = order;
   if (result.outcome === "rejected") {
     const message = create(OrderPricingRejectedSchema, { orderId, customerId, reason: result.reason });
@@ -57,7 +60,7 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
       subtotal: amount(order.cart.subtotal),
       discount: amount(result.discount),
       total: amount(result.total),
-      promotions: result.applied.map(({ promotion }) => promotion.name),
+      promotions: result.promotions,
       paymentToken: order.paymentToken,
     });
     await tx.emit(OrderPricedSchema, message, { key: orderId });
@@ -65,15 +68,26 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
   return result;
 }
 
-/** Claims the order, assesses its cart with the limited promotions locked, and records the outcome. */
-async function redeem({ db }: Pick<Tx, "db">, order: OrderToPrice): Promise<PriceOrderResult> {
+/** Claims the order's outcome row; false when promotions has seen the order before. */
+async function claim(db: Db, order: OrderToPrice): Promise<boolean> {
   const claimed = await db
     .insert(orderOutcomes)
     .values({ orderId: order.orderId, customerId: order.customerId, outcome: "priced" })
     .onConflictDoNothing()
     .returning({ orderId: orderOutcomes.orderId });
-  if (claimed.length === 0) return { outcome: "already-handled" };
+  return claimed.length > 0;
+}
 
+/** The answer stored for an order seen before; the question (lines, subtotal) is the same as then. */
+async function answerAgain(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
+  const answer = await storedAnswer(db, order.orderId);
+  if (answer.outcome === "cancelled") return answer;
+  if (answer.outcome === "rejected") return { ...answer, repeated: true };
+  return { ...answer, total: order.cart.subtotal - answer.discount, repeated: true };
+}
+
+/** Assesses the claimed order's cart with the limited promotions locked, and records the outcome. */
+async function redeem(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
   const { code, rejection, pricing } = await assessCart(db, {
     cart: order.cart,
     couponCode: order.couponCode,
@@ -82,11 +96,12 @@ async function redeem({ db }: Pick<Tx, "db">, order: OrderToPrice): Promise<Pric
     lock: true,
   });
   if (rejection) {
+    const reason = describeRejection(code, rejection);
     await db
       .update(orderOutcomes)
-      .set({ outcome: "rejected", updatedAt: order.now })
+      .set({ outcome: "rejected", reason, updatedAt: order.now })
       .where(eq(orderOutcomes.orderId, order.orderId));
-    return { outcome: "rejected", reason: describeRejection(code, rejection) };
+    return { outcome: "rejected", reason, repeated: false };
   }
   if (pricing.applied.length > 0) {
     await db.insert(redemptions).values(
@@ -98,5 +113,11 @@ async function redeem({ db }: Pick<Tx, "db">, order: OrderToPrice): Promise<Pric
       })),
     );
   }
-  return { outcome: "priced", applied: pricing.applied, discount: pricing.discount, total: pricing.total };
+  return {
+    outcome: "priced",
+    promotions: pricing.applied.map(({ promotion }) => promotion.name),
+    discount: pricing.discount,
+    total: pricing.total,
+    repeated: false,
+  };
 }

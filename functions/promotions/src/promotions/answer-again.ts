@@ -1,0 +1,42 @@
+/**
+ * The answer promotions already gave an order, given again. The saga's reconciler asks for an overdue
+ * order again (orders re-emits OrderPlaced with a new event id); promotions then answers from what it
+ * stored the first time — never by pricing again, which could redeem twice or judge differently — so
+ * that the re-ask travels on to the step that is missing.
+ */
+import type { Db } from "@shop/runtime";
+import { asc, eq, sql } from "drizzle-orm";
+import { orderOutcomes, promotions, redemptions } from "../db/schema.ts";
+
+/** The answer given to an order, as stored; `cancelled` (the tombstone) means: answer nothing. */
+export type StoredAnswer =
+  | { outcome: "priced"; promotions: string[]; discount: bigint }
+  | { outcome: "rejected"; reason: string }
+  | { outcome: "cancelled" };
+
+/**
+ * The answer stored for `orderId`, its outcome row locked until the transaction ends (so an
+ * OrderCancelled in flight for it is either before this read or after the answer). A priced order's
+ * promotions are its redemptions, in the order pricing stacked them: the coupon (the only one with a
+ * code) first, then the automatic ones oldest first, as `findActiveAutomatic` lists them.
+ */
+export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswer> {
+  const [stored] = await db
+    .select({ outcome: orderOutcomes.outcome, reason: orderOutcomes.reason })
+    .from(orderOutcomes)
+    .where(eq(orderOutcomes.orderId, orderId))
+    .for("update");
+  if (!stored || stored.outcome === "cancelled") return { outcome: "cancelled" };
+  if (stored.outcome === "rejected") return { outcome: "rejected", reason: stored.reason };
+  const redeemed = await db
+    .select({ name: promotions.name, discount: redemptions.discount })
+    .from(redemptions)
+    .innerJoin(promotions, eq(promotions.id, redemptions.promotionId))
+    .where(eq(redemptions.orderId, orderId))
+    .orderBy(sql`${promotions.code} is null`, asc(promotions.createdAt), asc(promotions.id));
+  return {
+    outcome: "priced",
+    promotions: redeemed.map(({ name }) => name),
+    discount: redeemed.reduce((sum, { discount }) => sum + discount, 0n),
+  };
+}
