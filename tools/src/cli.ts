@@ -59,7 +59,7 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", d
   admin login     ${DEV_ADMIN.email} / ${DEV_ADMIN.password}   (dev credentials, not for production)
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
-  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves)
+  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
   const stop = () => void shop.close().then(() => process.exit(0));

@@ -5,10 +5,14 @@ import { fileURLToPath } from "node:url";
 import { defineFunction } from "@shop/runtime";
 import { PROVIDER_SECRET_PATH, readPaymentsConfig } from "./config.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
+import { onTick } from "./events/on-tick.ts";
 import { subscriptions } from "./events/subscriptions.ts";
 import { setup } from "./setup.ts";
 
-/** Payments: charges reserved orders through the configured provider, refunds cancelled ones. */
+/**
+ * Payments: charges reserved orders through the configured provider, refunds cancelled ones, and
+ * reconciles charges whose outcome is unknown on every tick.
+ */
 export const paymentsFunction = defineFunction({
   name: "payments",
   migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
@@ -19,4 +23,5 @@ export const paymentsFunction = defineFunction({
   devSecrets: { [PROVIDER_SECRET_PATH]: { apiKey: "test_key_dev" } },
   setup,
   subscriptions,
+  onTick,
 });

@@ -8,6 +8,10 @@ import { publishedEvents } from "@shop/runtime/testing";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
 import { ReservedLineSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+import { eq } from "drizzle-orm";
+import { payments } from "./db/schema.ts";
+import { chargeKeyFor } from "./payments/settle.ts";
+import type { TestProvider } from "./payments/test-provider.ts";
 
 /** StockReserved from inventory: the order is ready to be charged `totalMinor` EUR with `token`. */
 export function stockReserved(orderId: string, token: string, totalMinor = 4_200n) {
@@ -32,4 +36,20 @@ export async function eventsFor(fn: RunningFunction, orderId: string) {
   return (await publishedEvents(fn))
     .filter((e) => e.event.partitionkey === orderId)
     .map((e) => [e.schema.typeName.replace("shop.payments.v1.", ""), e.message] as const);
+}
+
+/** The types of the events payments published for an order, in order. */
+export async function typesFor(fn: RunningFunction, orderId: string) {
+  return (await eventsFor(fn, orderId)).map(([type]) => type);
+}
+
+/** The payments row of an order, as payments keeps it. */
+export async function paymentOf(fn: RunningFunction, orderId: string) {
+  const [payment] = await fn.app.db.select().from(payments).where(eq(payments.orderId, orderId));
+  return payment;
+}
+
+/** The charges the test provider really made for an order (its charge's idempotency key). */
+export function chargesOf(provider: TestProvider, orderId: string) {
+  return provider.charges().filter((c) => c.idempotencyKey === chargeKeyFor(orderId));
 }

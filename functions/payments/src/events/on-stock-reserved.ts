@@ -7,9 +7,9 @@ import { chargePayment } from "../payments/index.ts";
 import type { PaymentsDeps } from "../setup.ts";
 
 /**
- * StockReserved: charge the order's total. While the provider is unavailable chargePayment counts
- * the attempt and throws, so the delivery fails and the broker redelivers it (with backoff) until the
- * charge succeeds or chargePayment gives up.
+ * StockReserved: charge the order's total, or answer again for an order already charged. When the
+ * provider's answer is lost chargePayment records the charge as unknown and throws, so the delivery
+ * fails (5xx) and the broker redelivers it: the redelivery asks the provider what became of it.
  */
 export async function onStockReserved(
   message: StockReserved,

@@ -1,20 +1,16 @@
 import { createLogger, type RunningFunction, startFunction } from "@shop/runtime";
-import { createTestDatabase, waitFor } from "@shop/runtime/testing";
-import { eq } from "drizzle-orm";
+import { createTestDatabase } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { payments } from "../db/schema.ts";
 import { paymentsFunction } from "../function.ts";
-import { eventsFor, stockReserved } from "../test-support.ts";
-import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
-import { createTestProvider, type TestProvider } from "./provider.ts";
+import { chargesOf, eventsFor, orderCancelled, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import { createTestProvider, type TestProvider } from "./test-provider.ts";
 
-// Real Postgres: the failed-attempt count commits on its own connection while the delivery's
-// transaction rolls back. Events stay in memory.
-describe("an unavailable payment provider on real Postgres", () => {
+// Real Postgres: the unknown record commits while the delivery is answered 5xx, and deliveries,
+// cancellations and reconciler ticks of one order really run at once (a pool of connections), held
+// apart by the order's advisory lock. Events stay in memory.
+describe("charges whose outcome is unknown, on real Postgres", () => {
   let fn: RunningFunction;
   let provider: TestProvider;
-  const attemptsOf = async (orderId: string) =>
-    (await fn.app.db.select().from(payments).where(eq(payments.orderId, orderId)))[0]?.attempts ?? 0;
 
   beforeAll(async () => {
     const url = await createTestDatabase(inject("databaseUrl"));
@@ -23,51 +19,62 @@ describe("an unavailable payment provider on real Postgres", () => {
       deps: { provider },
       listen: false,
       logger: createLogger("payments", "silent"),
-      config: { database: { kind: "postgres", url }, kafkaBrokers: [], sweepIntervalMs: 0 },
+      config: {
+        database: { kind: "postgres", url },
+        kafkaBrokers: [],
+        sweepIntervalMs: 0,
+        tickIntervalMs: 0,
+      },
     });
   });
   afterAll(() => fn?.close());
 
-  it("counts each failed attempt across rollbacks, then charges once", async () => {
+  it("keeps the unknown charge across each failed delivery, then charges once", async () => {
     const event = stockReserved("pg-1", "tok_unavailable");
     for (let attempt = 1; attempt <= 4; attempt++) {
       await expect(fn.receive(event)).rejects.toThrow(/unavailable/);
-      // The broker's backoff gives the count time to commit; here we wait for it.
-      await waitFor(async () => (await attemptsOf("pg-1")) === attempt, {
-        message: `attempt ${attempt} counted`,
-      });
+      // Committed with the failed delivery's answer: no waiting for a transaction of its own.
+      expect(await paymentOf(fn, "pg-1")).toMatchObject({ status: "unknown" });
     }
     await expect(fn.receive(event)).resolves.toBe("handled");
-    expect(provider.charges().filter((c) => c.idempotencyKey === "pg-1")).toHaveLength(1);
-    expect((await eventsFor(fn, "pg-1")).map(([type]) => type)).toEqual(["PaymentSucceeded"]);
+    expect(chargesOf(provider, "pg-1")).toHaveLength(1);
+    expect(await typesFor(fn, "pg-1")).toEqual(["PaymentSucceeded"]);
   });
 
-  it("gives up on the 5th failed attempt", async () => {
-    const stubborn = createTestProvider({ unavailableAttempts: 100 });
-    const url = await createTestDatabase(inject("databaseUrl"));
-    const other = await startFunction(paymentsFunction, {
-      deps: { provider: stubborn },
-      listen: false,
-      logger: createLogger("payments", "silent"),
-      config: { database: { kind: "postgres", url }, kafkaBrokers: [], sweepIntervalMs: 0 },
-    });
-    try {
-      const event = stockReserved("pg-2", "tok_unavailable");
-      for (let attempt = 1; attempt <= 4; attempt++) {
-        await expect(other.receive(event)).rejects.toThrow(/unavailable/);
-        await waitFor(
-          async () =>
-            (await other.app.db.select().from(payments).where(eq(payments.orderId, "pg-2")))[0]?.attempts ===
-            attempt,
-        );
-      }
-      await expect(other.receive(event)).resolves.toBe("handled");
-      expect(await eventsFor(other, "pg-2")).toEqual([
-        ["PaymentFailed", expect.objectContaining({ reason: PROVIDER_UNAVAILABLE })],
-      ]);
-      expect(stubborn.charges()).toEqual([]);
-    } finally {
-      await other.close();
+  it("charges once when redeliveries, re-asks and ticks of one order come at once", async () => {
+    const first = stockReserved("pg-2", "tok_timeout");
+    await expect(fn.receive(first)).rejects.toThrow(/unknown/);
+    await Promise.allSettled([
+      fn.receive(first),
+      fn.receive(stockReserved("pg-2", "tok_timeout")),
+      fn.receive(stockReserved("pg-2", "tok_timeout")),
+      fn.tick(),
+    ]);
+
+    expect(chargesOf(provider, "pg-2")).toHaveLength(1);
+    expect(await paymentOf(fn, "pg-2")).toMatchObject({ status: "succeeded" });
+    const events = await eventsFor(fn, "pg-2");
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    for (const [type, message] of events) {
+      expect(type).toBe("PaymentSucceeded");
+      expect(message).toEqual(events[0]?.[1]);
     }
+  });
+
+  it("refunds once when the cancellation races the resolution of an unknown charge", async () => {
+    await expect(fn.receive(stockReserved("pg-3", "tok_timeout"))).rejects.toThrow(/unknown/);
+    await Promise.allSettled([
+      fn.receive(orderCancelled("pg-3")),
+      fn.receive(stockReserved("pg-3", "tok_timeout")),
+      fn.tick(),
+    ]);
+    await fn.tick();
+
+    expect(chargesOf(provider, "pg-3")).toMatchObject([{ refunded: true }]);
+    expect(await paymentOf(fn, "pg-3")).toMatchObject({ status: "refunded" });
+    const types = await typesFor(fn, "pg-3");
+    // A re-ask that won the race confirmed the payment before the cancellation refunded it.
+    expect(types.filter((type) => type === "PaymentRefunded")).toHaveLength(1);
+    expect(types.at(-1)).toBe("PaymentRefunded");
   });
 });

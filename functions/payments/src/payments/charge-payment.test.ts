@@ -2,14 +2,12 @@ import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentsFunction } from "../function.ts";
-import { eventsFor, orderCancelled, stockReserved } from "../test-support.ts";
-import { PROVIDER_UNAVAILABLE } from "./charge-payment.ts";
-import { createTestProvider, DECLINED, NOT_ACCEPTED, type TestProvider } from "./provider.ts";
+import { chargesOf, eventsFor, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import { createTestProvider, DECLINED, NOT_ACCEPTED, type TestProvider } from "./test-provider.ts";
 
 describe("charging a reserved order", () => {
   let fn: RunningFunction;
   let provider: TestProvider;
-  const chargesOf = (orderId: string) => provider.charges().filter((c) => c.idempotencyKey === orderId);
 
   beforeAll(async () => {
     provider = createTestProvider();
@@ -20,9 +18,14 @@ describe("charging a reserved order", () => {
   it("charges the total once and says the payment succeeded", async () => {
     await expect(fn.receive(stockReserved("o-1", "tok_visa", 4_200n))).resolves.toBe("handled");
 
-    const [charge] = chargesOf("o-1");
-    expect(chargesOf("o-1")).toHaveLength(1);
-    expect(charge).toMatchObject({ amount: { amountMinor: 4_200n, currency: "EUR" }, token: "tok_visa" });
+    const [charge] = chargesOf(provider, "o-1");
+    expect(chargesOf(provider, "o-1")).toHaveLength(1);
+    expect(charge).toMatchObject({
+      amount: { amountMinor: 4_200n, currency: "EUR" },
+      token: "tok_visa",
+      // The idempotency key comes from the order, as a real provider's Idempotency-Key.
+      idempotencyKey: "order:o-1:charge",
+    });
     expect(await eventsFor(fn, "o-1")).toEqual([
       [
         "PaymentSucceeded",
@@ -40,7 +43,7 @@ describe("charging a reserved order", () => {
     await fn.receive(stockReserved("o-2", "tok_declined"));
     await fn.receive(stockReserved("o-3", "tok_monopoly_money"));
 
-    expect([...chargesOf("o-2"), ...chargesOf("o-3")]).toEqual([]);
+    expect([...chargesOf(provider, "o-2"), ...chargesOf(provider, "o-3")]).toEqual([]);
     expect(await eventsFor(fn, "o-2")).toEqual([
       [
         "PaymentFailed",
@@ -55,7 +58,7 @@ describe("charging a reserved order", () => {
   it("confirms a free order without charging", async () => {
     await fn.receive(stockReserved("o-4", "tok_declined", 0n));
 
-    expect(chargesOf("o-4")).toEqual([]);
+    expect(chargesOf(provider, "o-4")).toEqual([]);
     expect(await eventsFor(fn, "o-4")).toEqual([
       [
         "PaymentSucceeded",
@@ -67,59 +70,39 @@ describe("charging a reserved order", () => {
   it("asks for redelivery while the provider is unavailable, then charges exactly once", async () => {
     const event = stockReserved("o-5", "tok_unavailable");
     await expect(fn.receive(event)).rejects.toThrow(/unavailable/);
+    // Meanwhile the charge is unknown, never "nothing was charged"; the redelivery asks the provider,
+    // which never took it, so it is sent again with the same key.
+    expect(await paymentOf(fn, "o-5")).toMatchObject({ status: "unknown", chargeKey: "order:o-5:charge" });
     await expect(fn.receive(event)).rejects.toThrow(/unavailable/);
     await expect(fn.receive(event)).resolves.toBe("handled");
 
-    expect(chargesOf("o-5")).toHaveLength(1);
-    expect((await eventsFor(fn, "o-5")).map(([type]) => type)).toEqual(["PaymentSucceeded"]);
+    expect(chargesOf(provider, "o-5")).toHaveLength(1);
+    expect(await typesFor(fn, "o-5")).toEqual(["PaymentSucceeded"]);
   });
 
   it("charges nothing more when StockReserved is delivered again after a success", async () => {
     const event = stockReserved("o-6", "tok_visa");
     await fn.receive(event);
     await expect(fn.receive(event)).resolves.toBe("duplicate");
-    // Inventory publishing it again under a new event id is no new payment either.
+    // Inventory publishing it again under a new event id (the saga reconciler's re-ask) is no new
+    // payment either: the same PaymentSucceeded again, so the saga can move on.
     await expect(fn.receive(stockReserved("o-6", "tok_visa"))).resolves.toBe("handled");
 
-    expect(chargesOf("o-6")).toHaveLength(1);
-    expect((await eventsFor(fn, "o-6")).map(([type]) => type)).toEqual(["PaymentSucceeded"]);
+    expect(chargesOf(provider, "o-6")).toHaveLength(1);
+    const events = await eventsFor(fn, "o-6");
+    expect(events.map(([type]) => type)).toEqual(["PaymentSucceeded", "PaymentSucceeded"]);
+    expect(events[1]?.[1]).toEqual(events[0]?.[1]);
   });
 
-  it("refunds a succeeded payment when the order is cancelled, once", async () => {
-    await fn.receive(stockReserved("o-7", "tok_visa", 1_999n));
-    const cancelled = orderCancelled("o-7");
-    await fn.receive(cancelled);
-    await expect(fn.receive(cancelled)).resolves.toBe("duplicate");
-    await fn.receive(orderCancelled("o-7"));
+  it("answers a re-ask of a declined order with the same PaymentFailed, charging nothing", async () => {
+    await fn.receive(stockReserved("o-11", "tok_declined"));
+    await expect(fn.receive(stockReserved("o-11", "tok_visa"))).resolves.toBe("handled");
 
-    const [charge] = chargesOf("o-7");
-    expect(charge?.refunded).toBe(true);
-    expect(await eventsFor(fn, "o-7")).toEqual([
-      ["PaymentSucceeded", expect.anything()],
-      [
-        "PaymentRefunded",
-        expect.objectContaining({
-          orderId: "o-7",
-          customerId: "customer-1",
-          paymentId: charge?.paymentId,
-          amount: expect.objectContaining({ amountMinor: 1_999n, currency: "EUR" }),
-        }),
-      ],
+    expect(chargesOf(provider, "o-11")).toEqual([]);
+    expect(await eventsFor(fn, "o-11")).toEqual([
+      ["PaymentFailed", expect.objectContaining({ reason: DECLINED })],
+      ["PaymentFailed", expect.objectContaining({ reason: DECLINED })],
     ]);
-  });
-
-  it("charges nothing for an order cancelled before its stock was reserved", async () => {
-    await fn.receive(orderCancelled("o-8"));
-    await expect(fn.receive(stockReserved("o-8", "tok_visa"))).resolves.toBe("handled");
-
-    expect(chargesOf("o-8")).toEqual([]);
-    expect(await eventsFor(fn, "o-8")).toEqual([]);
-  });
-
-  it("refunds nothing when a cancelled order's payment had failed", async () => {
-    await fn.receive(stockReserved("o-9", "tok_declined"));
-    await fn.receive(orderCancelled("o-9"));
-    expect((await eventsFor(fn, "o-9")).map(([type]) => type)).toEqual(["PaymentFailed"]);
   });
 });
 
@@ -134,18 +117,17 @@ describe("a payment provider that stays unavailable", () => {
   });
   afterAll(() => fn.close());
 
-  it("fails the payment on the 5th attempt so the order still ends, having charged nothing", async () => {
+  it("keeps the charge unknown, asking for redelivery, and never gives up on its own", async () => {
     const event = stockReserved("o-10", "tok_unavailable");
-    for (let attempt = 1; attempt <= 4; attempt++) {
-      await expect(fn.receive(event)).rejects.toThrow(`attempt ${attempt} `);
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      await expect(fn.receive(event)).rejects.toThrow(/unavailable/);
     }
-    await expect(fn.receive(event)).resolves.toBe("handled");
-    // A delivery after the give-up (the broker retried once more) changes nothing.
-    await expect(fn.receive(event)).resolves.toBe("duplicate");
+    // The reconciler asks too: the provider has no such charge, but only a StockReserved carries the
+    // payment token, so the charge waits, unknown, for the next one (or for the order's cancellation).
+    await fn.tick();
 
     expect(provider.charges()).toEqual([]);
-    expect(await eventsFor(fn, "o-10")).toEqual([
-      ["PaymentFailed", expect.objectContaining({ orderId: "o-10", reason: PROVIDER_UNAVAILABLE })],
-    ]);
+    expect(await paymentOf(fn, "o-10")).toMatchObject({ status: "unknown" });
+    expect(await eventsFor(fn, "o-10")).toEqual([]);
   });
 });

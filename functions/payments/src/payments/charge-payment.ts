@@ -1,19 +1,19 @@
 /**
- * chargePayment: takes the total of an order whose stock is reserved.
+ * chargePayment: takes the total of an order whose stock is reserved, once, and answers the saga.
  */
-import { create } from "@bufbuild/protobuf";
-import { lockOrder, money, type Tx, wasCancelled } from "@shop/runtime";
-import { PaymentFailedSchema, PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
-import { eq, sql } from "drizzle-orm";
-import { cancelledOrders, type PaymentStatus, payments } from "../db/schema.ts";
-import { providerUnavailable } from "./errors.ts";
-import { type Amount, type PaymentProvider, TransientProviderError } from "./provider.ts";
-
-/** Charge attempts (deliveries of StockReserved) before payments gives up on an unavailable provider. */
-export const MAX_CHARGE_ATTEMPTS = 5;
-
-/** What the customer is told when the provider stayed unavailable. */
-export const PROVIDER_UNAVAILABLE = "The payment provider is unavailable right now; nothing was charged.";
+import { lockOrder, type Tx, wasCancelled } from "@shop/runtime";
+import { cancelledOrders, type Payment } from "../db/schema.ts";
+import { chargeOutcomeUnknown } from "./errors.ts";
+import { type Amount, type ChargeResult, type PaymentProvider, TransientProviderError } from "./provider.ts";
+import {
+  chargeKeyFor,
+  emitOutcome,
+  findPayment,
+  type PaymentRow,
+  resolveUnknown,
+  savePayment,
+  settleCharge,
+} from "./settle.ts";
 
 /** An order whose stock is held, as payments needs it. */
 export interface ReservedOrder {
@@ -23,118 +23,95 @@ export interface ReservedOrder {
   paymentToken: string;
 }
 
-/** Where transiently failed charge attempts are counted, outside the transaction that failed. */
-export interface FailedAttempts {
-  /** Counts one failed attempt of `order`; it commits even though the caller's transaction rolls back. */
-  record(order: ReservedOrder): void;
-}
-
-/** What chargePayment needs besides the transaction. */
-export interface ChargeDeps {
-  provider: PaymentProvider;
-  attempts: FailedAttempts;
-}
-
 /** What chargePayment did. */
 export type ChargeOutcome =
+  /** Charged now (or nothing to charge: a zero total); PaymentSucceeded emitted. */
   | { outcome: "succeeded"; paymentId: string }
+  /** Declined now; PaymentFailed emitted. */
   | { outcome: "failed"; reason: string }
-  /** Already paid or failed, or the order was cancelled first: nothing to do. */
+  /** Asked again for an order already settled: the same PaymentSucceeded or PaymentFailed again. */
+  | { outcome: "answered again"; status: "succeeded" | "failed" }
+  /** The order was cancelled first: nothing charged, nothing emitted. */
   | { outcome: "skipped" };
 
 /**
- * Charges the order's total once (the order id is the provider's idempotency key, so a retry never
- * charges twice) and emits PaymentSucceeded or PaymentFailed. A zero total succeeds without a
- * charge. When the provider is unavailable it writes nothing in `tx`, records the failed attempt
- * with `deps.attempts` and throws `providerUnavailable`, so the delivery is retried, until the
- * MAX_CHARGE_ATTEMPTS-th attempt, which fails the payment so the order still ends.
+ * Charges the order's total once and emits PaymentSucceeded or PaymentFailed. The charge is sent
+ * with an idempotency key from the order (`order:<id>:charge`), so a retry never charges twice.
+ * - A cancelled order: nothing (its OrderCancelled and the reconciler settle any charge it has).
+ * - A payment already settled (a redelivery or the saga reconciler's re-ask): the same event again,
+ *   no charge.
+ * - An `unknown` payment (an earlier answer was lost): the provider's status query first; a charge it
+ *   knows is settled as it went, one it never took is sent again with the same key.
+ * - When the provider does not answer (timeout, connection reset), the payment is recorded as
+ *   `unknown`, never as "nothing was charged", and chargeOutcomeUnknown is thrown: that record
+ *   commits, the delivery is answered 5xx, and the broker's redelivery resolves it (as the
+ *   reconciler does on its tick, with no event).
+ * A zero total succeeds without a charge.
  */
-export async function chargePayment(tx: Tx, order: ReservedOrder, deps: ChargeDeps): Promise<ChargeOutcome> {
+export async function chargePayment(
+  tx: Tx,
+  order: ReservedOrder,
+  deps: { provider: PaymentProvider },
+): Promise<ChargeOutcome> {
   await lockOrder(tx, "payments", order.orderId);
   if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
-  const [payment] = await tx.db.select().from(payments).where(eq(payments.orderId, order.orderId));
-  if (payment && payment.status !== "charging") return { outcome: "skipped" };
-  const failedBefore = payment?.attempts ?? 0;
+  const payment = await findPayment(tx, order.orderId);
+  if (payment && payment.status !== "unknown") return answerAgain(tx, payment);
+  if (payment) {
+    const resolved = await resolveUnknown(tx, payment, { cancelled: false, provider: deps.provider });
+    if (resolved === "unknown") throw chargeOutcomeUnknown(order.orderId);
+    if (resolved !== "not-found") return outcomeOf(await findPayment(tx, order.orderId));
+  }
+  // Never charged, or the provider never took the charge: send it (again, with the same key).
+  const unsent = payment ?? newPayment(order);
 
   if (order.total.amountMinor === 0n) {
-    await settle(tx, order, { status: "succeeded", paymentId: "", attempts: failedBefore });
+    await emitOutcome(tx, await savePayment(tx, { ...unsent, status: "succeeded", paymentId: null }));
     return { outcome: "succeeded", paymentId: "" };
   }
-  let result: Awaited<ReturnType<PaymentProvider["charge"]>>;
+  let result: ChargeResult;
   try {
     result = await deps.provider.charge({
-      idempotencyKey: order.orderId,
-      amount: order.total,
+      idempotencyKey: unsent.chargeKey,
+      amount: { amountMinor: unsent.amountMinor, currency: unsent.currency },
       token: order.paymentToken,
     });
   } catch (error) {
     if (!(error instanceof TransientProviderError)) throw error;
-    const failedAttempts = failedBefore + 1;
-    if (failedAttempts < MAX_CHARGE_ATTEMPTS) {
-      deps.attempts.record(order);
-      throw providerUnavailable(order.orderId, failedAttempts);
-    }
-    await settle(tx, order, { status: "failed", reason: PROVIDER_UNAVAILABLE, attempts: failedAttempts });
-    return { outcome: "failed", reason: PROVIDER_UNAVAILABLE };
+    await savePayment(tx, { ...unsent, status: "unknown" });
+    throw chargeOutcomeUnknown(order.orderId);
   }
-  if (result.status === "approved") {
-    await settle(tx, order, { status: "succeeded", paymentId: result.paymentId, attempts: failedBefore });
-    return { outcome: "succeeded", paymentId: result.paymentId };
-  }
-  await settle(tx, order, { status: "failed", reason: result.reason, attempts: failedBefore });
-  return { outcome: "failed", reason: result.reason };
+  await settleCharge(tx, unsent, result, { cancelled: false, provider: deps.provider });
+  return result.status === "approved"
+    ? { outcome: "succeeded", paymentId: result.paymentId }
+    : { outcome: "failed", reason: result.reason };
 }
 
-/**
- * Counts one transiently failed charge attempt of `order`. Runs in a transaction of its own, so the
- * count survives the rollback of the delivery that failed; it never touches a settled payment.
- */
-export async function countFailedAttempt(tx: Pick<Tx, "db">, order: ReservedOrder): Promise<void> {
-  await tx.db
-    .insert(payments)
-    .values({ ...row(order), status: "charging", attempts: 1 })
-    .onConflictDoUpdate({
-      target: payments.orderId,
-      set: { attempts: sql`${payments.attempts} + 1`, updatedAt: sql`now()` },
-      setWhere: eq(payments.status, "charging"),
-    });
-}
-
-type Settlement =
-  | { status: "succeeded"; paymentId: string; attempts: number }
-  | { status: "failed"; reason: string; attempts: number };
-
-/** Records the final status of the payment and emits what became of it. */
-async function settle(tx: Tx, order: ReservedOrder, settlement: Settlement): Promise<void> {
-  const values = {
-    ...row(order),
-    status: settlement.status as PaymentStatus,
-    attempts: settlement.attempts,
-    paymentId: settlement.status === "succeeded" ? settlement.paymentId || null : null,
-    failureReason: settlement.status === "failed" ? settlement.reason : null,
-    updatedAt: sql`now()`,
-  };
-  await tx.db.insert(payments).values(values).onConflictDoUpdate({ target: payments.orderId, set: values });
-  const { orderId, customerId } = order;
-  if (settlement.status === "succeeded") {
-    const message = create(PaymentSucceededSchema, {
-      orderId,
-      customerId,
-      paymentId: settlement.paymentId,
-      amount: money(order.total.amountMinor, order.total.currency),
-    });
-    await tx.emit(PaymentSucceededSchema, message, { key: orderId });
-  } else {
-    const message = create(PaymentFailedSchema, { orderId, customerId, reason: settlement.reason });
-    await tx.emit(PaymentFailedSchema, message, { key: orderId });
-  }
-}
-
-function row(order: ReservedOrder) {
+/** The payment an order starts with, before anything is sent. */
+function newPayment(order: ReservedOrder): PaymentRow {
   return {
     orderId: order.orderId,
     customerId: order.customerId,
     amountMinor: order.total.amountMinor,
     currency: order.total.currency,
+    status: "unknown",
+    chargeKey: chargeKeyFor(order.orderId),
+    paymentId: null,
+    failureReason: null,
+    chargedAfterCancellation: false,
   };
+}
+
+/** A settled payment asked for again: the same event as the first time, nothing charged. */
+async function answerAgain(tx: Tx, payment: Payment): Promise<ChargeOutcome> {
+  if (payment.status !== "succeeded" && payment.status !== "failed") return { outcome: "skipped" };
+  await emitOutcome(tx, payment);
+  return { outcome: "answered again", status: payment.status };
+}
+
+/** What a payment resolved just now came to. */
+function outcomeOf(payment: Payment | undefined): ChargeOutcome {
+  if (payment?.status === "succeeded") return { outcome: "succeeded", paymentId: payment.paymentId ?? "" };
+  if (payment?.status === "failed") return { outcome: "failed", reason: payment.failureReason ?? "" };
+  return { outcome: "skipped" };
 }

@@ -1,47 +1,39 @@
 /**
  * refundPayment: gives back what a cancelled order was charged, and remembers the cancellation.
  */
-import { create } from "@bufbuild/protobuf";
-import { lockOrder, markCancelled, money, type Tx } from "@shop/runtime";
-import { PaymentRefundedSchema } from "@shop/schemas/payments/v1/events";
-import { eq, sql } from "drizzle-orm";
-import { cancelledOrders, payments } from "../db/schema.ts";
+import { lockOrder, markCancelled, type Tx } from "@shop/runtime";
+import { cancelledOrders } from "../db/schema.ts";
+import { chargeOutcomeUnknown, refundUnconfirmed } from "./errors.ts";
 import type { PaymentProvider } from "./provider.ts";
+import { advancePayment, findPayment } from "./settle.ts";
 
 /** What refundPayment did. */
 export type RefundOutcome = { outcome: "refunded"; paymentId: string } | { outcome: "nothing to refund" };
 
 /**
- * Records that the order is cancelled (so a late StockReserved charges nothing) and, if its payment
- * succeeded with a charge, refunds it in full and emits PaymentRefunded. A second call refunds
- * nothing. A TransientProviderError propagates: nothing is written and the delivery is retried.
+ * Records that the order is cancelled (so a late StockReserved charges nothing) and gives back what
+ * it was charged: a succeeded charge is refunded in full (`refund-<orderId>` idempotency key) and
+ * PaymentRefunded tells the customer. A charge whose outcome is `unknown` is resolved first by the
+ * provider's status query: one that went through after all is refunded the same way, one the
+ * provider never took ends `failed` ("nothing was charged"). A second call refunds nothing.
+ * When the provider cannot answer, what is known is kept (the tombstone, a `refunding` payment) and
+ * refundUnconfirmed / chargeOutcomeUnknown is thrown: the delivery is retried, and the reconciler
+ * finishes the work on its tick if no redelivery comes.
  */
 export async function refundPayment(
   tx: Tx,
   cancellation: { orderId: string; customerId: string },
   deps: { provider: PaymentProvider },
 ): Promise<RefundOutcome> {
-  await lockOrder(tx, "payments", cancellation.orderId);
-  await markCancelled(tx, cancelledOrders, cancellation.orderId);
-  const [payment] = await tx.db.select().from(payments).where(eq(payments.orderId, cancellation.orderId));
-  if (payment?.status !== "succeeded" || !payment.paymentId) return { outcome: "nothing to refund" };
+  const { orderId } = cancellation;
+  await lockOrder(tx, "payments", orderId);
+  await markCancelled(tx, cancelledOrders, orderId);
+  const payment = await findPayment(tx, orderId);
+  if (!payment || payment.status === "refunded") return { outcome: "nothing to refund" };
 
-  const amount = { amountMinor: payment.amountMinor, currency: payment.currency };
-  await deps.provider.refund({
-    paymentId: payment.paymentId,
-    amount,
-    idempotencyKey: `refund-${payment.orderId}`,
-  });
-  await tx.db
-    .update(payments)
-    .set({ status: "refunded", updatedAt: sql`now()` })
-    .where(eq(payments.orderId, payment.orderId));
-  const message = create(PaymentRefundedSchema, {
-    orderId: payment.orderId,
-    customerId: payment.customerId,
-    paymentId: payment.paymentId,
-    amount: money(amount.amountMinor, amount.currency),
-  });
-  await tx.emit(PaymentRefundedSchema, message, { key: payment.orderId });
-  return { outcome: "refunded", paymentId: payment.paymentId };
+  const status = await advancePayment(tx, payment, { cancelled: true, provider: deps.provider });
+  if (status === "unknown") throw chargeOutcomeUnknown(orderId);
+  if (status === "refunding") throw refundUnconfirmed(orderId);
+  if (status !== "refunded") return { outcome: "nothing to refund" };
+  return { outcome: "refunded", paymentId: (await findPayment(tx, orderId))?.paymentId ?? "" };
 }
