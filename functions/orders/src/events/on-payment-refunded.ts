@@ -15,8 +15,7 @@ export async function onPaymentRefunded(
   const outcome = await recordRefund(context, {
     orderId: message.orderId,
     amount: { amountMinor: message.amount?.amountMinor ?? 0n, currency: message.amount?.currency ?? "" },
-    // PaymentRefunded carries no sentence of its own yet; recordRefund then says it plainly.
-    reason: "",
+    reason: message.reason,
     refundedAt: context.deps.now(),
   });
   settle(context, message.orderId, outcome);
