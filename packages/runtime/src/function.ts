@@ -10,7 +10,7 @@ import type { AccessPolicy } from "./auth/interceptor.ts";
 import type { FunctionConfig, SecretStore } from "./config.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
-import type { DispatchOutcome, EventSubscription } from "./events/subscriptions.ts";
+import type { DispatchOutcome, EventSubscription, OtherEventHandler } from "./events/subscriptions.ts";
 import type { EventLog } from "./log/event-log.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
@@ -50,6 +50,11 @@ export interface FunctionDefinition<Config = any, Deps = any> {
   setup?: (context: SetupContext<Config>) => Deps | Promise<Deps>;
   /** The one list of what the function consumes; the Triggers in knative/ match it. */
   subscriptions?: EventSubscription<Deps>[];
+  /**
+   * Takes every event of a type `subscriptions` does not name, undecoded and without a processed-events
+   * record (a function that handles any event: the dead-letter redriver). Without it they are ignored.
+   */
+  otherEvents?: OtherEventHandler<Deps>;
   /** The Connect services, as in `connect.ts`. */
   routes?: (router: ConnectRouter, deps: Deps, app: App) => void;
   /**

@@ -58,6 +58,7 @@ export {
   type EventHandler,
   type EventSubscription,
   expectedSource,
+  type OtherEventHandler,
   on,
   PING_TYPE,
   RedeliverAfterCommit,

@@ -101,6 +101,7 @@ export async function startFunction<Config, Deps>(
     deps,
     logger,
     subscriptions: definition.subscriptions ?? [],
+    ...(definition.otherEvents ? { otherEvents: definition.otherEvents } : {}),
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
     sweep: tick,

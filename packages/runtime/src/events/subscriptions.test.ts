@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code, DomainError } from "../errors.ts";
 import type { RunningFunction } from "../function.ts";
@@ -8,7 +9,7 @@ import { defineFunction } from "../function.ts";
 import { fixtureFunction } from "../testing/fixture/fixture.ts";
 import { greetings } from "../testing/fixture/schema.ts";
 import { publishedEvents, startForTest } from "../testing/index.ts";
-import { toCloudEvent } from "./codec.ts";
+import { MalformedEventError, toCloudEvent } from "./codec.ts";
 import { on, RedeliverAfterCommit } from "./subscriptions.ts";
 
 // A handler that records what it learnt, then asks for the event again until it is told "go".
@@ -52,5 +53,35 @@ describe("a handler that keeps its writes and asks for redelivery (RedeliverAfte
       "u1-2",
     ]);
     expect((await publishedEvents(fn)).map((e) => e.event.partitionkey)).toEqual(["welcome-u1"]);
+  });
+});
+
+// Takes every event no subscription names, as the dead-letter redriver does.
+const takingOthers = defineFunction({
+  ...fixtureFunction,
+  subscriptions: [],
+  otherEvents: async ({ db, event }) => {
+    if (event.type === "refused") throw new DomainError(Code.InvalidArgument, "never this one");
+    await db.insert(greetings).values({ userId: event.id, email: event.type });
+  },
+});
+
+describe("otherEvents: a handler of every event no subscription names", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(takingOthers);
+  });
+  afterAll(() => fn.close());
+
+  it("gets each event of any type undecoded, in a transaction, and a refusal is a malformed event", async () => {
+    const event = (id: string, type: string) =>
+      new CloudEvent<Uint8Array>({ id, type, source: "/anywhere", data: new Uint8Array([1, 2]) });
+    await expect(fn.receive(event("e-1", "dev.knative.kafka.event"))).resolves.toBe("handled");
+    await expect(fn.receive(event("e-2", "shop.orders.v1.OrderPlaced"))).resolves.toBe("handled");
+    await expect(fn.receive(event("e-3", "refused"))).rejects.toBeInstanceOf(MalformedEventError);
+    expect((await fn.app.db.select().from(greetings)).map((g) => [g.userId, g.email])).toEqual([
+      ["e-1", "dev.knative.kafka.event"],
+      ["e-2", "shop.orders.v1.OrderPlaced"],
+    ]);
   });
 });

@@ -26,6 +26,13 @@ export type EventHandler<Desc extends DescMessage, Deps = unknown> = (
   context: EventContext<Deps>,
 ) => Promise<void>;
 
+/**
+ * Handles an event of a type no subscription names, undecoded (a function that takes every event,
+ * whatever its type: a dead-letter redriver). It runs in a transaction like any handler but records
+ * no processed event: it deduplicates by what it stores itself.
+ */
+export type OtherEventHandler<Deps = unknown> = (context: EventContext<Deps>) => Promise<void>;
+
 /** One consumed event type and its handler. */
 export interface EventSubscription<Deps = unknown, Desc extends DescMessage = DescMessage> {
   schema: Desc;
@@ -72,6 +79,8 @@ export interface DispatcherOptions<Deps> {
   deps: Deps;
   logger: Logger;
   subscriptions: EventSubscription<Deps>[];
+  /** Takes the events of every other type (default: none, they are answered "ignored"). */
+  otherEvents?: OtherEventHandler<Deps>;
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
@@ -96,7 +105,8 @@ export function createDispatcher<Deps>(
       return "swept";
     }
     const subscription = byType.get(event.type);
-    if (!subscription) return "ignored";
+    if (!subscription)
+      return options.otherEvents ? handleOther(event, options, options.otherEvents) : "ignored";
     if (event.source !== expectedSource(event.type)) {
       throw new MalformedEventError(
         `${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`,
@@ -141,4 +151,21 @@ export function createDispatcher<Deps>(
       throw error;
     }
   };
+}
+
+/** An event of a type no subscription names, to `handler` in one transaction; a domain refusal is a 4xx. */
+async function handleOther<Deps>(
+  event: ShopCloudEvent,
+  options: DispatcherOptions<Deps>,
+  handler: OtherEventHandler<Deps>,
+): Promise<DispatchOutcome> {
+  const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
+  const { deps, logger } = options;
+  try {
+    await options.transaction((tx) => handler({ ...tx, event, deps, logger }), traceparent);
+    return "handled";
+  } catch (error) {
+    if (error instanceof DomainError && !isTransient(error)) throw new MalformedEventError(error.message);
+    throw error;
+  }
 }
