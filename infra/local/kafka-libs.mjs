@@ -1,16 +1,20 @@
-// Fetches the Apache Kafka jars (and a log binding) from Maven Central once, into a per-user cache.
+// Fetches the Apache Kafka jars (and their Log4j 2 logging) from Maven Central once, into a per-user cache.
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { runOk, since, which } from "./util.mjs";
 
-export const KAFKA_VERSION = "3.9.1";
-const SLF4J_VERSION = "1.7.36"; // the slf4j-api version Kafka 3.9 is built against
-const RELOAD4J_VERSION = "1.2.25"; // the reload4j version Kafka 3.9 ships with
+/** The version `infra/cluster/kafka/kafka.yaml` deploys (Strimzi), so tests run what the cluster runs. */
+export const KAFKA_VERSION = "4.1.0";
+// Kafka 4 logs with Log4j 2 (kafka-server brings log4j-api and log4j-core 2.24.3) behind slf4j 1.7.36:
+// its distribution binds the two with log4j-slf4j-impl, the slf4j 1.x binding (slf4j 2 and
+// log4j-slf4j2-impl wait for Kafka 5, KIP-1064). Pinned here as Kafka 4.1.0 ships them.
+const SLF4J_VERSION = "1.7.36";
+const LOG4J2_VERSION = "2.24.3";
 const MARKER = ".complete";
 
 /**
- * Downloads Kafka and its runtime dependencies once, into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-3.9.1/libs`
+ * Downloads Kafka and its runtime dependencies once, into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-<version>/libs`
  * (complete when it holds the `.complete` marker); safe against concurrent first runs.
  * @param {(line: string) => void} log
  * @returns {Promise<string>} the libs dir, for a `libs/*` classpath
@@ -75,8 +79,10 @@ function pom() {
   <dependencies>
     ${dep("org.apache.kafka", "kafka_2.13", KAFKA_VERSION)}
     ${dep("org.apache.kafka", "kafka-tools", KAFKA_VERSION).replace("</dependency>", NO_CONNECT)}
-    ${dep("org.slf4j", "slf4j-reload4j", SLF4J_VERSION)}
-    ${dep("ch.qos.reload4j", "reload4j", RELOAD4J_VERSION)}
+    ${dep("org.slf4j", "slf4j-api", SLF4J_VERSION)}
+    ${dep("org.apache.logging.log4j", "log4j-api", LOG4J2_VERSION)}
+    ${dep("org.apache.logging.log4j", "log4j-core", LOG4J2_VERSION)}
+    ${dep("org.apache.logging.log4j", "log4j-slf4j-impl", LOG4J2_VERSION)}
   </dependencies>
 </project>
 `;

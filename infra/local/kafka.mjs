@@ -15,7 +15,7 @@ const READY_TIMEOUT_MS = 90_000;
 
 /**
  * Starts a throwaway single-node Kafka on free loopback ports; its data lives in a fresh temp dir.
- * The jars are fetched from Maven Central once into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-3.9.1/libs`.
+ * The jars are fetched from Maven Central once into `${XDG_CACHE_HOME:-~/.cache}/shop/kafka-<version>/libs`.
  * Ready means the broker answered a Metadata request listing itself (i.e. it is started and unfenced).
  * @param {{ log?: (line: string) => void }} [options]
  * `restart()` stops the broker and starts it again on the same ports and data dir (fault tests).
@@ -61,9 +61,9 @@ async function startBroker(libs, log) {
   const outFile = join(dir, "kafka.out");
   const properties = join(dir, "server.properties");
   writeFileSync(properties, serverProperties(dir, port, controllerPort));
-  writeFileSync(join(dir, "log4j.properties"), log4jProperties(logFile));
+  writeFileSync(join(dir, "log4j2.properties"), log4j2Properties(logFile));
   const tail = () => [tailFile(logFile), tailFile(outFile)].filter(Boolean).join("\n");
-  const log4j = `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`;
+  const log4j = `-Dlog4j2.configurationFile=${join(dir, "log4j2.properties")}`;
   const java = (main, ...args) => [log4j, "-cp", join(libs, "*"), main, ...args];
   log(`infra/local: starting Kafka ${KAFKA_VERSION} on 127.0.0.1:${port} (data in ${dir})`);
   try {
@@ -184,13 +184,18 @@ num.io.threads=4
 `;
 }
 
-function log4jProperties(logFile) {
-  return `log4j.rootLogger=WARN, file
-log4j.logger.kafka.server.KafkaRaftServer=INFO
-log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=${logFile}
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+/** Log4j 2 (what Kafka 4 logs with): WARN and up to kafka.log, plus the broker's start and stop lines. */
+function log4j2Properties(logFile) {
+  return `status = warn
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = ${logFile}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.file.ref = file
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = info
 `;
 }
 

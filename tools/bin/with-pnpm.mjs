@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Runs a root script with pnpm on a machine that may have nothing but Node and npm:
-// it fetches the pinned pnpm from the npm registry when absent, installs the workspace,
-// then runs `pnpm run <script>`. Used by `npm start` / `npm test` (and works the same under pnpm).
-import { execFileSync, spawnSync } from "node:child_process";
+// Runs a root script with pnpm on a machine that may have nothing but Node and npm, on the Node that
+// Shop pins (.node-version): under an older system Node it fetches that Node from the npm registry and
+// runs itself again under it, with it first on PATH, so pnpm, tsx, vitest and every process they spawn
+// run on it. Then it fetches the pinned pnpm from the npm registry when absent, installs the workspace
+// and runs `pnpm run <script>`. Used by `npm start` / `npm test` (and works the same under pnpm).
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinnedNode, run } from "./pinned-node.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
@@ -22,11 +25,27 @@ function pnpmCommand() {
   return ["npx", "--yes", pinned];
 }
 
-function run(args) {
-  const [cmd, ...pre] = pnpmCommand();
-  const result = spawnSync(cmd, [...pre, ...args], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const node = pinnedNode((line) => console.log(line));
+// The chosen node's directory first on PATH: `node` in scripts, shims and spawned tools is this one.
+const env = { ...process.env, PATH: [dirname(node.execPath), process.env.PATH].join(delimiter) };
+if (node.execPath !== process.execPath) {
+  const again = [fileURLToPath(import.meta.url), script, ...rest];
+  const told = { ...env, SHOP_SYSTEM_NODE: process.version }; // for the one line the re-run prints
+  process.exit(await run(node.execPath, again, { cwd: root, env: told }));
 }
-
-run(["install", ...(process.env.CI ? ["--frozen-lockfile"] : []), "--reporter=append-only"]);
-run(["run", script, ...rest]);
+const system = env.SHOP_SYSTEM_NODE;
+delete env.SHOP_SYSTEM_NODE;
+console.log(
+  system
+    ? `Using Node ${process.version} from the npm registry (${process.execPath}): the system's ${system} is older`
+    : `Using Node ${process.version} (${process.execPath})`,
+);
+const [cmd, ...pre] = pnpmCommand();
+const steps = [
+  ["install", ...(process.env.CI ? ["--frozen-lockfile"] : []), "--reporter=append-only"],
+  ["run", script, ...rest],
+];
+for (const args of steps) {
+  const code = await run(cmd, [...pre, ...args], { cwd: root, env });
+  if (code !== 0) process.exit(code);
+}

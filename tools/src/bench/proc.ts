@@ -9,6 +9,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { repoRoot } from "@shop/platform";
+// @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
+import { KAFKA_VERSION } from "../../../infra/local/kafka-libs.mjs";
 
 /** True when processes can be pinned to different cores. */
 export const canPin = availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
@@ -83,6 +85,6 @@ export function versions(): Record<string, string> {
     kafkajs: version("kafkajs"),
     postgres: psql,
     autocannon: version("autocannon"),
-    kafka: "3.9.1",
+    kafka: KAFKA_VERSION as string, // infra/local's (a KAFKA_BROKERS one may differ)
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Builds each function as production runs it: its definition (`functions/<name>/src/function.ts`)
  * run by `runFunction`, bundled by esbuild from a generated entry into `functions/<name>/dist/server.mjs`
- * (ESM, Node 20, with a source map), so a function starts without transpiling TypeScript and loads one
+ * (ESM, Node 24, with a source map), so a function starts without transpiling TypeScript and loads one
  * file instead of hundreds of modules.
  *
  *   tsx tools/src/build/functions.ts [<function> …]     (`pnpm build`; every function when none is named)
@@ -131,7 +131,7 @@ async function buildInto(name: string, dir: string, outdir: string) {
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node24",
     sourcemap: true,
     // The map points into src/ and node_modules; it need not carry the sources too.
     sourcesContent: false,
