@@ -1,0 +1,3 @@
+CREATE INDEX "outbox_unpublished_idx" ON "payments"."outbox" USING btree ("seq") WHERE "payments"."outbox"."published_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_published_at_idx" ON "payments"."outbox" USING btree ("published_at") WHERE "payments"."outbox"."published_at" is not null;--> statement-breakpoint
+CREATE INDEX "processed_events_processed_at_idx" ON "payments"."processed_events" USING btree ("processed_at");
