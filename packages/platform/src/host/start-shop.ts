@@ -22,6 +22,7 @@ import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 
+/** Options of {@link startShop}. */
 export interface ShopOptions {
   /** Real mode: a Postgres URL and Kafka brokers. Embedded mode: both undefined. */
   databaseUrl?: string;
