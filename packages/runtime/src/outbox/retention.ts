@@ -50,7 +50,7 @@ export async function prune(
     const deleted = await db
       .delete(processedEvents)
       .where(
-        sql`(${processedEvents.source}, ${processedEvents.id}) in (select ${processedEvents.source}, ${processedEvents.id} from ${processedEvents} where ${processedEvents.processedAt} < ${processedBefore} limit ${BATCH})`,
+        sql`(${processedEvents.source}, ${processedEvents.id}) in (select ${processedEvents.source}, ${processedEvents.id} from ${processedEvents} where ${processedEvents.processedAt} < ${processedBefore.toISOString()}::timestamptz limit ${BATCH})`,
       )
       .returning({ id: processedEvents.id });
     pruned.processedEvents += deleted.length;
