@@ -8,13 +8,8 @@ import { createLogger } from "../logger.ts";
 export { fixtureFunction } from "./fixture/fixture.ts";
 export { greetings as fixtureGreetings } from "./fixture/schema.ts";
 export { type TestClientOptions, testClient } from "./test-client.ts";
-export {
-  type PolicyRule,
-  parsePolicy,
-  startVaultDouble,
-  type TokenTtl,
-  type VaultDouble,
-} from "./vault-double.ts";
+export { startVaultDouble, type TokenTtl, type VaultDouble } from "./vault-double.ts";
+export { type PolicyRule, parsePolicy } from "./vault-policy.ts";
 export {
   POLICIES_DIR,
   provisionFunction,
