@@ -8,6 +8,7 @@ import { inventoryFunction } from "@shop/inventory/function";
 import { ordersFunction } from "@shop/orders/function";
 import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
+import { redriveFunction } from "@shop/redrive/function";
 import type { FunctionDefinition } from "@shop/runtime";
 
 /**
@@ -15,6 +16,17 @@ import type { FunctionDefinition } from "@shop/runtime";
  * (the start banner prints it; the seed, load and fault runs log in with it). Never for production.
  */
 export { DEV_ADMIN } from "@shop/identity/function";
+
+/**
+ * How redrive classifies a dead letter (transient: redriven; malformed: stays dead), for `shop dlq
+ * list`, which reads the dead-letter topic itself.
+ */
+export {
+  type Classifiable,
+  type Classification,
+  classify as classifyDeadLetter,
+  KAFKA_EVENT_TYPE,
+} from "@shop/redrive/function";
 
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
@@ -24,6 +36,7 @@ export const shopFunctions: readonly FunctionDefinition[] = [
   ordersFunction,
   paymentsFunction,
   promotionsFunction,
+  redriveFunction,
 ];
 
 /** The names of every function, in the order of {@link shopFunctions}. */

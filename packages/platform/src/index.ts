@@ -7,7 +7,16 @@
 // Reaching it: Connect clients of every service, loopback helpers.
 export { loginAs, type ShopClients, shopClients } from "./clients.ts";
 // The functions it runs: the one list.
-export { DEV_ADMIN, functionNames, shopFunction, shopFunctions } from "./functions.ts";
+export {
+  type Classifiable,
+  type Classification,
+  classifyDeadLetter,
+  DEV_ADMIN,
+  functionNames,
+  KAFKA_EVENT_TYPE,
+  shopFunction,
+  shopFunctions,
+} from "./functions.ts";
 export { createAdminEvents, type WireRecord } from "./host/admin-events.ts";
 export { createDocsHandler, docsDir } from "./host/docs.ts";
 export { createGateway, type Target } from "./host/gateway.ts";

@@ -143,7 +143,7 @@ describe("knative/", () => {
   });
 
   it.each(Object.keys(overlays) as Array<keyof typeof overlays>)(
-    "gives the local runner exactly the Broker, Triggers and KafkaSinks that overlays/%s applies",
+    "gives the local runner exactly the Broker, Triggers, KafkaSinks and KafkaSources that overlays/%s applies",
     async (overlay) => {
       const runner = await loadManifests(knativeDir);
       const cluster = parseManifests(overlays[overlay]);
@@ -153,6 +153,11 @@ describe("knative/", () => {
       expect(runner.triggers.length).toBeGreaterThan(10);
       expect(runner.brokers).toEqual(cluster.brokers);
       expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
+      // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic), not
+      // the example consumer of overlays/local (knative/examples).
+      const intoFunctions = cluster.kafkaSources.filter((s) => names.includes(s.sink.ref?.name ?? ""));
+      expect(runner.kafkaSources).toEqual(intoFunctions);
+      expect(runner.kafkaSources.map((s) => s.topics)).toEqual([["shop.events.dlq"]]);
     },
   );
 

@@ -159,6 +159,78 @@ describe("loadManifests", () => {
   });
 });
 
+const kafkaSource = `
+apiVersion: sources.knative.dev/v1beta1
+kind: KafkaSource
+metadata: { name: redrive-dead-letters, namespace: shop }
+spec:
+  consumerGroup: redrive
+  bootstrapServers: [kafka:9092]
+  topics: [shop.events.dlq]
+  initialOffset: earliest
+  delivery:
+    retry: 12
+    backoffPolicy: exponential
+    backoffDelay: PT1S
+  sink:
+    ref: { apiVersion: serving.knative.dev/v1, kind: Service, name: redrive }
+---
+apiVersion: sources.knative.dev/v1beta1
+kind: KafkaSource
+metadata: { name: defaults, namespace: shop }
+spec:
+  topics: [a, b]
+  ordering: unordered
+  sink: { uri: http://localhost:9999/ }
+---
+apiVersion: sources.knative.dev/v1
+kind: PingSource
+metadata: { name: tick, namespace: shop }
+spec: { schedule: "* * * * *", sink: { uri: http://localhost:9999/ } }
+`;
+
+describe("loadManifests of KafkaSources", () => {
+  it("reads topics, consumer group, initial offset, ordering, sink and delivery, with Knative's defaults", async () => {
+    const { kafkaSources, triggers: none } = await loadManifests(await manifests({ "s.yaml": kafkaSource }));
+    expect(none).toEqual([]);
+    expect(kafkaSources).toEqual([
+      {
+        name: "redrive-dead-letters",
+        namespace: "shop",
+        topics: ["shop.events.dlq"],
+        consumerGroup: "redrive",
+        initialOffset: "earliest",
+        ordered: true,
+        sink: {
+          ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "redrive", namespace: "shop" },
+        },
+        delivery: { retry: 12, backoffPolicy: "exponential", backoffDelayMs: 1000 },
+      },
+      {
+        name: "defaults",
+        namespace: "shop",
+        topics: ["a", "b"],
+        consumerGroup: "knative-kafka-source-shop-defaults",
+        initialOffset: "latest",
+        ordered: false,
+        sink: { uri: "http://localhost:9999/" },
+        delivery: {},
+      },
+    ]);
+  });
+
+  it("says what is wrong with one", async () => {
+    const noTopics = kafkaSource.replace("topics: [shop.events.dlq]", "topics: []");
+    await expect(loadManifests(await manifests({ "s.yaml": noTopics }))).rejects.toThrow(
+      /KafkaSource shop\/redrive-dead-letters: spec.topics must name at least one topic/,
+    );
+    const offset = kafkaSource.replace("initialOffset: earliest", "initialOffset: oldest");
+    await expect(loadManifests(await manifests({ "s.yaml": offset }))).rejects.toThrow(/initialOffset/);
+    const noSink = kafkaSource.replace("  sink: { uri: http://localhost:9999/ }\n---", "---");
+    await expect(loadManifests(await manifests({ "s.yaml": noSink }))).rejects.toThrow(/spec.sink needs/);
+  });
+});
+
 describe("parseDuration", () => {
   it.each([
     ["PT0.2S", 200],

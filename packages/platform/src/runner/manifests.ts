@@ -1,6 +1,6 @@
 /**
- * Reads the Knative Eventing manifests in `knative/` (Brokers, Triggers, KafkaSinks) into the plain
- * objects the local runner dispatches with.
+ * Reads the Knative Eventing manifests in `knative/` (Brokers, Triggers, KafkaSinks, KafkaSources)
+ * into the plain objects the local runner dispatches with.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -62,11 +62,31 @@ export interface KafkaSink {
   topic: string;
 }
 
+/**
+ * A KafkaSource (`sources.knative.dev/v1beta1`): the records of Kafka topics, read in its own consumer
+ * group and delivered as CloudEvents to its sink, with its own delivery (retries, dead letter sink).
+ */
+export interface KafkaSource {
+  name: string;
+  namespace: string;
+  topics: string[];
+  /** `spec.consumerGroup`; Knative makes one up when absent, the runner names it after the source. */
+  consumerGroup: string;
+  /** Where a consumer group without committed offsets starts (`spec.initialOffset`, default latest). */
+  initialOffset: "earliest" | "latest";
+  /** `spec.ordering`: ordered (the default) delivers one record per partition at a time. */
+  ordered: boolean;
+  sink: Destination;
+  /** `spec.delivery`; without retries a failed record is dropped (or dead-lettered, with a sink). */
+  delivery: Delivery;
+}
+
 /** Everything the runner needs from `knative/`. */
 export interface Manifests {
   brokers: Broker[];
   triggers: Trigger[];
   kafkaSinks: KafkaSink[];
+  kafkaSources: KafkaSource[];
 }
 
 const EXTERNAL_TOPIC = "kafka.eventing.knative.dev/external.topic";
@@ -91,11 +111,12 @@ export async function loadManifests(dir: string): Promise<Manifests> {
 
 /** Picks the eventing objects out of parsed YAML documents; `file` only names them in errors. */
 export function parseManifests(documents: Array<{ doc: unknown; file: string }>): Manifests {
-  const result: Manifests = { brokers: [], triggers: [], kafkaSinks: [] };
+  const result: Manifests = { brokers: [], triggers: [], kafkaSinks: [], kafkaSources: [] };
   for (const { doc, file } of documents) {
     if (!isObject(doc)) continue;
     const apiVersion = String(doc.apiVersion ?? "");
-    if (!apiVersion.startsWith("eventing.knative.dev/")) continue;
+    const source = apiVersion.startsWith("sources.knative.dev/") && doc.kind === "KafkaSource";
+    if (!apiVersion.startsWith("eventing.knative.dev/") && !source) continue;
     const metadata = isObject(doc.metadata) ? doc.metadata : {};
     const name = String(metadata.name ?? "");
     const namespace = String(metadata.namespace ?? "default");
@@ -137,9 +158,44 @@ export function parseManifests(documents: Array<{ doc: unknown; file: string }>)
     } else if (doc.kind === "KafkaSink") {
       if (typeof spec.topic !== "string") throw new Error(`${where}: spec.topic is missing`);
       result.kafkaSinks.push({ name, namespace, topic: spec.topic });
+    } else if (source) {
+      result.kafkaSources.push(parseKafkaSource(spec, name, namespace, where));
     }
   }
   return result;
+}
+
+function parseKafkaSource(
+  spec: Record<string, unknown>,
+  name: string,
+  namespace: string,
+  where: string,
+): KafkaSource {
+  const { topics, consumerGroup, initialOffset = "latest", ordering = "ordered" } = spec;
+  if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === "string" && t)) {
+    throw new Error(`${where}: spec.topics must name at least one topic`);
+  }
+  if (initialOffset !== "earliest" && initialOffset !== "latest") {
+    throw new Error(`${where}: spec.initialOffset must be earliest or latest, not ${initialOffset}`);
+  }
+  if (ordering !== "ordered" && ordering !== "unordered") {
+    throw new Error(`${where}: spec.ordering must be ordered or unordered, not ${ordering}`);
+  }
+  const sink = parseDestination(spec.sink, namespace, `${where}: spec.sink`);
+  if (!sink) throw new Error(`${where}: spec.sink needs a ref or a uri`);
+  return {
+    name,
+    namespace,
+    topics: topics as string[],
+    consumerGroup:
+      typeof consumerGroup === "string" && consumerGroup
+        ? consumerGroup
+        : `knative-kafka-source-${namespace}-${name}`,
+    initialOffset,
+    ordered: ordering === "ordered",
+    sink,
+    delivery: parseDelivery(spec.delivery, namespace, where),
+  };
 }
 
 function parseDelivery(raw: unknown, namespace: string, where: string): Delivery {

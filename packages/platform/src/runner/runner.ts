@@ -1,20 +1,31 @@
 /**
  * The local runner: plays Knative's Kafka broker on one machine. It reads the Brokers and Triggers in
  * `knative/`, consumes each Trigger's broker topic in the Trigger's own consumer group, and dispatches
- * with the same filters, ordering, retries and dead-lettering as the broker's dispatcher.
+ * with the same filters, ordering, retries and dead-lettering as the broker's dispatcher. It plays the
+ * KafkaSources there too: each one's topics in its consumer group, to its sink, with the same
+ * delivery code (the redrive function's source of dead letters is one).
  */
 import { setMaxListeners } from "node:events";
 import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
-import { deliverWithRetries, post, type RecordEvent, recordToEvent, replyEvent } from "./delivery.ts";
+import {
+  type Attempt,
+  deliverWithRetries,
+  post,
+  type RecordEvent,
+  recordToEvent,
+  replyEvent,
+} from "./delivery.ts";
 import { matches } from "./filters.ts";
 import {
   type Broker,
   type Delivery,
   type Destination,
+  type KafkaSource,
   loadManifests,
   type ObjectRef,
   type Trigger,
 } from "./manifests.ts";
+import { sourceEvent } from "./sources.ts";
 
 /** Options of {@link startRunner}. */
 export interface RunnerOptions {
@@ -23,9 +34,15 @@ export interface RunnerOptions {
   knativeDir: string;
   /** The local URL of a subscriber, e.g. the port a function listens on for a `Service` ref. */
   resolveSubscriber: (ref: ObjectRef) => string;
-  /** Consume this topic instead of the Brokers' (tests use it to isolate themselves). */
+  /**
+   * Consume this topic instead of the Brokers' (tests use it to isolate themselves); a KafkaSource
+   * on a Broker's topic reads it too.
+   */
   topicOverride?: string;
-  /** Dead-letter into this topic instead of the one of the dead letter sink's KafkaSink. */
+  /**
+   * Dead-letter into this topic instead of the one of the dead letter sink's KafkaSink; a KafkaSource
+   * on a KafkaSink's topic (the redrive function's, on shop.events.dlq) reads it too.
+   */
   dlqTopic?: string;
   /** Per-attempt request timeout when the Trigger sets no `delivery.timeout` (default 30 s). */
   requestTimeoutMs?: number;
@@ -36,6 +53,8 @@ export interface RunnerOptions {
 export interface Runner {
   /** The Triggers it dispatches for. */
   triggers: Trigger[];
+  /** The KafkaSources it delivers for. */
+  kafkaSources: KafkaSource[];
   /** Stops dispatching; events in flight are left uncommitted and delivered again on the next start. */
   close(): Promise<void>;
 }
@@ -46,7 +65,10 @@ export const DEFAULT_DLQ_TOPIC = "shop.events.dlq";
 /** Knative's maximum length of the `knativeerrordata` extension, in bytes of the response body. */
 const ERROR_DATA_MAX = 1024;
 
-/** Starts one consumer group per Trigger (`knative-trigger-<namespace>-<name>`) and dispatches. */
+/**
+ * Starts one consumer group per Trigger (`knative-trigger-<namespace>-<name>`) and dispatches, and
+ * one per KafkaSource (its `consumerGroup`) delivering to its sink.
+ */
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const manifests = await loadManifests(options.knativeDir);
   const stopping = new AbortController();
@@ -88,35 +110,55 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     return destination.uri ? new URL(destination.uri, base).toString() : base;
   }
 
+  /** The topic a KafkaSource reads for `topic`: the test's, where the runner was told to use one. */
+  function sourceTopic(topic: string): string {
+    if (options.topicOverride && manifests.brokers.some((b) => b.topic === topic))
+      return options.topicOverride;
+    const sinkTopic = manifests.kafkaSinks.some((s) => s.topic === topic) || topic === DEFAULT_DLQ_TOPIC;
+    return options.dlqTopic && sinkTopic ? options.dlqTopic : topic;
+  }
+  const sources = manifests.kafkaSources.map((source) => ({
+    source,
+    url: address(source.sink),
+    topics: source.topics.map(sourceTopic),
+    dlq: deadLetter(source.delivery),
+  }));
+
   const topics = new Set(
-    plans.flatMap((p) => [p.topic, ...(p.dlq && "topic" in p.dlq ? [p.dlq.topic] : [])]),
+    [...plans, ...sources].flatMap((p) => [
+      ...("topic" in p ? [p.topic] : p.topics),
+      ...(p.dlq && "topic" in p.dlq ? [p.dlq.topic] : []),
+    ]),
   );
   await options.log.ensureTopics([...topics]);
+
+  /** What becomes of a record whose delivery to `url` failed for good: dead-lettered as Knative does, or dropped. */
+  function deadLetterer(dlq: ReturnType<typeof deadLetter>, url: string, timeoutMs: number, where: object) {
+    return async (record: LogRecord, errorHeaders: Record<string, string>) => {
+      const headers = { ...record.headers, ...errorHeaders, ce_knativeerrordest: url };
+      if (!dlq) {
+        options.logger?.error(
+          { ...where, ...headers },
+          "event dropped: delivery failed and no dead letter sink",
+        );
+      } else if ("topic" in dlq) {
+        await options.log.publish(dlq.topic, [{ key: record.key, value: record.value, headers }]);
+        options.logger?.warn({ ...where, ...headers, dlq: dlq.topic }, "event dead-lettered");
+      } else {
+        const event = recordToEvent({ ...record, headers });
+        const sent = "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal);
+        // A dead letter sink that refuses too must not lose the event: fail, and the log hands it over again.
+        if (!sent?.delivered) throw new Error(`dead letter sink ${dlq.url} refused the event`);
+      }
+    };
+  }
 
   try {
     for (const { trigger, delivery, topic, dlq } of plans) {
       const url = address(trigger.subscriber);
       const timeoutMs = delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { trigger: `${trigger.namespace}/${trigger.name}`, subscriber: url };
-
-      const deadLetterRecord = async (record: LogRecord, errorHeaders: Record<string, string>) => {
-        const headers = { ...record.headers, ...errorHeaders, ce_knativeerrordest: url };
-        if (!dlq) {
-          options.logger?.error(
-            { ...where, ...headers },
-            "event dropped: delivery failed and no dead letter sink",
-          );
-        } else if ("topic" in dlq) {
-          await options.log.publish(dlq.topic, [{ key: record.key, value: record.value, headers }]);
-          options.logger?.warn({ ...where, ...headers, dlq: dlq.topic }, "event dead-lettered");
-        } else {
-          const event = recordToEvent({ ...record, headers });
-          const sent =
-            "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal);
-          // A dead letter sink that refuses too must not lose the event: fail, and the log hands it over again.
-          if (!sent?.delivered) throw new Error(`dead letter sink ${dlq.url} refused the event`);
-        }
-      };
+      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
 
       subscriptions.push(
         await options.log.subscribe({
@@ -144,15 +186,39 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               if (reply) await options.log.publish(topic, [toRecord(reply)]);
               return;
             }
-            const reason = attempt.error ? new TextEncoder().encode(attempt.error) : attempt.body;
-            await deadLetterRecord(record, {
-              ...(attempt.status === undefined ? {} : { ce_knativeerrorcode: String(attempt.status) }),
-              ce_knativeerrordata: base64(reason.subarray(0, ERROR_DATA_MAX)),
-            });
+            await deadLetterRecord(record, errorHeaders(attempt));
           },
         }),
       );
       options.logger?.info({ ...where, topic, ordered: trigger.ordered }, "trigger dispatching");
+    }
+    for (const { source, url, topics: sourceTopics, dlq } of sources) {
+      const timeoutMs = source.delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
+      const where = { kafkaSource: `${source.namespace}/${source.name}`, sink: url };
+      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
+      for (const topic of sourceTopics) {
+        subscriptions.push(
+          await options.log.subscribe({
+            groupId: source.consumerGroup,
+            topic,
+            ordered: source.ordered,
+            fromBeginning: source.initialOffset === "earliest",
+            handler: async (record) => {
+              const event = sourceEvent(record, source);
+              const attempt = await deliverWithRetries(
+                url,
+                event,
+                source.delivery,
+                timeoutMs,
+                stopping.signal,
+              );
+              // A source has no Broker to publish a reply to: Knative drops it too.
+              if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
+            },
+          }),
+        );
+        options.logger?.info({ ...where, topic, ordered: source.ordered }, "kafka source delivering");
+      }
     }
   } catch (error) {
     stopping.abort(new Error("the runner is stopping"));
@@ -162,6 +228,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   return {
     triggers: plans.map((p) => p.trigger),
+    kafkaSources: sources.map((s) => s.source),
     async close() {
       // Abort deliveries and backoffs in flight: their records stay uncommitted instead of waiting out retries.
       stopping.abort(new Error("the runner is stopping"));
@@ -185,6 +252,15 @@ function toRecord(event: RecordEvent): OutgoingRecord {
     headers[name === "datacontenttype" ? "content-type" : `ce_${name}`] = value;
   }
   return { key: event.attributes.partitionkey ?? null, value: event.data, headers };
+}
+
+/** Knative's error extensions for a failed delivery: the status (if any answer) and the reason, base64. */
+function errorHeaders(attempt: Attempt): Record<string, string> {
+  const reason = attempt.error ? new TextEncoder().encode(attempt.error) : attempt.body;
+  return {
+    ...(attempt.status === undefined ? {} : { ce_knativeerrorcode: String(attempt.status) }),
+    ce_knativeerrordata: base64(reason.subarray(0, ERROR_DATA_MAX)),
+  };
 }
 
 function base64(bytes: Uint8Array): string {
