@@ -6,9 +6,10 @@
  * done, and the offsets past it that were redriven one by one (`--id`) ride along in the commit's
  * metadata. So a record is redriven at most once however often `redrive` runs, and `list` can tell.
  */
-import { createKafkaLog } from "@shop/platform";
+import { classifyDeadLetter, createKafkaLog } from "@shop/platform";
 import type { LogRecord, OutgoingRecord } from "@shop/runtime";
 import type { Kafka } from "kafkajs";
+import { ageOf, type LetterState, readRedriveStates, stateKey } from "./dlq-state.ts";
 import { type EventView, viewRecord } from "./event-view.ts";
 import { readToEnd } from "./kafka.ts";
 
@@ -30,6 +31,22 @@ export interface DeadLetter extends EventView {
   reason?: string;
   /** Already put back on the events topic by `redrive`. */
   redriven: boolean;
+  /**
+   * As the redrive function classifies it: transient (redriven automatically, with growing delays)
+   * or malformed (stays dead).
+   */
+  kind: "transient" | "malformed";
+  /** Why it is of its kind, in a sentence. */
+  explanation: string;
+  /**
+   * What became of it: `waiting for redrive`, `redriven`, `exhausted` (transient, given up at the
+   * horizon) or `dead` (malformed, or refused again when redriven).
+   */
+  state: string;
+  /** How long ago redrive received it (else how old the event is), as 42s, 7m, 3h, 2d. */
+  age: string;
+  /** What redrive made of it, when its state could be read. */
+  redrive?: LetterState;
   record: LogRecord;
 }
 
@@ -73,33 +90,80 @@ function isRedriven(state: RedriveState, partition: number, offset: number): boo
   return p !== undefined && (offset < p.next || p.done.has(offset));
 }
 
-/** Reads a dead-letter record. */
-export function viewDeadLetter(record: LogRecord, redriven: boolean): DeadLetter {
+/**
+ * Reads a dead-letter record: classified as the redrive function does, in the state redrive keeps
+ * for it (`states`: unknown when absent), its age at `now`.
+ */
+export function viewDeadLetter(
+  record: LogRecord,
+  redriven: boolean,
+  states?: Map<string, LetterState>,
+  now = new Date(),
+): DeadLetter {
   const data = record.headers.ce_knativeerrordata;
+  const reason = data === undefined ? undefined : Buffer.from(data, "base64").toString("utf8");
+  const view = viewRecord(record);
+  const destination = record.headers.ce_knativeerrordest;
+  const cloudEvent = record.headers.ce_specversion === "1.0" && Boolean(view.id);
+  const { kind, reason: explanation } = classifyDeadLetter({
+    cloudEvent,
+    destination: destination ?? "",
+    errorCode: record.headers.ce_knativeerrorcode,
+    errorData: reason ?? "",
+  });
+  // redrive keys a record that was no CloudEvent by where the KafkaSource read it.
+  const id = cloudEvent ? view.id! : `partition:${record.partition}/offset:${record.offset}`;
+  const known = states?.get(stateKey(id, destination ?? ""));
+  const state = redriven
+    ? "redriven (shop dlq redrive)"
+    : (known?.state ?? (kind === "transient" ? "waiting for redrive" : "dead"));
   return {
-    ...viewRecord(record),
+    ...view,
     partition: record.partition,
     offset: record.offset,
     errorCode: record.headers.ce_knativeerrorcode,
-    destination: record.headers.ce_knativeerrordest,
-    reason: data === undefined ? undefined : Buffer.from(data, "base64").toString("utf8"),
+    destination,
+    reason,
     redriven,
+    kind,
+    explanation,
+    state: state === "waiting" ? "waiting for redrive" : state,
+    age: ageOf(known?.receivedAt ?? (view.time ? new Date(view.time) : undefined), now),
+    ...(known ? { redrive: known } : {}),
     record,
   };
 }
 
-/** Every record of the dead-letter topic, oldest first per partition, marked when already redriven. */
-export async function listDeadLetters(kafka: Kafka, topics: DlqTopics): Promise<DeadLetter[]> {
-  const state = await redriveState(kafka, topics.dlqTopic, topics.group ?? REDRIVE_GROUP);
-  const found: DeadLetter[] = [];
-  await readToEnd(kafka, topics.dlqTopic, {
-    onBatch: async (partition, records) => {
-      for (const record of records) {
-        found.push(viewDeadLetter(record, isRedriven(state, partition, Number(record.offset))));
-      }
-    },
-  });
-  return found.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+/** Options of {@link listDeadLetters}. */
+export interface ListOptions {
+  /** The database redrive keeps its states in; without it, states are unknown. */
+  databaseUrl?: string;
+  /** Called with a sentence when redrive's states could not be read. */
+  onUnknownStates?: (why: string) => void;
+}
+
+/**
+ * Every record of the dead-letter topic, oldest first per partition, classified, in redrive's state
+ * when it can be read, and marked when already redriven by `shop dlq redrive`.
+ */
+export async function listDeadLetters(
+  kafka: Kafka,
+  topics: DlqTopics,
+  options: ListOptions = {},
+): Promise<DeadLetter[]> {
+  const offsets = await redriveState(kafka, topics.dlqTopic, topics.group ?? REDRIVE_GROUP);
+  const records: LogRecord[] = [];
+  await readToEnd(kafka, topics.dlqTopic, { onBatch: async (_, batch) => void records.push(...batch) });
+  let states: Map<string, LetterState> | undefined;
+  if (options.databaseUrl && records.length > 0) {
+    const ids = records.map((r) => r.headers.ce_id ?? `partition:${r.partition}/offset:${r.offset}`);
+    const read = await readRedriveStates(options.databaseUrl, ids);
+    if (typeof read === "string") options.onUnknownStates?.(read);
+    else states = read;
+  }
+  return records
+    .map((r) => viewDeadLetter(r, isRedriven(offsets, r.partition, Number(r.offset)), states))
+    .sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
 }
 
 /** The original event of a dead-letter record: the same key, data and attributes, no error headers. */

@@ -11,12 +11,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { create } from "@bufbuild/protobuf";
-import { createKafkaLog, type Runner, repoRoot, startRunner } from "@shop/platform";
-import { type EventLog, type LogRecord, toCloudEvent, toKafkaRecord } from "@shop/runtime";
-import { testTopic, waitFor } from "@shop/runtime/testing";
+import { createKafkaLog, type Runner, repoRoot, shopFunction, startRunner } from "@shop/platform";
+import {
+  type EventLog,
+  type LogRecord,
+  type ShopCloudEvent,
+  toCloudEvent,
+  toKafkaRecord,
+} from "@shop/runtime";
+import { createTestDatabase, startForTest, testTopic, waitFor } from "@shop/runtime/testing";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { listDeadLetters, redrive } from "./dead-letters.ts";
+import { readRedriveStates, stateKey } from "./dlq-state.ts";
 import { viewRecord } from "./event-view.ts";
 import { tailKafka } from "./events.ts";
 import { kafkaClient, readToEnd } from "./kafka.ts";
@@ -181,5 +188,33 @@ describe("shop dlq", () => {
       type: "shop.orders.v1.OrderPlaced",
       message: { orderId: "o-dlq-1" },
     });
+  });
+
+  it("reads what the redrive function made of a dead letter from its database", async () => {
+    const url = await createTestDatabase(inject("databaseUrl"));
+    const fn = await startForTest(shopFunction("redrive"), {
+      config: { database: { kind: "postgres", url } },
+    });
+    try {
+      const event = toCloudEvent(
+        OrderPlacedSchema,
+        create(OrderPlacedSchema, { orderId: "o-dlq-2", customerId: "c-1" }),
+        { source: "/functions/orders", key: "o-dlq-2" },
+      );
+      const dest = "http://127.0.0.1:9/functions/promotions/";
+      const dead = event.cloneWith(
+        { knativeerrorcode: "503", knativeerrordata: "dW5hdmFpbGFibGU=", knativeerrordest: dest },
+        false,
+      ) as ShopCloudEvent;
+      await fn.receive(dead);
+      const states = await readRedriveStates(url, [event.id, "another"]);
+      expect(typeof states === "string" ? states : [...states.entries()]).toEqual([
+        [stateKey(event.id, dest), expect.objectContaining({ state: "waiting", attempts: 0 })],
+      ]);
+    } finally {
+      await fn.close();
+    }
+    const missing = await readRedriveStates(await createTestDatabase(inject("databaseUrl")), ["x"]);
+    expect(missing).toMatch(/^redrive's states could not be read \(.*dead_letters.* does not exist\)$/);
   });
 });
