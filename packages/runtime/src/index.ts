@@ -109,6 +109,7 @@ export {
 } from "./secrets/index.ts";
 export { readBody } from "./server/body.ts";
 export { MAX_EVENT_BYTES } from "./server/http.ts";
+export { type DualHandler, type DualServer, listenDual } from "./server/listen.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
 export { reusableResponse } from "./server/unary/index.ts";
 export { startFunction } from "./start.ts";

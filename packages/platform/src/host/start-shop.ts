@@ -4,13 +4,12 @@
  */
 
 import { mkdir } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 import {
   createLogger,
   createMemoryLog,
   type EventLog,
+  listenDual,
   type RunningFunction,
   startFunction,
 } from "@shop/runtime";
@@ -103,12 +102,11 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
-  const server: Server = createServer(
-    // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
-    createGateway(handlers, createAdminEvents(log, topic, options.fallback)),
-  );
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
+  const gateway = createGateway(handlers, createAdminEvents(log, topic, options.fallback));
+  // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
+  const server = await listenDual(options.port ?? 0, gateway, "127.0.0.1");
+  const url = server.url;
   const runner = await startRunner({
     log,
     logger,
@@ -126,10 +124,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
       await processes?.close();
-      const closed = new Promise((resolve) => server.close(resolve));
-      // Long-lived streams (WatchOrder, /admin/events) would keep close() waiting.
-      server.closeAllConnections();
-      await closed;
+      // Drops every connection: long-lived streams (WatchOrder, /admin/events) would keep it waiting.
+      await server.close();
+      gateway.close();
       await log.close();
       await pglite?.close();
     },
