@@ -2,7 +2,7 @@
 // A system Node of that major or newer is used as it is; an older one (a machine with only Node 20)
 // gets the pinned release from the npm registry, installed once into a per-user cache.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,30 +81,142 @@ export function pinnedNode(log) {
   }
 }
 
+const SIGNALS = /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"]);
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
 /**
- * Runs a command to its end and resolves with its exit code. Ctrl-C reaches the command from the
- * terminal (same process group), so SIGINT only keeps this process alive until the command has
- * stopped; SIGTERM and SIGHUP, which are sent to this process alone, are passed on.
+ * Runs a command to its end and resolves with its exit code (128 + n when signal n ended it).
+ *
+ * By default the command stays in this process group: Ctrl-C reaches it from the terminal, so SIGINT
+ * only keeps this process alive until the command has stopped; SIGTERM and SIGHUP, which are sent to
+ * this process alone, are passed on to it.
+ *
+ * With `group`, for a command that runs until it is stopped (`pnpm run run-start`): the command gets a
+ * process group of its own (a new session, `detached`, outside the terminal's job control: Ctrl-C
+ * reaches this process, which passes it on), and SIGINT, SIGTERM and SIGHUP received here go to that
+ * whole group, so they reach every process under it directly — npx, pnpm and the `sh -c` they run
+ * scripts with do not pass signals on. When the command has exited, what is left of its group gets SIGTERM, and SIGKILL
+ * after `graceMs`; the promise resolves only once the group is empty, so when this process exits,
+ * everything it started has stopped (and its ports are free).
+ *
+ * Either way, when this process's parent dies (SIGKILL, a crash) the command is stopped as on SIGTERM;
+ * when the parent is the `sh -c` that npm and pnpm run a script with, the package manager above that
+ * shell is watched too (npm dies of SIGHUP without passing it on, and the shell stays).
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, group?: boolean, graceMs?: number }} [options]
  * @returns {Promise<number>}
  */
-export function run(cmd, args, { cwd, env = process.env } = {}) {
+export function run(cmd, args, { cwd, env = process.env, group = false, graceMs = 20_000 } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: "inherit" });
-    const relay = (signal) => child.kill(signal);
-    const ignore = () => {};
-    process.on("SIGINT", ignore).on("SIGTERM", relay).on("SIGHUP", relay);
+    const child = spawn(cmd, args, { cwd, env, stdio: "inherit", detached: group });
+    /** @param {NodeJS.Signals} signal */
+    const send = (signal) => {
+      try {
+        if (group && child.pid) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // already gone
+      }
+    };
+    /** @param {NodeJS.Signals} signal */
+    const relay = (signal) => {
+      if (signal !== "SIGINT" || group) send(signal);
+    };
+    for (const signal of SIGNALS) process.on(signal, relay);
+    const unwatch = watchParents(() => send("SIGTERM"));
+    let done = false;
+    /** @param {number} code */
+    const finish = (code) => {
+      if (done) return;
+      done = true;
+      unwatch();
+      for (const signal of SIGNALS) process.off(signal, relay);
+      resolve(code);
+    };
     child.once("error", (error) => {
       console.error(`${cmd}: ${error.message}`);
-      resolve(1);
+      finish(1);
     });
-    child.once("exit", (code, signal) => {
-      process.off("SIGINT", ignore).off("SIGTERM", relay).off("SIGHUP", relay);
-      resolve(code ?? 128 + ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal] ?? 1));
+    child.once("exit", async (code, signal) => {
+      if (group && child.pid) await drainGroup(child.pid, graceMs);
+      finish(code ?? 128 + (SIGNAL_NUMBERS[signal] ?? 1));
     });
   });
+}
+
+/** True while process group `pgid` has a member that is not a zombie. */
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === "EPERM";
+  }
+  if (process.platform !== "linux") return true;
+  // kill(-pgid, 0) also counts zombies that no one has reaped yet: look for a live member.
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat?.pgid === pgid && stat.state !== "Z") return true;
+  }
+  return false;
+}
+
+/** Waits until process group `pgid` is empty: SIGTERM to what is left, SIGKILL after `graceMs`. */
+async function drainGroup(pgid, graceMs) {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const kill = (signal) => {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // gone
+    }
+  };
+  if (!groupAlive(pgid)) return;
+  kill("SIGTERM");
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline; await sleep(100)) {
+    if (!groupAlive(pgid)) return;
+  }
+  console.error(`pinned-node: processes of ${pgid} still running after ${graceMs / 1000} s: SIGKILL`);
+  kill("SIGKILL");
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) {
+    if (!groupAlive(pgid)) return;
+  }
+}
+
+/** State, parent and process group of `pid` from /proc (Linux), or undefined. */
+function procStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state, ppid: Number(ppid), pgid: Number(pgid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `onGone` once when this process's parent dies, or — when the parent is a `sh -c` (how npm and
+ * pnpm run a script) — the process above that shell. Polls; returns a function that stops watching.
+ * @param {() => void} onGone
+ */
+function watchParents(onGone) {
+  const parent = process.ppid;
+  let shell = false;
+  try {
+    shell = readFileSync(`/proc/${parent}/cmdline`, "utf8").split("\0")[1] === "-c";
+  } catch {
+    // not Linux: the parent alone
+  }
+  const grandparent = shell ? procStat(parent)?.ppid : undefined;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && (grandparent === undefined || procStat(parent)?.ppid === grandparent))
+      return;
+    clearInterval(timer);
+    onGone();
+  }, 250);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 // As a command: `node tools/bin/pinned-node.mjs` prints the pinned Node's path (installing it if need

@@ -4,6 +4,9 @@
 // runs itself again under it, with it first on PATH, so pnpm, tsx, vitest and every process they spawn
 // run on it. Then it fetches the pinned pnpm from the npm registry when absent, installs the workspace
 // and runs `pnpm run <script>`. Used by `npm start` / `npm test` (and works the same under pnpm).
+// The script runs in a process group of its own that gets every SIGINT, SIGTERM and SIGHUP this process
+// gets (and SIGTERM when its parent dies); this process exits with the script's status once nothing of
+// that group is left, so stopping `npm start` stops every process it started (see `run` in pinned-node.mjs).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -45,7 +48,8 @@ const steps = [
   ["install", ...(process.env.CI ? ["--frozen-lockfile"] : []), "--reporter=append-only"],
   ["run", script, ...rest],
 ];
-for (const args of steps) {
-  const code = await run(cmd, [...pre, ...args], { cwd: root, env });
+for (const [i, args] of steps.entries()) {
+  // The install stays in the terminal's process group (pnpm may ask there); the script gets its own.
+  const code = await run(cmd, [...pre, ...args], { cwd: root, env, group: i === steps.length - 1 });
   if (code !== 0) process.exit(code);
 }

@@ -19,6 +19,41 @@ const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop seed [--url http://127.0.0.1:8080]
 (docs: tools/README.md)`;
 
+/**
+ * Stops `shop start` on SIGINT (Ctrl-C), SIGTERM (a process manager), SIGHUP (a closed terminal) or when
+ * its parent dies. A signal may come more than once (sent to the whole process group and passed on by
+ * tsx: the later ones are ignored) and before the shop is up: then this process just exits, and the
+ * function processes, which watch it (processes.ts), stop themselves. Call the result with the shop.
+ */
+function stopOnSignals(): (shop: { close(): Promise<void> }) => void {
+  let shop: { close(): Promise<void> } | undefined;
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${why}: stopping the shop`);
+    if (!shop) process.exit(1);
+    // A close that hangs must not keep the port: exit anyway (the function processes see it and stop).
+    setTimeout(() => {
+      console.error("the shop did not stop within 30 s: exiting");
+      process.exit(1);
+    }, 30_000).unref();
+    shop.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("stopping the shop failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop("parent process gone"), 500).unref();
+  return (started) => {
+    shop = started;
+  };
+}
+
 async function start(args: string[]) {
   const { values } = parseArgs({
     args,
@@ -34,6 +69,7 @@ async function start(args: string[]) {
     const { rm } = await import("node:fs/promises");
     await rm(dataDir, { recursive: true, force: true });
   }
+  const stopWith = stopOnSignals();
   const started = performance.now();
   const shop = await startShop({
     port: Number(values.port),
@@ -62,9 +98,7 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", d
   test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
-  const stop = () => void shop.close().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopWith(shop);
 }
 
 const [command, ...rest] = process.argv.slice(2);

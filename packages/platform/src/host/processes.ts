@@ -2,6 +2,9 @@
  * Local real mode: each function as its own process (`node dist/server.mjs` in its folder, as `kn func`
  * runs `npm start`; bundles missing or older than their sources are built first, by the build the
  * caller hands in: `tools/`' esbuild build), each on its own free port, against real Postgres and Kafka.
+ * Each child has an IPC channel to this process, which closes when this process dies however it dies
+ * (SIGKILL included): `runFunction` stops on that as on SIGTERM, so no function outlives its supervisor.
+ * close() stops them with SIGTERM and waits for them, SIGKILL after a grace period.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { waitFor } from "@shop/runtime/testing";
@@ -17,6 +20,22 @@ export interface FunctionProcesses {
   close(): Promise<void>;
 }
 
+/** How long a function process has to finish its in-flight work after SIGTERM before it gets SIGKILL. */
+export const STOP_GRACE_MS = 10_000;
+
+/** Stops a child: SIGTERM, SIGKILL after `graceMs`; resolves once it has exited. */
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
 /** Starts every function as a child process and resolves once each answers /health/readiness. */
 export async function startFunctionProcesses(
   names: readonly string[],
@@ -26,16 +45,7 @@ export async function startFunctionProcesses(
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
   const close = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all(children.map((child) => stopChild(child, STOP_GRACE_MS)));
   };
   try {
     await buildBundles?.(names);
@@ -44,7 +54,8 @@ export async function startFunctionProcesses(
       const child = spawn(process.execPath, ["dist/server.mjs"], {
         cwd: functionDir(name),
         env: { ...process.env, ...env, PORT: String(port) },
-        stdio: ["ignore", "inherit", "inherit"],
+        // The IPC channel is the child's lifeline: it closes when this process dies (see runFunction).
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       children.push(child);
       urls[name] = `http://127.0.0.1:${port}`;
@@ -53,8 +64,9 @@ export async function startFunctionProcesses(
       names.map((name, i) =>
         waitFor(
           async () => {
-            if (children[i]?.exitCode !== null)
-              throw new Error(`${name} exited with code ${children[i]?.exitCode}`);
+            const child = children[i];
+            if (child?.exitCode !== null || child.signalCode !== null)
+              throw new Error(`${name} exited (${child?.exitCode ?? child?.signalCode})`);
             return (await fetch(`${urls[name]}/health/readiness`).catch(() => undefined))?.status === 200;
           },
           { timeoutMs: 180_000, intervalMs: 250, message: `${name} to be ready` },
