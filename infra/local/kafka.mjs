@@ -19,7 +19,7 @@ const READY_TIMEOUT_MS = 90_000;
  * Ready means the broker answered a Metadata request listing itself (i.e. it is started and unfenced).
  * @param {{ log?: (line: string) => void }} [options]
  * `restart()` stops the broker and starts it again on the same ports and data dir (fault tests).
- * @returns {Promise<{ brokers: string, stop: () => Promise<void>, restart: (options?: { signal?: "SIGTERM" | "SIGKILL" }) => Promise<void> }>}
+ * @returns {Promise<{ brokers: string, stop: () => Promise<void>, restart: (options?: { signal?: "SIGTERM" | "SIGKILL", downMs?: number }) => Promise<void> }>}
  */
 export async function startKafka({ log = console.error } = {}) {
   requireJava();
@@ -136,14 +136,24 @@ async function startBroker(libs, log) {
   /**
    * Stops the broker and starts it again on the same ports and data dir (fault tests): clients see
    * the broker go away and come back with every topic, offset and committed group as it was.
-   * @param {{ signal?: "SIGTERM" | "SIGKILL" }} [options] SIGKILL: a crash instead of a clean shutdown.
+   * @param {{ signal?: "SIGTERM" | "SIGKILL", downMs?: number }} [options] SIGKILL: a crash instead of
+   * a clean shutdown. `downMs`: how long the broker stays down (from the moment it stopped) before it
+   * starts again, an outage of that length (default 0).
    */
-  const restart = async ({ signal = "SIGTERM" } = {}) => {
+  const restart = async ({ signal = "SIGTERM", downMs = 0 } = {}) => {
     if (stopping) throw new Error("infra/local: Kafka was stopped");
     const restartStart = Date.now();
     if (signal === "SIGKILL") broker.child.kill("SIGKILL");
     await halt();
     broker.release();
+    if (downMs > 0) {
+      log(`infra/local: Kafka on 127.0.0.1:${port} stopped; starting it again in ${downMs} ms`);
+      // While no broker runs, the data dir is still removed if this process dies.
+      const down = guard([{ rm: dir }]);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      down();
+    }
+    if (stopping) throw new Error("infra/local: Kafka was stopped");
     broker = launch();
     await ready();
     log(`infra/local: Kafka restarted (${signal}) on 127.0.0.1:${port} in ${since(restartStart)}`);

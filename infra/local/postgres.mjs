@@ -19,7 +19,7 @@ const DATABASE = "shop";
  * refuses root).
  * @param {{ log?: (line: string) => void, synchronousCommit?: boolean }} [options]
  * `restart()` stops the server and starts it again on the same port and data dir (fault tests).
- * @returns {Promise<{ url: string, stop: () => Promise<void>, restart: (options?: { mode?: "fast" | "immediate" }) => Promise<void> }>}
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, restart: (options?: { mode?: "fast" | "immediate", downMs?: number }) => Promise<void> }>}
  */
 export async function startPostgres({ log = console.error, synchronousCommit = true } = {}) {
   const start = Date.now();
@@ -90,10 +90,11 @@ export async function startPostgres({ log = console.error, synchronousCommit = t
     /**
      * Stops the server and starts it again on the same port and data dir (fault tests). Mode
      * `immediate` is a crash (no shutdown checkpoint, crash recovery on start); `fast` a clean stop.
-     * Either way every connection is cut.
-     * @param {{ mode?: "fast" | "immediate" }} [options]
+     * Either way every connection is cut. `downMs`: how long the server stays down (from the moment it
+     * stopped) before it starts again, an outage of that length (default 0).
+     * @param {{ mode?: "fast" | "immediate", downMs?: number }} [options]
      */
-    const restart = async ({ mode = "fast" } = {}) => {
+    const restart = async ({ mode = "fast", downMs = 0 } = {}) => {
       if (stopping) throw new Error("infra/local: PostgreSQL was stopped");
       const restartStart = Date.now();
       await runOk(
@@ -101,6 +102,11 @@ export async function startPostgres({ log = console.error, synchronousCommit = t
         ...asOwner("pg_ctl", ["stop", "-D", data, "-m", mode, "-w", "-t", "30"]),
         options,
       );
+      if (downMs > 0) {
+        log(`infra/local: PostgreSQL on 127.0.0.1:${port} stopped; starting it again in ${downMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+      }
+      if (stopping) throw new Error("infra/local: PostgreSQL was stopped");
       const args = ["start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", serverOptions(port)];
       await runOk("pg_ctl start", ...asOwner("pg_ctl", args), options);
       log(`infra/local: PostgreSQL restarted (${mode}) on 127.0.0.1:${port} in ${since(restartStart)}`);

@@ -1,10 +1,19 @@
 /**
  * `pnpm faults`: the large fault suite. Starts its own Kafka and Postgres (so it may restart them),
- * runs payments and inventory as child processes, and while orders are placed: SIGKILLs payments,
- * restarts Kafka, crashes and restarts Postgres, SIGKILLs inventory. Then checks the books and writes
- * tools/results/faults.md and .json. Exit code 1 when the books do not balance.
+ * then checks the books and writes tools/results/faults[-outages].md and .json. Exit code 1 when the
+ * books do not balance. Two scenarios:
  *
- *   pnpm faults [--orders 300] [--concurrency 8] [--rate 5]   (rate: orders started per second)
+ * - `restarts` (the default): payments and inventory as child processes; while orders are placed it
+ *   SIGKILLs payments, restarts Kafka, crashes and restarts Postgres, SIGKILLs inventory.
+ * - `outages` (outages.ts): outages longer than the Triggers' retry window while orders flow —
+ *   Postgres crashed and kept stopped, inventory frozen with SIGSTOP, Kafka stopped and kept stopped,
+ *   each `--outage` seconds, one after another with 20 s between them; the payment provider times
+ *   out after charging all along; shortened saga deadlines (20 s / 60 s) and a 2 s tick.
+ *
+ *   pnpm faults [--scenario restarts|outages] [--orders N] [--concurrency N] [--rate N] [--outage 35]
+ *     [--log-level warn]
+ *   (rate: orders started per second; defaults: restarts 300 / 8 / 5; outages: the orders of
+ *   178 s at the rate with 35 s outages — 2,670 —, 24, 15)
  */
 
 import { writeFileSync } from "node:fs";
@@ -14,18 +23,44 @@ import { parseArgs } from "node:util";
 import { repoRoot } from "@shop/platform";
 // @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
 import { startKafka, startPostgres } from "../../../infra/local/index.mjs";
+import type { Pause } from "./books.ts";
 import { startFaultShop } from "./cluster.ts";
-import { runScenario } from "./scenario.ts";
+import {
+  OUTAGE_COUPONS,
+  OUTAGE_TIMING,
+  OUTAGE_TOKENS,
+  outageFaults,
+  outageSchedule,
+  outageShopOptions,
+  providerLedger,
+} from "./outages.ts";
+import { runScenario, type ScenarioReport } from "./scenario.ts";
 
 const { values } = parseArgs({
   options: {
-    orders: { type: "string", default: "300" },
-    concurrency: { type: "string", default: "8" },
-    rate: { type: "string", default: "5" },
+    scenario: { type: "string", default: "restarts" },
+    orders: { type: "string" },
+    concurrency: { type: "string" },
+    rate: { type: "string" },
+    outage: { type: "string", default: "35" },
+    /** The functions' log level (default silent); their logs go to stdout, the table too. */
+    "log-level": { type: "string" },
   },
 });
-const orders = Number(values.orders);
-const log = (line: string) => console.error(line);
+const scenario = values.scenario;
+if (scenario !== "restarts" && scenario !== "outages") {
+  console.error(`faults: --scenario must be restarts or outages, not "${scenario}"`);
+  process.exit(2);
+}
+const outages = scenario === "outages";
+const downMs = Number(values.outage) * 1000;
+// outages: by default as many orders as the schedule needs at the rate (with 35 s outages, 178 s of them).
+const rate = Number(values.rate ?? (outages ? 15 : 5));
+const orders = Number(
+  values.orders ?? (outages ? outageSchedule(rate, { downS: downMs / 1000, gapS: 20 }).orders : 300),
+);
+const concurrency = Number(values.concurrency ?? (outages ? 24 : 8));
+const log = (line: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
 // An uncaught error in a function would end its process: count each one as a problem.
 const uncaught: string[] = [];
@@ -42,63 +77,80 @@ try {
     kafkaBrokers: [kafka.brokers],
     topic: "shop.events",
     dlqTopic: "shop.events.dlq",
-    processes: ["payments", "inventory"],
+    ...(values["log-level"] ? { logLevel: values["log-level"] } : {}),
+    ...(outages ? outageShopOptions() : { processes: ["payments", "inventory"] }),
   });
   try {
     const at = (share: number) => Math.floor(orders * share);
-    const report = await runScenario({
+    const schedule = outageSchedule(rate, { downS: downMs / 1000, gapS: 20 });
+    const pauses: Pause[] = [];
+    const common = {
       shop,
       databaseUrl: postgres.url,
       kafkaBrokers: [kafka.brokers],
       topic: "shop.events",
       dlqTopic: "shop.events.dlq",
       orders,
-      concurrency: Number(values.concurrency),
-      ratePerS: Number(values.rate),
-      settleTimeoutMs: 180_000,
+      concurrency,
+      ratePerS: rate,
       log,
-      faults: [
-        { name: "SIGKILL payments", afterOrders: at(0.15), strike: () => shop.killAndRestart("payments") },
-        { name: "restart Kafka", afterOrders: at(0.35), strike: () => kafka.restart() },
-        {
-          name: "crash and restart Postgres",
-          afterOrders: at(0.55),
-          strike: () => postgres.restart({ mode: "immediate" }),
-        },
-        { name: "SIGKILL inventory", afterOrders: at(0.75), strike: () => shop.killAndRestart("inventory") },
-      ],
-    });
+    };
+    const report = outages
+      ? await runScenario({
+          ...common,
+          settleTimeoutMs: 300_000,
+          tokens: OUTAGE_TOKENS,
+          coupons: OUTAGE_COUPONS,
+          stock: [3, 8, 40, 2_000, 2_000, 5_000],
+          deadline: { periodMs: OUTAGE_TIMING.tickIntervalMs, slackMs: OUTAGE_TIMING.finalSlackMs, pauses },
+          ...(providerLedger(shop) ? { providerCharges: providerLedger(shop)! } : {}),
+          faults: outageFaults({
+            shop,
+            postgres,
+            kafka,
+            downMs,
+            after: schedule.after,
+            pauses,
+          }),
+        })
+      : await runScenario({
+          ...common,
+          settleTimeoutMs: 180_000,
+          faults: [
+            {
+              name: "SIGKILL payments",
+              afterOrders: at(0.15),
+              strike: () => shop.killAndRestart("payments"),
+            },
+            { name: "restart Kafka", afterOrders: at(0.35), strike: () => kafka.restart() },
+            {
+              name: "crash and restart Postgres",
+              afterOrders: at(0.55),
+              strike: () => postgres.restart({ mode: "immediate" }),
+            },
+            {
+              name: "SIGKILL inventory",
+              afterOrders: at(0.75),
+              strike: () => shop.killAndRestart("inventory"),
+            },
+          ],
+        });
     report.problems.push(...uncaught);
-    const rows = [
-      ["orders placed (incl. warm-up)", report.summary.orders],
-      ["confirmed / cancelled", `${report.summary.confirmed} / ${report.summary.cancelled}`],
-      ["charged / refunded payments", `${report.summary.charged} / ${report.summary.refunded}`],
-      ["live coupon redemptions", report.summary.redemptions],
-      ["PlaceOrder calls retried during faults", report.retriedPlacements],
-      ["records delivered twice", report.duplicatesDelivered],
-      ["dead letters explained / unexplained", `${report.dlq.explained} / ${report.dlq.unexplained}`],
-      ...report.faults.map((f) => [`fault: ${f.name}`, `${f.ms} ms`]),
-      ["settle after the last order", `${report.settleMs} ms`],
-      ["problems", report.problems.length === 0 ? "none: the books balance" : report.problems.length],
-    ];
-    const md = [
-      `# Fault suite (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version})`,
-      "",
-      `Command: \`pnpm faults --orders ${orders} --concurrency ${values.concurrency} --rate ${values.rate}\``,
-      "",
-      "| what | value |",
-      "| --- | --- |",
-      ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-      "",
-      ...report.problems.map((p) => `- PROBLEM: ${p.replaceAll("\n", " ")}`),
-      "",
-    ].join("\n");
+    const args = outages
+      ? `--scenario outages --orders ${orders} --concurrency ${concurrency} --rate ${rate} --outage ${values.outage}`
+      : `--orders ${orders} --concurrency ${concurrency} --rate ${rate}`;
+    const md = renderReport(report, { args, outages });
     const out = join(repoRoot, "tools", "results");
-    writeFileSync(join(out, "faults.md"), md);
+    const file = outages ? "faults-outages" : "faults";
+    writeFileSync(join(out, `${file}.md`), md);
     writeFileSync(
-      join(out, "faults.json"),
-      `${JSON.stringify({ cores: cpus().length, node: process.version, orders, report }, null, 2)}\n`,
+      join(out, `${file}.json`),
+      `${JSON.stringify({ cores: cpus().length, node: process.version, scenario, orders, rate, report }, null, 2)}\n`,
     );
+    log(`faults: by when they were placed: ${JSON.stringify(report.timeline)}`);
+    log(`faults: when the faults struck: ${JSON.stringify(report.faultsAtS)}`);
+    if (report.reconcilerMetrics) log(`faults: reconciler: ${JSON.stringify(report.reconcilerMetrics)}`);
+    for (const story of report.timedOutStories) log(`faults: timed out: ${story}`);
     console.log(md);
     exitCode = report.problems.length === 0 ? 0 : 1;
   } finally {
@@ -112,3 +164,89 @@ try {
   await Promise.allSettled([kafka.stop(), postgres.stop()]);
 }
 process.exit(exitCode);
+
+/** The report as Markdown: one table, then every problem. */
+function renderReport(report: ScenarioReport, { args, outages }: { args: string; outages: boolean }): string {
+  const s = report.summary;
+  const causes = Object.entries(s.cancelledByCause)
+    .sort(([, a], [, b]) => b - a)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(", ");
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const placedPerS = ((s.orders - 1) / (report.placingMs / 1000)).toFixed(1);
+  const r = report.redrive;
+  const rows: [string, string | number][] = [
+    ["orders placed (incl. warm-up)", s.orders],
+    ["placing the orders took", `${seconds(report.placingMs)} (${placedPerS} orders/s)`],
+    ["confirmed / cancelled", `${s.confirmed} / ${s.cancelled}`],
+    ["cancelled by cause", causes || "none"],
+    [
+      "reconciled: orders re-asked (re-asks) / timed out",
+      `${s.reaskedOrders} (${s.reasks}) / ${s.timedOut}` +
+        (report.reconcilerMetrics
+          ? ` — metrics: shop_orders_reasked_total ${report.reconcilerMetrics.reasked}, shop_orders_timed_out_total ${report.reconcilerMetrics.timedOut}`
+          : ""),
+    ],
+    [
+      "redriven deliveries: letters redriven / redrives sent",
+      r.present
+        ? `${r.redriven} / ${r.attempts}${r.redrivenMetric === undefined ? "" : ` (shop_dead_letters_redriven_total ${r.redrivenMetric})`}`
+        : "no redrive function in this tree",
+    ],
+    [
+      "payments charged / refunded (of them charged after cancellation)",
+      `${s.charged} / ${s.refunded} (${s.refundedAfterCancellation})`,
+    ],
+    ...(s.providerCharges === undefined
+      ? []
+      : ([["provider's ledger: charges / refunded", `${s.providerCharges} / ${s.providerRefunded}`]] as [
+          string,
+          string,
+        ][])),
+    ["live coupon redemptions", s.redemptions],
+    ["PlaceOrder calls retried during faults", report.retriedPlacements],
+    ["records delivered twice", report.duplicatesDelivered],
+    [
+      "dead letters explained / unexplained",
+      `${report.dlq.explained} / ${report.dlq.unexplained}` +
+        (Object.keys(report.dlq.byExplanation).length > 0
+          ? ` (${Object.entries(report.dlq.byExplanation)
+              .map(([why, n]) => `${why}: ${n}`)
+              .join("; ")})`
+          : ""),
+    ],
+    ...report.faults.map((f): [string, string] => [`fault: ${f.name}`, seconds(f.ms)]),
+    ...(outages
+      ? ([
+          [
+            "fault: payment provider timing out after charging",
+            `all along: tok_timeout on every 7th order, and ${OUTAGE_TIMING.timeoutAfterChargeRate * 100}% of other charges`,
+          ],
+          [
+            "saga timing",
+            `deadline ${seconds(OUTAGE_TIMING.sagaDeadlineMs)}, give-up ${seconds(OUTAGE_TIMING.sagaGiveUpMs)}, tick ${seconds(OUTAGE_TIMING.tickIntervalMs)}, delivery timeout ${seconds(OUTAGE_TIMING.deliveryTimeoutMs)}`,
+          ],
+        ] as [string, string][])
+      : []),
+    ...(s.latestFinalAfterGiveUpMs === undefined
+      ? []
+      : ([
+          ["longest saga (placed → final)", seconds(s.longestSagaMs ?? 0)],
+          ["latest final relative to its give-up", seconds(s.latestFinalAfterGiveUpMs)],
+        ] as [string, string][])),
+    ["settle after the last order", seconds(report.settleMs)],
+    ["problems", report.problems.length === 0 ? "none: the books balance" : report.problems.length],
+  ];
+  return [
+    `# Fault suite${outages ? ": outages longer than the retry window" : ""} (${new Date().toISOString()}, ${cpus().length} cores, Node ${process.version})`,
+    "",
+    `Command: \`pnpm faults ${args}\``,
+    "",
+    "| what | value |",
+    "| --- | --- |",
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    "",
+    ...report.problems.map((p) => `- PROBLEM: ${p.replaceAll("\n", " ")}`),
+    "",
+  ].join("\n");
+}

@@ -1,8 +1,9 @@
 /**
  * The shop for fault tests: every function against real Kafka and Postgres, some in this process and
- * some as child processes that can be killed with SIGKILL and started again. One gateway routes to
- * all of them; for a child process it behaves like Knative's activator, holding a request while the
- * function is not up (connection refused) instead of failing it.
+ * some as child processes that can be killed with SIGKILL and started again, or frozen with SIGSTOP
+ * and thawed with SIGCONT. One gateway routes to all of them; for a child process it behaves like
+ * Knative's activator, holding a request while the function is not up (connection refused) instead
+ * of failing it.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -32,6 +33,15 @@ export interface FaultShopOptions {
   /** Functions run as child processes (killable); the others run in this process. */
   processes: string[];
   logLevel?: string;
+  /**
+   * Environment variables of the functions' own config (`ORDERS_SAGA_DEADLINE_MS`, `REDRIVE_DELAYS_MS`,
+   * …): set in the child processes' environment, and parsed by the in-process functions' `config`.
+   */
+  env?: Record<string, string>;
+  /** The runtime's timer of the periodic work (`SHOP_TICK_INTERVAL_MS`), for every function. */
+  tickIntervalMs?: number;
+  /** The runner's per-attempt delivery timeout (a Trigger without `delivery.timeout`); 30 s by default. */
+  deliveryTimeoutMs?: number;
 }
 
 /** A function running as a child process. */
@@ -51,8 +61,13 @@ export interface FaultShop {
   url: string;
   log: EventLog;
   inProcess: Record<string, RunningFunction>;
-  /** The consumer groups the runner dispatches with (one per Trigger). */
+  /** The consumer groups the runner dispatches with (one per Trigger), on the events topic. */
   groups: string[];
+  /**
+   * The consumer groups of the KafkaSources the runner plays (the redrive function's, on the
+   * dead-letter topic), each with the topics it reads; none when `knative/` has no KafkaSource.
+   */
+  sourceGroups: { groupId: string; topics: string[] }[];
   /**
    * Child-process functions that exited without being told to (an uncaught error), each with the end
    * of its stderr. The shop starts a crashed function again, as Kubernetes would, so the run goes on.
@@ -60,6 +75,12 @@ export interface FaultShop {
   crashes: string[];
   /** SIGKILLs a child-process function and starts it again on the same port; resolves when it is ready. */
   killAndRestart(name: string): Promise<{ downMs: number }>;
+  /**
+   * Freezes a child-process function with SIGSTOP for `ms` and thaws it with SIGCONT: it keeps its
+   * port and connections, and answers nothing meanwhile (requests are accepted and wait). Resolves
+   * once it answers its readiness probe again.
+   */
+  freeze(name: string, ms: number): Promise<{ frozenMs: number }>;
   close(): Promise<void>;
 }
 
@@ -77,6 +98,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     kafkaBrokers: options.kafkaBrokers,
     eventsTopic: options.topic,
     sweepIntervalMs: 1_000,
+    ...(options.tickIntervalMs === undefined ? {} : { tickIntervalMs: options.tickIntervalMs }),
   };
   const inProcess: Record<string, RunningFunction> = {};
   const children: Record<string, ChildFunction> = {};
@@ -88,6 +110,10 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     KAFKA_BROKERS: options.kafkaBrokers.join(","),
     SHOP_EVENTS_TOPIC: options.topic,
     SHOP_SWEEP_INTERVAL_MS: "1000",
+    ...(options.tickIntervalMs === undefined
+      ? {}
+      : { SHOP_TICK_INTERVAL_MS: String(options.tickIntervalMs) }),
+    ...options.env,
     LOG_LEVEL: logLevel === "silent" ? "error" : logLevel,
   });
   const crashes: string[] = [];
@@ -149,6 +175,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
           listen: false,
           logger: createLogger(name, logLevel),
           config,
+          env: { ...process.env, ...options.env },
         });
         targets[name] = inProcess[name].handler;
       }
@@ -164,13 +191,20 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     topicOverride: options.topic,
     dlqTopic: options.dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
+    ...(options.deliveryTimeoutMs === undefined ? {} : { requestTimeoutMs: options.deliveryTimeoutMs }),
   });
+  // KafkaSources (the redrive function's) where the runner plays them; an older runner has none.
+  const sources =
+    (runner as { kafkaSources?: { consumerGroup: string; topics: string[] }[] }).kafkaSources ?? [];
+  const sourceTopic = (topic: string) =>
+    topic === "shop.events" ? options.topic : topic === "shop.events.dlq" ? options.dlqTopic : topic;
 
   return {
     url,
     log,
     inProcess,
     groups: runner.triggers.map((t) => `knative-trigger-${t.namespace}-${t.name}`),
+    sourceGroups: sources.map((s) => ({ groupId: s.consumerGroup, topics: s.topics.map(sourceTopic) })),
     crashes,
     async killAndRestart(name) {
       const running = children[name];
@@ -181,6 +215,23 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
       await running.exited;
       children[name] = await spawnChild(name, running.port);
       return { downMs: Date.now() - killed };
+    },
+    async freeze(name, ms) {
+      const running = children[name];
+      if (!running) throw new Error(`${name} does not run as a child process`);
+      const frozen = Date.now();
+      running.child.kill("SIGSTOP");
+      try {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      } finally {
+        running.child.kill("SIGCONT");
+      }
+      const thawed = Date.now() - frozen;
+      await waitFor(
+        async () => (await httpStatus(`http://127.0.0.1:${running.port}/health/readiness`)) === 200,
+        { message: `${name} to answer again after SIGCONT`, timeoutMs: 60_000, intervalMs: 100 },
+      );
+      return { frozenMs: thawed };
     },
     async close() {
       closing = true;

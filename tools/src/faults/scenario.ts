@@ -1,21 +1,32 @@
 /**
  * A fault run: seed a small shop, place orders from several customers (declined, transiently failing
  * and coupon-carrying ones among them) while faults strike at set points, deliver duplicates and one
- * malformed event, wait for everything to settle, then check the books and the dead-letter topic.
+ * malformed event, wait for everything to settle (orders final, payments resolved, dead letters
+ * redriven), then check the books and the dead-letter topic.
  */
 
 import { randomUUID } from "node:crypto";
+import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DEV_ADMIN, loginAs, type ShopClients, shopClients } from "@shop/platform";
+import type { RunningFunction } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
+import { CancellationCause, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
 import {
   type BookSummary,
   checkBooks,
   hangingOrders,
+  letterKey,
   openBooks,
   openOrders,
+  orderStory,
+  type Pause,
+  type ProviderCharge,
   publishedUncommitted,
+  redriveLetters,
   unpublished,
+  unresolvedPayments,
+  waitingLetters,
 } from "./books.ts";
 import type { FaultShop } from "./cluster.ts";
 import { lag, readTopic, republish } from "./topics.ts";
@@ -45,7 +56,35 @@ export interface ScenarioOptions {
   faults: Fault[];
   /** How long everything may take to settle after the last order (ms). */
   settleTimeoutMs?: number;
+  /** The payment tokens orders cycle through (default: mostly tok_visa, some tok_unavailable and tok_declined). */
+  tokens?: string[];
+  /** The coupon codes orders cycle through, "" for none (default: half the orders carry one of three). */
+  coupons?: string[];
+  /** Units of each of the six products (default 3, 8, 40, 200, 200, 500: two scarce, one plentiful). */
+  stock?: number[];
+  /**
+   * The saga's timing, to check that every order was final by its final deadline plus one reconciler
+   * period (`periodMs`) and `slackMs`. `pauses` are the stretches the database was down (filled by
+   * the faults as they strike; read after the run).
+   */
+  deadline?: { periodMs: number; slackMs: number; pauses: Pause[] };
+  /** The payment provider's own ledger (payments in this process), to count charges per order. */
+  providerCharges?: () => ProviderCharge[];
   log?: (line: string) => void;
+}
+
+/** What the redrive function did with the dead letters, when it runs. */
+export interface RedriveReport {
+  /** Whether a redrive function ran (its table exists). */
+  present: boolean;
+  /** Dead letters it recorded, by kind. */
+  transient: number;
+  malformed: number;
+  /** Transient letters whose event it delivered to their subscriber, and the redrives that took. */
+  redriven: number;
+  attempts: number;
+  /** Its counter `shop_dead_letters_redriven_total`, when it runs in this process. */
+  redrivenMetric?: number;
 }
 
 /** What a fault run found. */
@@ -56,7 +95,33 @@ export interface ScenarioReport {
   /** PlaceOrder calls retried because of a fault (Unavailable, Internal, …). */
   retriedPlacements: number;
   duplicatesDelivered: number;
-  dlq: { explained: number; unexplained: number };
+  dlq: {
+    explained: number;
+    unexplained: number;
+    /** Dead letters on the topic, by what they were: "malformed (sent on purpose)", "transient, redriven", … */
+    byExplanation: Record<string, number>;
+  };
+  redrive: RedriveReport;
+  /**
+   * orders' reconciler counters (`shop_orders_reasked_total`, `shop_orders_timed_out_total`), when
+   * orders runs here, with the statuses the orders were stuck in (which step was missing).
+   */
+  reconcilerMetrics?: {
+    reasked: number;
+    timedOut: number;
+    reaskedByStatus: Record<string, number>;
+    timedOutByStatus: Record<string, number>;
+  };
+  /**
+   * The orders by when they were placed (10 s buckets from the first, `fromS`), and what became of
+   * them, beside when each fault struck (`faultsAtS`): which outage the cancelled ones met.
+   */
+  timeline: { fromS: number; placed: number; confirmed: number; cancelled: Record<string, number> }[];
+  faultsAtS: { name: string; fromS: number; toS: number }[];
+  /** For a few orders the reconciler gave up on (TIMED_OUT): what every function did for them, when. */
+  timedOutStories: string[];
+  /** From the first order placed to the last (ms): the placement rate is `orders / placingMs`. */
+  placingMs: number;
   settleMs: number;
   elapsedMs: number;
 }
@@ -85,7 +150,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   // Products: some scarce (so some orders are rejected for stock), some plentiful.
   const initialStock: Record<string, number> = {};
   const products: string[] = [];
-  for (const [i, units] of [3, 8, 40, 200, 200, 500].entries()) {
+  for (const [i, units] of (options.stock ?? [3, 8, 40, 200, 200, 500]).entries()) {
     const { product } = await admin.catalog.upsertProduct({
       product: {
         name: `Fault item ${i}`,
@@ -156,6 +221,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   let placed = 0;
   let retried = 0;
   const faultTimes: { name: string; ms: number }[] = [];
+  const faultsAt: { name: string; from: number; to: number }[] = [];
   // The faults strike one at a time, in order, each once its threshold is passed. `upcoming` holds
   // those not struck yet; `striking` is the one in hand, which orders past the next threshold wait for.
   const upcoming = [...options.faults].sort((a, b) => a.afterOrders - b.afterOrders);
@@ -166,6 +232,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       while (placed < upcoming[0]!.afterOrders) await new Promise<void>((wake) => (progressed = wake));
       const fault = upcoming.shift()!;
       const t0 = Date.now();
+      faultsAt.push({ name: fault.name, from: t0, to: t0 });
       log(`faults: ${fault.name} (after ${placed} orders)`);
       striking = fault.strike().then(() => {});
       try {
@@ -174,6 +241,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
         striking = undefined;
       }
       faultTimes.push({ name: fault.name, ms: Date.now() - t0 });
+      faultsAt.at(-1)!.to = Date.now();
       log(`faults: ${fault.name} done in ${Date.now() - t0} ms`);
     }
   })();
@@ -193,10 +261,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       const clients = customers[i % customers.length]!;
       const lines = [{ productId: products[i % products.length]!, quantity: 1 + (i % 2) }];
       if (i % 5 === 0) lines.push({ productId: products[(i + 3) % products.length]!, quantity: 1 });
+      const tokens = options.tokens ?? TOKENS;
+      const coupons = options.coupons ?? COUPONS;
       const request = {
         lines,
-        paymentToken: TOKENS[i % TOKENS.length]!,
-        couponCode: COUPONS[i % COUPONS.length]!,
+        paymentToken: tokens[i % tokens.length]!,
+        couponCode: coupons[i % coupons.length]!,
         idempotencyKey: randomUUID(),
       };
       const order = await waitFor(
@@ -218,6 +288,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const placingMs = Date.now() - placing;
   placed = Number.POSITIVE_INFINITY;
   progressed();
   await faulting;
@@ -261,14 +332,44 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
         unsettled.push((error as Error).message);
       }
     };
-    const caughtUp = async () => (await lag(options.kafkaBrokers, options.topic, shop.groups)) === 0;
-    await settled("every order to be final", async () => (await openOrders(sql, orderIds)) === 0);
-    await settled("every Trigger to catch up", caughtUp);
-    await settled("every outbox row to be published", async () => (await unpublished(sql)) === 0);
-    // A last round: what the outboxes just published must be consumed too.
-    await settled("every Trigger to catch up", caughtUp);
+    const triggersCaughtUp = async () => (await lag(options.kafkaBrokers, options.topic, shop.groups)) === 0;
+    // The KafkaSources (redrive's, on the dead-letter topic) must have taken every dead letter too.
+    const sourcesCaughtUp = async () => {
+      for (const { groupId, topics } of shop.sourceGroups)
+        for (const topic of topics) if ((await lag(options.kafkaBrokers, topic, [groupId])) > 0) return false;
+      return true;
+    };
+    const caughtUp = async () => (await triggersCaughtUp()) && (await sourcesCaughtUp());
+    const quiet: [string, () => Promise<boolean>][] = [
+      ["every order to be final", async () => (await openOrders(sql, orderIds)) === 0],
+      ["every Trigger and KafkaSource to catch up", caughtUp],
+      ["every outbox row to be published", async () => (await unpublished(sql)) === 0],
+      [
+        "every payment to be resolved (none unknown or refunding)",
+        async () => (await unresolvedPayments(sql)) === 0,
+      ],
+      ["every transient dead letter to be redriven", async () => (await waitingLetters(sql)) === 0],
+    ];
+    for (const [message, check] of quiet) await settled(message, check);
+    // A last round, all at once: what was just published, redriven or resolved must be handled too.
+    let last = "";
+    await settled("everything to settle at once", async () => {
+      for (const [message, check] of quiet) {
+        if (!(await check())) {
+          last = message;
+          return false;
+        }
+      }
+      return true;
+    });
+    if (unsettled.length > 0 && last) unsettled.push(`(still waiting for ${last})`);
     const settleMs = Date.now() - settleStart;
-    const { problems, summary } = await checkBooks(sql, { initialStock, orderIds });
+    const { problems, summary } = await checkBooks(sql, {
+      initialStock,
+      orderIds,
+      ...(options.providerCharges ? { providerCharges: options.providerCharges() } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+    });
     problems.unshift(...unsettled);
     const published = (await readTopic(options.kafkaBrokers, options.topic))
       .filter((record) => record.headers.ce_id !== poisonId)
@@ -282,31 +383,151 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     problems.push(...(await hangingOrders(sql, orderIds, published)));
     // A function process that crashed (and was started again) is a problem even if the books balance.
     problems.push(...shop.crashes);
-    // Every dead letter must be explained: the malformed event we sent, refused with a 4xx.
+    // Every dead letter must be explained: the malformed event we sent, refused with a 4xx, or a
+    // transient failure (an outage) that the redrive function has since delivered to its subscriber.
     const dead = await readTopic(options.kafkaBrokers, options.dlqTopic);
+    const letters = await redriveLetters(sql);
     let explained = 0;
+    const byExplanation: Record<string, number> = {};
+    const unexplained: string[] = [];
     for (const record of dead) {
-      const code = record.headers.ce_knativeerrorcode;
-      if (record.headers.ce_id === poisonId && code?.startsWith("4")) explained++;
-      else {
-        const reason = Buffer.from(record.headers.ce_knativeerrordata ?? "", "base64").toString("utf8");
-        problems.push(
-          `unexplained dead letter ${record.headers.ce_type} ${record.headers.ce_id} to ${record.headers.ce_knativeerrordest}: ${code ?? "no answer"} ${reason}`,
-        );
+      const h = record.headers;
+      const code = h.ce_knativeerrorcode;
+      const letter = letters?.get(letterKey(h.ce_source ?? "", h.ce_id ?? "", h.ce_knativeerrordest ?? ""));
+      const reason = Buffer.from(h.ce_knativeerrordata ?? "", "base64").toString("utf8");
+      let explanation: string | undefined;
+      if (h.ce_id === poisonId && code?.startsWith("4"))
+        explanation = "malformed (sent on purpose), refused 4xx";
+      else if (letter?.kind === "transient" && letter.state === "redriven")
+        explanation = `transient (${code ?? "no answer"}), redriven`;
+      if (explanation) {
+        explained++;
+        byExplanation[explanation] = (byExplanation[explanation] ?? 0) + 1;
+        continue;
       }
+      const fate = !letters
+        ? "no redrive function ran"
+        : letter
+          ? `redrive: ${letter.kind}, ${letter.state} after ${letter.attempts} redrives${letter.lastError ? ` (${letter.lastError})` : ""}`
+          : "redrive never recorded it";
+      unexplained.push(
+        `unexplained dead letter ${h.ce_type} ${h.ce_id} to ${h.ce_knativeerrordest}: ${code ?? "no answer"} ${reason} — ${fate}`,
+      );
     }
-    if (explained === 0) problems.push("the malformed event did not reach the dead-letter topic");
+    problems.push(...unexplained.slice(0, 20));
+    if (unexplained.length > 20)
+      problems.push(`… and ${unexplained.length - 20} more unexplained dead letters`);
+    if (explained === 0 || !dead.some((r) => r.headers.ce_id === poisonId))
+      problems.push("the malformed event did not reach the dead-letter topic");
+    const all = [...(letters?.values() ?? [])];
+    const redrive: RedriveReport = {
+      present: letters !== undefined,
+      transient: all.filter((l) => l.kind === "transient").length,
+      malformed: all.filter((l) => l.kind === "malformed").length,
+      redriven: all.filter((l) => l.state === "redriven").length,
+      attempts: all.reduce((n, l) => n + l.attempts, 0),
+    };
+    const redriveFn = shop.inProcess.redrive;
+    if (redriveFn) redrive.redrivenMetric = await counterTotal(redriveFn, "shop_dead_letters_redriven_total");
+    const ordersFn = shop.inProcess.orders;
+    const reconcilerMetrics = ordersFn
+      ? {
+          reasked: await counterTotal(ordersFn, "shop_orders_reasked_total"),
+          timedOut: await counterTotal(ordersFn, "shop_orders_timed_out_total"),
+          reaskedByStatus: await counterBy(ordersFn, "shop_orders_reasked_total", "status"),
+          timedOutByStatus: await counterBy(ordersFn, "shop_orders_timed_out_total", "status"),
+        }
+      : undefined;
+    const timeline = await placementTimeline(sql, orderIds, placing);
+    const onTopic = new Set(published.map((e) => e.id));
+    const timedOutStories: string[] = [];
+    for (const id of await timedOutOrders(sql, orderIds, 5))
+      timedOutStories.push(await orderStory(sql, id, placing, onTopic));
+    const faultsAtS = faultsAt.map((f) => ({
+      name: f.name,
+      fromS: Math.round((f.from - placing) / 1000),
+      toS: Math.round((f.to - placing) / 1000),
+    }));
     return {
       problems,
       summary,
       faults: faultTimes,
       retriedPlacements: retried,
       duplicatesDelivered: duplicates.length,
-      dlq: { explained, unexplained: dead.length - explained },
+      dlq: { explained, unexplained: dead.length - explained, byExplanation },
+      redrive,
+      ...(reconcilerMetrics ? { reconcilerMetrics } : {}),
+      timeline,
+      faultsAtS,
+      timedOutStories,
+      placingMs,
       settleMs,
       elapsedMs: Date.now() - started,
     };
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** The sum over all labels of a counter in an in-process function's registry (0 when it has none). */
+async function counterTotal(fn: RunningFunction, name: string): Promise<number> {
+  const metric = fn.metrics.registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.reduce((n, v) => n + v.value, 0);
+}
+
+/** A counter of an in-process function summed by one label's values. */
+async function counterBy(fn: RunningFunction, name: string, label: string): Promise<Record<string, number>> {
+  const metric = fn.metrics.registry.getSingleMetric(name);
+  const by: Record<string, number> = {};
+  if (!metric) return by;
+  for (const v of (await metric.get()).values) {
+    const key = String(v.labels[label] ?? "");
+    by[key] = (by[key] ?? 0) + v.value;
+  }
+  return by;
+}
+
+/** The orders in 10 s buckets of when they were placed (from `since`), with their outcome (cancelled by cause). */
+async function placementTimeline(
+  sql: ReturnType<typeof openBooks>,
+  orderIds: string[],
+  since: number,
+): Promise<ScenarioReport["timeline"]> {
+  const rows = await sql<{ bucket: number; status: string; cancelled: Buffer | null }[]>`
+    select floor(extract(epoch from o.created_at - ${new Date(since)}::timestamptz) / 10)::int * 10 as bucket,
+      o.status,
+      (select x.data from orders.outbox x where x.key = o.id and x.type = 'shop.orders.v1.OrderCancelled'
+        order by x.seq limit 1) as cancelled
+    from orders.orders o where o.id = any(${orderIds}) order by 1`;
+  const buckets = new Map<number, ScenarioReport["timeline"][number]>();
+  for (const row of rows) {
+    const b = buckets.get(row.bucket) ?? { fromS: row.bucket, placed: 0, confirmed: 0, cancelled: {} };
+    b.placed++;
+    if (row.status === "CONFIRMED") b.confirmed++;
+    else if (row.status === "CANCELLED") {
+      const cause = row.cancelled
+        ? (CancellationCause[fromBinary(OrderCancelledSchema, row.cancelled).cause] ?? "UNKNOWN")
+        : "UNKNOWN";
+      b.cancelled[cause] = (b.cancelled[cause] ?? 0) + 1;
+    }
+    buckets.set(row.bucket, b);
+  }
+  return [...buckets.values()];
+}
+
+/** Up to `limit` orders cancelled with the cause TIMED_OUT (the first ones placed). */
+async function timedOutOrders(
+  sql: ReturnType<typeof openBooks>,
+  orderIds: string[],
+  limit: number,
+): Promise<string[]> {
+  const rows = await sql<{ key: string; data: Buffer }[]>`
+    select x.key, x.data from orders.outbox x join orders.orders o on o.id = x.key
+    where x.type = 'shop.orders.v1.OrderCancelled' and x.key = any(${orderIds}) order by o.created_at`;
+  return rows
+    .filter((r) => fromBinary(OrderCancelledSchema, r.data).cause === CancellationCause.TIMED_OUT)
+    .slice(0, limit)
+    .map((r) => r.key);
 }
