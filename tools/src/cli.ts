@@ -6,12 +6,12 @@ import { parseArgs } from "node:util";
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
-import { createDocsHandler, DEV_ADMIN, loginAs, repoRoot, startShop, storefront } from "@shop/platform";
+import { createDocsHandler, DEV_ADMIN, repoRoot, startShop, storefront } from "@shop/platform";
 import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { seedCommand } from "./commands/seed.ts";
-import { DEMO_CODES, seedDemo } from "./shop/seed.ts";
+import { DEMO_CODES, type SeedOutcome, seedShop } from "./shop/seed.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop events tail [--type T] [--order ID] [--from-beginning]
@@ -71,10 +71,15 @@ async function start(args: string[]) {
   }
   const stopWith = stopOnSignals();
   const started = performance.now();
+  let seeded: SeedOutcome | undefined;
   const shop = await startShop({
     port: Number(values.port),
     logLevel: process.env.LOG_LEVEL ?? "warn",
     fallback: createDocsHandler(storefront()),
+    // The shop answers once its demo data is complete; an interrupted first start is finished here.
+    prepare: async (url) => {
+      seeded = await seedShop(url);
+    },
     ...(real
       ? {
           databaseUrl: process.env.DATABASE_URL,
@@ -84,11 +89,9 @@ async function start(args: string[]) {
         }
       : { dataDir }),
   });
-  const admin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
-  const seeded = await seedDemo(admin.clients);
   console.log(`
 Shop is running at ${shop.url}  (${real ? "real Postgres + Kafka, one process per function" : `embedded: PGlite in ${dataDir}, in-memory events`})
-started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded ? ", demo data seeded" : ""}
+started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded === "seeded" ? ", demo data seeded" : ""}
 
   storefront      ${shop.url}/
   API docs        ${shop.url}/docs/openapi.json (OpenAPI 3.1), ${shop.url}/docs/events (event catalogue)

@@ -2,6 +2,8 @@
  * The storefront in a real browser (Debian Chromium, headless, driven by playwright-core) against
  * the shop started as `pnpm start` starts it: embedded (PGlite, in-memory events), seeded, with the
  * storefront served by the gateway. Screenshots of the main pages land in test-output/screenshots.
+ * The browser's network is the shop's host only: a request to any other host is refused and fails
+ * the test, and so does any error in the browser's console.
  */
 
 import { randomUUID } from "node:crypto";
@@ -24,7 +26,7 @@ import { waitFor } from "@shop/runtime/testing";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_CODES, seedDemo } from "../../tools/src/shop/seed.ts";
+import { DEMO_CODES, seedShop } from "../../tools/src/shop/seed.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(repoRoot, "test-output", "screenshots");
@@ -38,6 +40,8 @@ let browser: Browser;
 /** Another customer, buying through the API: the one who uses the single-use coupon first. */
 let rival: ShopClients;
 const problems: string[] = [];
+/** Requests a page made to a host other than the shop's: none may happen (they are refused, too). */
+const offHost: string[] = [];
 
 /** Places an order through the API and follows it to its final status. */
 async function placeAndSettle(clients: ShopClients, productId: string, couponCode = "") {
@@ -74,22 +78,37 @@ async function newContext(viewport: { width: number; height: number }): Promise<
     hasTouch: phone,
     locale: "en-GB",
   });
-  // Product pictures live on an outside host; a test machine may be offline: answer them locally.
-  await context.route(/^https:\/\//, (route) => route.abort("internetdisconnected"));
+  // Nothing leaves the machine: every request to another host is recorded and refused.
+  const shopHost = new URL(shop.url).host;
+  const elsewhere = (url: URL) => /^(https?|wss?):$/.test(url.protocol) && url.host !== shopHost;
+  context.on("request", (request) => {
+    if (elsewhere(new URL(request.url()))) offHost.push(`${request.method()} ${request.url()}`);
+  });
+  await context.route(elsewhere, (route) => route.abort("blockedbyclient"));
   context.on("page", watch);
   return context;
 }
 
-/** Records what would show up in the browser's console as a problem: script errors, CSP refusals. */
+/**
+ * Records what would show up in the browser's console as a problem: script errors, CSP refusals,
+ * resources that failed to load (a missing picture, a refused request to another host).
+ */
 function watch(page: Page) {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (
-      message.type() === "error" &&
-      !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(message.text())
-    )
-      problems.push(`console: ${message.text()}`);
+    if (message.type() === "error") problems.push(`console: ${message.text()} (${message.location().url})`);
   });
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "";
+    // Streams the page stops itself (WatchOrder when leaving an order, anything at context.close()).
+    if (reason !== "net::ERR_ABORTED") problems.push(`request failed: ${request.url()} (${reason})`);
+  });
+}
+
+/** The browser's console and network stayed clean: no errors, nothing asked of another host. */
+function expectClean() {
+  expect(problems).toEqual([]);
+  expect(offHost).toEqual([]);
 }
 
 async function shot(page: Page, name: string) {
@@ -99,6 +118,8 @@ async function shot(page: Page, name: string) {
   await page.screenshot({
     path: join(SCREENSHOTS, `${width < 600 ? "phone" : "desktop"}-${name}.png`),
     fullPage: true,
+    // Pictures fade in: the picture shows them as they end up.
+    animations: "disabled",
   });
 }
 
@@ -156,10 +177,15 @@ beforeAll(async () => {
     throw new Error(`${CHROMIUM} is missing: run node tools/bin/ensure-system-packages.mjs`);
   await mkdir(SCREENSHOTS, { recursive: true });
   dataDir = await mkdtemp(join(tmpdir(), "shop-storefront-"));
-  // As `shop start` does it: embedded, the storefront as the gateway fallback, the demo data seeded.
-  shop = await startShop({ dataDir, port: 0, logLevel: "error", fallback: storefront() });
-  const admin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
-  await seedDemo(admin.clients);
+  // As `shop start` does it: embedded, the storefront as the gateway fallback, the demo data seeded
+  // before the shop answers.
+  shop = await startShop({
+    dataDir,
+    port: 0,
+    logLevel: "error",
+    fallback: storefront(),
+    prepare: (url) => seedShop(url),
+  });
   const email = `rival-${randomUUID().slice(0, 8)}@example.com`;
   await shopClients(shop.url).identity.register({ email, password: "correct horse battery" });
   rival = (await loginAs(shop.url, email, "correct horse battery")).clients;
@@ -201,6 +227,17 @@ describe("the storefront", () => {
     await page.goto(shop.url);
     await page.locator("article.card").first().waitFor();
     expect(await page.locator("article.card").count()).toBe(12);
+    // The pictures are the shop's own, and they load.
+    const pictures = page.locator("article.card .art img");
+    expect(await pictures.count()).toBe(12);
+    for (const src of await pictures.evaluateAll((imgs) => imgs.map((img) => img.getAttribute("src"))))
+      expect(src).toMatch(new RegExp(`^${shop.url}/demo/products/[a-z-]+\\.svg$`));
+    await page.locator("article.card .art img.loaded").first().waitFor();
+    // (No DOM types in this tsconfig: the property is read in the browser.)
+    const size = await pictures
+      .first()
+      .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    expect(size).toBe(400);
     await shot(page, "browse");
 
     await logIn(page, DEV_ADMIN.email, DEV_ADMIN.password);
@@ -262,7 +299,7 @@ describe("the storefront", () => {
     expect(await page.locator("a.order-row .status").allTextContents()).toEqual(["Cancelled", "Confirmed"]);
     await shot(page, "orders");
     await context.close();
-    expect(problems).toEqual([]);
+    expectClean();
   });
 
   it("lets a new customer register and buy on a phone-sized screen", async () => {
@@ -309,7 +346,7 @@ describe("the storefront", () => {
     await page.locator("a.order-row").first().waitFor();
     await shot(page, "orders");
     await context.close();
-    expect(problems).toEqual([]);
+    expectClean();
   });
 
   it("refreshes an expired access token, and shows a failed payment as a sentence", async () => {
@@ -337,6 +374,6 @@ describe("the storefront", () => {
     expect(await placeOrder(page)).toBe("Cancelled");
     expect(await text(page, "cancel-reason")).toMatch(/^[A-Z].*\.$/);
     await context.close();
-    expect(problems).toEqual([]);
+    expectClean();
   });
 });

@@ -59,7 +59,7 @@ export async function prepare(
   count: number,
 ): Promise<{ shoppers: ShopClients[]; products: string[] }> {
   const admin = (await loginAs(url, DEV_ADMIN.email, DEV_ADMIN.password)).clients;
-  await seedDemo(admin);
+  await seedDemo(admin, { origin: new URL(url).origin });
   // Plenty of stock, so orders mostly succeed and measure the pipeline rather than rejections.
   const { products } = await admin.catalog.listProducts({ pageSize: 100 });
   for (const p of products) await admin.inventory.setStock({ productId: p.id, available: 1_000_000 });

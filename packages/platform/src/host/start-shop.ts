@@ -20,6 +20,7 @@ import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
+import { createStartGate } from "./start-gate.ts";
 
 /** Options of {@link startShop}. */
 export interface ShopOptions {
@@ -40,6 +41,12 @@ export interface ShopOptions {
   buildBundles?: BuildBundles;
   /** Serves what is not an API path (the storefront). */
   fallback?: Parameters<typeof createGateway>[1];
+  /**
+   * Runs once the shop runs, before it answers anyone else (the demo seed): requests to the shop wait
+   * until it resolves (see start-gate.ts); `url` reaches the shop meanwhile. If it throws, the shop
+   * stops and startShop rejects with its error.
+   */
+  prepare?: (url: string) => Promise<unknown>;
 }
 
 /** A running shop. */
@@ -104,8 +111,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
   const gateway = createGateway(handlers, createAdminEvents(log, topic, options.fallback));
+  // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
+  const gate = createStartGate();
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
-  const server = await listenDual(options.port ?? 0, gateway, "127.0.0.1");
+  const server = await listenDual(options.port ?? 0, gate.wrap(gateway), "127.0.0.1");
   const url = server.url;
   const runner = await startRunner({
     log,
@@ -115,12 +124,13 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
   });
-  return {
+  const shop: Shop = {
     url,
     functions,
     log,
     runner,
     async close() {
+      gate.fail();
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
       await processes?.close();
@@ -131,4 +141,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await pglite?.close();
     },
   };
+  try {
+    await options.prepare?.(gate.startUrl(url));
+  } catch (error) {
+    await shop.close();
+    throw error;
+  }
+  gate.open();
+  return shop;
 }

@@ -16,8 +16,10 @@ beforeAll(async () => {
   await writeFile(join(root, "index.html"), "<!doctype html><title>Shop</title>");
   await writeFile(join(root, "assets", "app-1a2b.js"), "console.log(1)");
   await writeFile(join(root, "favicon.svg"), "<svg/>");
+  await mkdir(join(root, "demo", "products"), { recursive: true });
+  await writeFile(join(root, "demo", "products", "mug.svg"), "<svg/>");
   await writeFile(join(root, "..", "secret.txt"), "do not serve");
-  server = createServer(createStaticHandler(root));
+  server = createServer(createStaticHandler(root, { maxAge: { "/demo/": 86_400 } }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -47,6 +49,15 @@ describe("the static file handler", () => {
     expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect((await fetch(`${base}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
+  });
+
+  it("serves pictures under a maxAge prefix cached for that long, with their ETag", async () => {
+    const response = await fetch(`${base}/demo/products/mug.svg`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/svg+xml");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=86400");
+    expect(response.headers.get("etag")).toMatch(/^W\/"/);
+    expect((await fetch(`${base}/favicon.svg`)).headers.get("cache-control")).toBe("no-cache");
   });
 
   it("answers a repeated request with 304 when the file is unchanged", async () => {

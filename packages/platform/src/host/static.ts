@@ -56,6 +56,11 @@ export interface StaticOptions {
   index?: string;
   /** Files under this path prefix have content hashes in their names and are cached for a year. */
   immutablePrefix?: string;
+  /**
+   * Path prefix → seconds: files under it (pictures) may be reused that long without asking, then
+   * are asked for again with their ETag. Anything else is `no-cache` (asked for every time).
+   */
+  maxAge?: Record<string, number>;
 }
 
 /** Builds a request handler serving the files under `root`. */
@@ -66,6 +71,12 @@ export function createStaticHandler(
   const base = resolve(root);
   const index = options.index ?? "index.html";
   const immutable = options.immutablePrefix ?? "/assets/";
+  const maxAge = Object.entries(options.maxAge ?? {});
+  const caching = (pathname: string) => {
+    if (pathname.startsWith(immutable)) return "public, max-age=31536000, immutable";
+    const seconds = maxAge.find(([prefix]) => pathname.startsWith(prefix))?.[1];
+    return seconds === undefined ? "no-cache" : `public, max-age=${seconds}`;
+  };
   return (req, res) => {
     void serve(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, "The file could not be read.");
@@ -101,7 +112,7 @@ export function createStaticHandler(
     const headers: Record<string, string | number> = {
       ...SECURITY_HEADERS,
       "content-type": CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
-      "cache-control": pathname.startsWith(immutable) ? "public, max-age=31536000, immutable" : "no-cache",
+      "cache-control": caching(pathname),
       etag,
       "last-modified": info.mtime.toUTCString(),
     };

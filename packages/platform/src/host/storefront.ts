@@ -72,7 +72,8 @@ export async function ensureStorefront(): Promise<void> {
  * answered with 503.
  */
 export function storefront(): (req: IncomingMessage, res: ServerResponse) => void {
-  const serve = createStaticHandler(webDist);
+  // The demo catalog's pictures (web/public/demo/) change only with the storefront's sources.
+  const serve = createStaticHandler(webDist, { maxAge: { "/demo/": 86_400 } });
   const ready = ensureStorefront().then(
     () => undefined,
     (error: unknown) => {
