@@ -1,9 +1,11 @@
 /**
  * Structured logs (pino). Every line carries the function name and, inside a request or an event,
- * its request id and event id, taken from an AsyncLocalStorage context.
+ * its request id and event id, taken from an AsyncLocalStorage context. JSON lines, except at a
+ * terminal, where each is one readable line (log-pretty.ts; LOG_FORMAT=json|pretty decides instead).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type Logger, pino } from "pino";
+import { prettyDestination, prettyLogsWanted } from "./log-pretty.ts";
 
 export type { Logger } from "pino";
 
@@ -44,7 +46,10 @@ const redact = [
   "*.secret",
 ];
 
-/** Creates the logger of a function. `destination` is for tests that read the lines. */
+/**
+ * Creates the logger of a function: JSON lines on stdout, readable ones when stdout is a terminal.
+ * `destination` (tests that read the lines) always gets JSON.
+ */
 export function createLogger(name: string, level = "info", destination?: NodeJS.WritableStream): Logger {
   const options = {
     name,
@@ -53,5 +58,6 @@ export function createLogger(name: string, level = "info", destination?: NodeJS.
     redact: { paths: redact, censor: "[redacted]" },
     mixin: () => ({ ...context.getStore() }),
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return prettyLogsWanted() ? pino(options, prettyDestination()) : pino(options);
 }

@@ -163,13 +163,37 @@ export async function topicOffsets(admin: Admin, topic: string) {
   }
 }
 
-function forward(logger: LogLogger, { level, namespace, log }: LogEntry): void {
-  const { message, ...fields } = log;
+/**
+ * kafkajs's error answers that are expected while a cluster or its topics are being set up: a topic
+ * another client just created, a group coordinator or a partition leader not elected yet. kafkajs
+ * retries the retriable ones by itself, and the admin client treats an existing topic as success;
+ * what it gives up on reaches the caller as an error. So they are logged at debug, not as warnings.
+ */
+export const EXPECTED_WHILE_STARTING: readonly string[] = [
+  // CreateTopics, when any of the topics exists already (TOPIC_ALREADY_EXISTS inside).
+  "Topic creation errors",
+  "Topic with this name already exists", // TOPIC_ALREADY_EXISTS
+  "The group coordinator is not available", // GROUP_COORDINATOR_NOT_AVAILABLE
+  "The coordinator is loading and hence can't process requests for this group", // GROUP_LOAD_IN_PROGRESS
+  "This is not the correct coordinator for this group", // NOT_COORDINATOR_FOR_GROUP
+  "There is no leader for this topic-partition as we are in the middle of a leadership election", // LEADER_NOT_AVAILABLE
+  "This server is not the leader for that topic-partition", // NOT_LEADER_FOR_PARTITION
+  "This server does not host this topic-partition", // UNKNOWN_TOPIC_OR_PARTITION
+  "This is not the correct controller for this cluster", // NOT_CONTROLLER
+];
+
+/** Logs a kafkajs log entry with `logger`, at the level it deserves (see below). */
+export function forward(logger: LogLogger, { level, namespace, log }: LogEntry): void {
+  // The line has its own time; `component` says it is kafkajs's.
+  const { message, timestamp: _, logger: __, ...fields } = log;
   const obj = { ...fields, namespace, component: "kafkajs" };
   // kafkajs reports every error response at ERROR, though it retries the retriable ones (a coordinator
-  // still loading, a leader moving) by itself: those are warnings until kafkajs gives up.
+  // still loading, a leader moving) by itself: those are warnings until kafkajs gives up, and the
+  // conditions of a cluster being set up are not even that (EXPECTED_WHILE_STARTING).
   const retried = namespace === "Connection" && message.startsWith("Response ");
-  if ((level === logLevel.ERROR || level === logLevel.NOTHING) && !retried) logger.error(obj, message);
+  const error = typeof fields.error === "string" ? fields.error : "";
+  if (retried && EXPECTED_WHILE_STARTING.includes(error)) logger.debug?.(obj, message);
+  else if ((level === logLevel.ERROR || level === logLevel.NOTHING) && !retried) logger.error(obj, message);
   else if (level === logLevel.WARN || retried) logger.warn(obj, message);
   else logger.info(obj, message);
 }

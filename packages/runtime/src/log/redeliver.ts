@@ -6,6 +6,7 @@ import type { LogRecord, RecordHandler } from "./event-log.ts";
 
 /** The pino-shaped logger the logs report to (pino's `logger` fits). */
 export interface LogLogger {
+  debug?(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
