@@ -6,125 +6,28 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { fromBinary } from "@bufbuild/protobuf";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DEV_ADMIN, loginAs, type ShopClients, shopClients } from "@shop/platform";
-import type { RunningFunction } from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
-import { CancellationCause, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
 import {
-  type BookSummary,
   checkBooks,
   hangingOrders,
   letterKey,
   openBooks,
   openOrders,
   orderStory,
-  type Pause,
-  type ProviderCharge,
   publishedUncommitted,
   redriveLetters,
   unpublished,
   unresolvedPayments,
   waitingLetters,
 } from "./books.ts";
-import type { FaultShop } from "./cluster.ts";
+import { counterBy, counterTotal, placementTimeline, timedOutOrders } from "./scenario-queries.ts";
+import type { RedriveReport, ScenarioOptions, ScenarioReport } from "./scenario-types.ts";
 import { lag, readTopic, republish } from "./topics.ts";
 
-/**
- * A fault, struck once `afterOrders` orders have been placed. Faults strike one after another, and no
- * order beyond a fault's threshold is placed while the fault before it is still in hand, so every
- * fault strikes while orders flow (a slow Kafka restart cannot push the next fault past the last order).
- */
-export interface Fault {
-  name: string;
-  afterOrders: number;
-  strike: () => Promise<unknown>;
-}
-
-export interface ScenarioOptions {
-  shop: FaultShop;
-  databaseUrl: string;
-  kafkaBrokers: string[];
-  topic: string;
-  dlqTopic: string;
-  orders: number;
-  /** Orders placed at once. */
-  concurrency: number;
-  /** Orders started per second at most (so faults strike while orders flow); unpaced when undefined. */
-  ratePerS?: number;
-  faults: Fault[];
-  /** How long everything may take to settle after the last order (ms). */
-  settleTimeoutMs?: number;
-  /** The payment tokens orders cycle through (default: mostly tok_visa, some tok_unavailable and tok_declined). */
-  tokens?: string[];
-  /** The coupon codes orders cycle through, "" for none (default: half the orders carry one of three). */
-  coupons?: string[];
-  /** Units of each of the six products (default 3, 8, 40, 200, 200, 500: two scarce, one plentiful). */
-  stock?: number[];
-  /**
-   * The saga's timing, to check that every order was final by its final deadline plus one reconciler
-   * period (`periodMs`) and `slackMs`. `pauses` are the stretches the database was down (filled by
-   * the faults as they strike; read after the run).
-   */
-  deadline?: { periodMs: number; slackMs: number; pauses: Pause[] };
-  /** The payment provider's own ledger (payments in this process), to count charges per order. */
-  providerCharges?: () => ProviderCharge[];
-  log?: (line: string) => void;
-}
-
-/** What the redrive function did with the dead letters, when it runs. */
-export interface RedriveReport {
-  /** Whether a redrive function ran (its table exists). */
-  present: boolean;
-  /** Dead letters it recorded, by kind. */
-  transient: number;
-  malformed: number;
-  /** Transient letters whose event it delivered to their subscriber, and the redrives that took. */
-  redriven: number;
-  attempts: number;
-  /** Its counter `shop_dead_letters_redriven_total`, when it runs in this process. */
-  redrivenMetric?: number;
-}
-
-/** What a fault run found. */
-export interface ScenarioReport {
-  problems: string[];
-  summary: BookSummary;
-  faults: { name: string; ms: number }[];
-  /** PlaceOrder calls retried because of a fault (Unavailable, Internal, …). */
-  retriedPlacements: number;
-  duplicatesDelivered: number;
-  dlq: {
-    explained: number;
-    unexplained: number;
-    /** Dead letters on the topic, by what they were: "malformed (sent on purpose)", "transient, redriven", … */
-    byExplanation: Record<string, number>;
-  };
-  redrive: RedriveReport;
-  /**
-   * orders' reconciler counters (`shop_orders_reasked_total`, `shop_orders_timed_out_total`), when
-   * orders runs here, with the statuses the orders were stuck in (which step was missing).
-   */
-  reconcilerMetrics?: {
-    reasked: number;
-    timedOut: number;
-    reaskedByStatus: Record<string, number>;
-    timedOutByStatus: Record<string, number>;
-  };
-  /**
-   * The orders by when they were placed (10 s buckets from the first, `fromS`), and what became of
-   * them, beside when each fault struck (`faultsAtS`): which outage the cancelled ones met.
-   */
-  timeline: { fromS: number; placed: number; confirmed: number; cancelled: Record<string, number> }[];
-  faultsAtS: { name: string; fromS: number; toS: number }[];
-  /** For a few orders the reconciler gave up on (TIMED_OUT): what every function did for them, when. */
-  timedOutStories: string[];
-  /** From the first order placed to the last (ms): the placement rate is `orders / placingMs`. */
-  placingMs: number;
-  settleMs: number;
-  elapsedMs: number;
-}
+export type { Fault, RedriveReport, ScenarioOptions, ScenarioReport } from "./scenario-types.ts";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
 /** Codes a frontend retries with the same idempotency key. */
@@ -249,6 +152,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   faulting.catch(() => {});
   let next = 0;
   const placing = Date.now();
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const worker = async () => {
     for (;;) {
       const i = next++;
@@ -460,74 +365,17 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       timeline,
       faultsAtS,
       timedOutStories,
+      eventLoopDelayMs: {
+        p50: Math.round(loopDelay.percentile(50) / 1e6),
+        p99: Math.round(loopDelay.percentile(99) / 1e6),
+        max: Math.round(loopDelay.max / 1e6),
+      },
       placingMs,
       settleMs,
       elapsedMs: Date.now() - started,
     };
   } finally {
+    loopDelay.disable();
     await sql.end({ timeout: 5 });
   }
-}
-
-/** The sum over all labels of a counter in an in-process function's registry (0 when it has none). */
-async function counterTotal(fn: RunningFunction, name: string): Promise<number> {
-  const metric = fn.metrics.registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  return values.reduce((n, v) => n + v.value, 0);
-}
-
-/** A counter of an in-process function summed by one label's values. */
-async function counterBy(fn: RunningFunction, name: string, label: string): Promise<Record<string, number>> {
-  const metric = fn.metrics.registry.getSingleMetric(name);
-  const by: Record<string, number> = {};
-  if (!metric) return by;
-  for (const v of (await metric.get()).values) {
-    const key = String(v.labels[label] ?? "");
-    by[key] = (by[key] ?? 0) + v.value;
-  }
-  return by;
-}
-
-/** The orders in 10 s buckets of when they were placed (from `since`), with their outcome (cancelled by cause). */
-async function placementTimeline(
-  sql: ReturnType<typeof openBooks>,
-  orderIds: string[],
-  since: number,
-): Promise<ScenarioReport["timeline"]> {
-  const rows = await sql<{ bucket: number; status: string; cancelled: Buffer | null }[]>`
-    select floor(extract(epoch from o.created_at - ${new Date(since)}::timestamptz) / 10)::int * 10 as bucket,
-      o.status,
-      (select x.data from orders.outbox x where x.key = o.id and x.type = 'shop.orders.v1.OrderCancelled'
-        order by x.seq limit 1) as cancelled
-    from orders.orders o where o.id = any(${orderIds}) order by 1`;
-  const buckets = new Map<number, ScenarioReport["timeline"][number]>();
-  for (const row of rows) {
-    const b = buckets.get(row.bucket) ?? { fromS: row.bucket, placed: 0, confirmed: 0, cancelled: {} };
-    b.placed++;
-    if (row.status === "CONFIRMED") b.confirmed++;
-    else if (row.status === "CANCELLED") {
-      const cause = row.cancelled
-        ? (CancellationCause[fromBinary(OrderCancelledSchema, row.cancelled).cause] ?? "UNKNOWN")
-        : "UNKNOWN";
-      b.cancelled[cause] = (b.cancelled[cause] ?? 0) + 1;
-    }
-    buckets.set(row.bucket, b);
-  }
-  return [...buckets.values()];
-}
-
-/** Up to `limit` orders cancelled with the cause TIMED_OUT (the first ones placed). */
-async function timedOutOrders(
-  sql: ReturnType<typeof openBooks>,
-  orderIds: string[],
-  limit: number,
-): Promise<string[]> {
-  const rows = await sql<{ key: string; data: Buffer }[]>`
-    select x.key, x.data from orders.outbox x join orders.orders o on o.id = x.key
-    where x.type = 'shop.orders.v1.OrderCancelled' and x.key = any(${orderIds}) order by o.created_at`;
-  return rows
-    .filter((r) => fromBinary(OrderCancelledSchema, r.data).cause === CancellationCause.TIMED_OUT)
-    .slice(0, limit)
-    .map((r) => r.key);
 }
