@@ -39,8 +39,11 @@ export async function onStart(deps: IdentityDeps, app: App): Promise<void> {
   const change = await app.transaction((tx) => ensureAdmin(tx, admin, deps));
   if (change !== "unchanged") app.logger.info({ email: admin.email, change }, "admin account %s", change);
   if (admin.isDevDefault) {
-    // The dev defaults are public (DEV_ADMIN in config.ts), so naming them here leaks nothing.
-    app.logger.warn(
+    // The dev defaults are public (DEV_ADMIN in config.ts), so naming them here leaks nothing. With
+    // the local secret store (the one that takes dev defaults) the start banner prints them anyway, so
+    // it is no warning there; with a real store (Vault) it is.
+    const local = typeof app.secrets.useDevDefaults === "function";
+    app.logger[local ? "info" : "warn"](
       "using the dev admin account %s / %s: set the secret shop/identity/admin outside development",
       admin.email,
       admin.password,
