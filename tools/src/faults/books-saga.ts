@@ -68,6 +68,7 @@ export async function finality(
   let latest: number | undefined;
   let longest: number | undefined;
   const late: string[] = [];
+  const lateGiveUps: number[] = [];
   for (const row of rows) {
     if (!row.final) continue;
     const after = row.final.getTime() - row.give_up.getTime();
@@ -80,6 +81,7 @@ export async function finality(
     let from = row.give_up.getTime();
     for (const p of pauses) if (from >= p.from && from < p.to) from = p.to;
     const due = from + periodMs + slackMs;
+    if (row.final.getTime() > due) lateGiveUps.push(row.give_up.getTime());
     if (row.final.getTime() > due)
       late.push(
         `order ${row.id} became final ${((row.final.getTime() - row.give_up.getTime()) / 1000).toFixed(1)} s after its final deadline (allowed: ${((due - row.give_up.getTime()) / 1000).toFixed(1)} s)`,
@@ -87,6 +89,14 @@ export async function finality(
   }
   problems.push(...late.slice(0, 10));
   if (late.length > 10) problems.push(`… and ${late.length - 10} more orders final past their deadline`);
+  if (late.length > 0) {
+    // When: the give-ups the reconciler missed, in wall-clock time (as the fault log prints it).
+    const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const missed = lateGiveUps.sort((a, b) => a - b);
+    problems.push(
+      `${late.length} orders final past their deadline: their give-ups fell between ${clock(missed[0]!)} and ${clock(missed.at(-1)!)} UTC`,
+    );
+  }
   return {
     problems,
     ...(latest === undefined ? {} : { latestAfterGiveUpMs: latest, longestSagaMs: longest ?? 0 }),

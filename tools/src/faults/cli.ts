@@ -7,13 +7,14 @@
  *   SIGKILLs payments, restarts Kafka, crashes and restarts Postgres, SIGKILLs inventory.
  * - `outages` (outages.ts): outages longer than the Triggers' retry window while orders flow —
  *   Postgres crashed and kept stopped, inventory frozen with SIGSTOP, Kafka stopped and kept stopped,
- *   each `--outage` seconds, one after another with 20 s between them; the payment provider times
- *   out after charging all along; shortened saga deadlines (20 s / 60 s) and a 2 s tick.
+ *   each `--outage` seconds, one after another with `--gap` seconds between them (the shop drains
+ *   what piled up meanwhile); the payment provider times out after charging all along; shortened
+ *   saga deadlines (20 s / 60 s) and a 2 s tick.
  *
  *   pnpm faults [--scenario restarts|outages] [--orders N] [--concurrency N] [--rate N] [--outage 35]
- *     [--log-level warn]
- *   (rate: orders started per second; defaults: restarts 300 / 8 / 5; outages: the orders of
- *   178 s at the rate with 35 s outages — 2,670 —, 24, 15)
+ *     [--gap 60] [--log-level warn]
+ *   (rate: orders started per second; defaults: restarts 300 / 8 / 5; outages: the orders of the
+ *   schedule at the rate — 268 s, 4,020 orders with 35 s outages and 60 s gaps —, 24, 15)
  */
 
 import { writeFileSync } from "node:fs";
@@ -26,6 +27,7 @@ import { startKafka, startPostgres } from "../../../infra/local/index.mjs";
 import type { Pause } from "./books.ts";
 import { startFaultShop } from "./cluster.ts";
 import {
+  deliveryTimeoutFor,
   OUTAGE_COUPONS,
   OUTAGE_TIMING,
   OUTAGE_TOKENS,
@@ -43,6 +45,8 @@ const { values } = parseArgs({
     concurrency: { type: "string" },
     rate: { type: "string" },
     outage: { type: "string", default: "35" },
+    /** Seconds between one outage's end and the next one (the shop recovers meanwhile). */
+    gap: { type: "string", default: "60" },
     /** The functions' log level (default silent); their logs go to stdout, the table too. */
     "log-level": { type: "string" },
   },
@@ -56,9 +60,9 @@ const outages = scenario === "outages";
 const downMs = Number(values.outage) * 1000;
 // outages: by default as many orders as the schedule needs at the rate (with 35 s outages, 178 s of them).
 const rate = Number(values.rate ?? (outages ? 15 : 5));
-const orders = Number(
-  values.orders ?? (outages ? outageSchedule(rate, { downS: downMs / 1000, gapS: 20 }).orders : 300),
-);
+const gapS = Number(values.gap);
+const outageTimes = { downS: downMs / 1000, gapS, tailS: 30 };
+const orders = Number(values.orders ?? (outages ? outageSchedule(rate, outageTimes).orders : 300));
 const concurrency = Number(values.concurrency ?? (outages ? 24 : 8));
 const log = (line: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -78,11 +82,11 @@ try {
     topic: "shop.events",
     dlqTopic: "shop.events.dlq",
     ...(values["log-level"] ? { logLevel: values["log-level"] } : {}),
-    ...(outages ? outageShopOptions() : { processes: ["payments", "inventory"] }),
+    ...(outages ? outageShopOptions(downMs) : { processes: ["payments", "inventory"] }),
   });
   try {
     const at = (share: number) => Math.floor(orders * share);
-    const schedule = outageSchedule(rate, { downS: downMs / 1000, gapS: 20 });
+    const schedule = outageSchedule(rate, outageTimes);
     const pauses: Pause[] = [];
     const common = {
       shop,
@@ -101,7 +105,7 @@ try {
           settleTimeoutMs: 300_000,
           tokens: OUTAGE_TOKENS,
           coupons: OUTAGE_COUPONS,
-          stock: [3, 8, 40, 2_000, 2_000, 5_000],
+          stock: [3, 8, 2_000, 2_000, 2_000, 5_000],
           deadline: { periodMs: OUTAGE_TIMING.tickIntervalMs, slackMs: OUTAGE_TIMING.finalSlackMs, pauses },
           ...(providerLedger(shop) ? { providerCharges: providerLedger(shop)! } : {}),
           faults: outageFaults({
@@ -137,7 +141,7 @@ try {
         });
     report.problems.push(...uncaught);
     const args = outages
-      ? `--scenario outages --orders ${orders} --concurrency ${concurrency} --rate ${rate} --outage ${values.outage}`
+      ? `--scenario outages --orders ${orders} --concurrency ${concurrency} --rate ${rate} --outage ${values.outage} --gap ${values.gap}`
       : `--orders ${orders} --concurrency ${concurrency} --rate ${rate}`;
     const md = renderReport(report, { args, outages });
     const out = join(repoRoot, "tools", "results");
@@ -224,7 +228,7 @@ function renderReport(report: ScenarioReport, { args, outages }: { args: string;
           ],
           [
             "saga timing",
-            `deadline ${seconds(OUTAGE_TIMING.sagaDeadlineMs)}, give-up ${seconds(OUTAGE_TIMING.sagaGiveUpMs)}, tick ${seconds(OUTAGE_TIMING.tickIntervalMs)}, delivery timeout ${seconds(OUTAGE_TIMING.deliveryTimeoutMs)}`,
+            `deadline ${seconds(OUTAGE_TIMING.sagaDeadlineMs)}, give-up ${seconds(OUTAGE_TIMING.sagaGiveUpMs)}, tick ${seconds(OUTAGE_TIMING.tickIntervalMs)}, delivery timeout ${seconds(deliveryTimeoutFor(downMs))}`,
           ],
         ] as [string, string][])
       : []),
@@ -235,6 +239,10 @@ function renderReport(report: ScenarioReport, { args, outages }: { args: string;
           ["latest final relative to its give-up", seconds(s.latestFinalAfterGiveUpMs)],
         ] as [string, string][])),
     ["settle after the last order", seconds(report.settleMs)],
+    [
+      "event-loop delay of the shop's process p50 / p99 / max",
+      `${report.eventLoopDelayMs.p50} / ${report.eventLoopDelayMs.p99} / ${report.eventLoopDelayMs.max} ms`,
+    ],
     ["problems", report.problems.length === 0 ? "none: the books balance" : report.problems.length],
   ];
   return [

@@ -57,7 +57,7 @@ beforeAll(async () => {
     kafkaBrokers: [kafka.brokers],
     topic,
     dlqTopic,
-    ...outageShopOptions(),
+    ...outageShopOptions(OUTAGE_MS),
   });
 });
 

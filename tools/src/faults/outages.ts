@@ -18,12 +18,6 @@ export const OUTAGE_TIMING = {
   sagaGiveUpMs: 60_000,
   /** `SHOP_TICK_INTERVAL_MS`: every function's periodic work (orders' and payments' reconcilers, redrive). */
   tickIntervalMs: 2_000,
-  /**
-   * The runner's per-attempt delivery timeout (30 s by default): 2 s, so that the 6 attempts and
-   * their backoff (about 24 s) are shorter than the freeze and the events a frozen function is handed
-   * first are dead-lettered, instead of waiting out one 30 s attempt each.
-   */
-  deliveryTimeoutMs: 2_000,
   /** `PAYMENTS_TEST_PROVIDER_TIMEOUT_AFTER_CHARGE_RATE`: of all other charges, this share also times out after charging. */
   timeoutAfterChargeRate: 0.05,
   /** `REDRIVE_DELAYS_MS`: redrive's growing delays, shortened (default 10 s, 30 s, 1 min, …, hourly). */
@@ -64,16 +58,29 @@ export const OUTAGE_COUPONS = [
 /** The function frozen with SIGSTOP; it runs as a child process (payments stays here: its provider's ledger is read). */
 export const FROZEN = "inventory";
 
+/** The Triggers' retry backoff: 5 retries, exponential from 0.2 s (0.4 + 0.8 + 1.6 + 3.2 + 6.4 s). */
+const RETRY_BACKOFF_MS = 12_400;
+
+/**
+ * The runner's per-attempt delivery timeout for outages of `downMs` (30 s by default): as long as it
+ * can be while the 6 attempts and their backoff stay 2 s shorter than the freeze, in steps of 0.5 s
+ * (2.5 s for 30 s, 3 s for 35 s), so the events a frozen function is handed first are dead-lettered
+ * rather than waiting out one 30 s attempt each, and a busy function is not timed out needlessly.
+ */
+export function deliveryTimeoutFor(downMs: number): number {
+  const fits = (downMs - RETRY_BACKOFF_MS - 2_000) / 6;
+  return Math.min(30_000, Math.max(1_000, Math.floor(fits / 500) * 500));
+}
+
 /** The fault shop's options for the scenario: timing through the functions' env, inventory a child process. */
-export function outageShopOptions(): Pick<
-  FaultShopOptions,
-  "processes" | "env" | "tickIntervalMs" | "deliveryTimeoutMs"
-> {
+export function outageShopOptions(
+  downMs: number,
+): Pick<FaultShopOptions, "processes" | "env" | "tickIntervalMs" | "deliveryTimeoutMs"> {
   const t = OUTAGE_TIMING;
   return {
     processes: [FROZEN],
     tickIntervalMs: t.tickIntervalMs,
-    deliveryTimeoutMs: t.deliveryTimeoutMs,
+    deliveryTimeoutMs: deliveryTimeoutFor(downMs),
     env: {
       ORDERS_SAGA_DEADLINE_MS: String(t.sagaDeadlineMs),
       ORDERS_SAGA_GIVE_UP_MS: String(t.sagaGiveUpMs),
@@ -104,14 +111,17 @@ export interface OutageTargets {
  * an order placed just before an outage should not meet the next one too), `downS` each. Kafka's
  * takes about 10 s more (it starts again). Enough orders follow for orders to flow after the last.
  */
-export function outageSchedule(rate: number, { downS, gapS }: { downS: number; gapS: number }) {
+export function outageSchedule(
+  rate: number,
+  { downS, gapS, tailS = gapS }: { downS: number; gapS: number; tailS?: number },
+) {
   const at = (s: number) => Math.max(1, Math.round(rate * s));
   const postgresS = 3;
   const freezeS = postgresS + downS + gapS;
   const kafkaS = freezeS + downS + gapS;
   return {
     after: { postgres: at(postgresS), freeze: at(freezeS), kafka: at(kafkaS) },
-    orders: at(kafkaS + downS + 10 + gapS),
+    orders: at(kafkaS + downS + 10 + tailS),
   };
 }
 
