@@ -241,8 +241,11 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
         await exited;
       }
       await Promise.all(Object.values(inProcess).map((fn) => fn.close()));
-      await new Promise((resolve) => server.close(resolve));
+      // Everything behind the gateway is stopped: a connection still open (a keep-alive client, a
+      // request an activator still held) would keep close() waiting for ever, so cut them all.
+      const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
+      await closed;
       await log.close();
     },
   };
