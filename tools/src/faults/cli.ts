@@ -140,9 +140,10 @@ try {
           ],
         });
     report.problems.push(...uncaught);
+    const logArg = values["log-level"] ? ` --log-level ${values["log-level"]}` : "";
     const args = outages
-      ? `--scenario outages --orders ${orders} --concurrency ${concurrency} --rate ${rate} --outage ${values.outage} --gap ${values.gap}`
-      : `--orders ${orders} --concurrency ${concurrency} --rate ${rate}`;
+      ? `--scenario outages --orders ${orders} --concurrency ${concurrency} --rate ${rate} --outage ${values.outage} --gap ${values.gap}${logArg}`
+      : `--orders ${orders} --concurrency ${concurrency} --rate ${rate}${logArg}`;
     const md = renderReport(report, { args, outages });
     const out = join(repoRoot, "tools", "results");
     const file = outages ? "faults-outages" : "faults";

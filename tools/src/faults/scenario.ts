@@ -25,7 +25,7 @@ import {
 } from "./books.ts";
 import { counterBy, counterTotal, placementTimeline, timedOutOrders } from "./scenario-queries.ts";
 import type { RedriveReport, ScenarioOptions, ScenarioReport } from "./scenario-types.ts";
-import { lag, readTopic, republish } from "./topics.ts";
+import { lag, lagging, readTopic, republish } from "./topics.ts";
 
 export type { Fault, RedriveReport, ScenarioOptions, ScenarioReport } from "./scenario-types.ts";
 
@@ -268,6 +268,15 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       return true;
     });
     if (unsettled.length > 0 && last) unsettled.push(`(still waiting for ${last})`);
+    if (unsettled.length > 0) {
+      // Which consumer groups are behind, and where: a Trigger that stopped consuming, or one slow.
+      const behind = await lagging(options.kafkaBrokers, options.topic, shop.groups).catch(
+        (error: unknown) => [`(could not read the groups' offsets: ${String(error)})`],
+      );
+      for (const { groupId, topics } of shop.sourceGroups)
+        for (const topic of topics) behind.push(...(await lagging(options.kafkaBrokers, topic, [groupId])));
+      unsettled.push(...behind.map((b) => `behind: ${b}`));
+    }
     const settleMs = Date.now() - settleStart;
     const { problems, summary } = await checkBooks(sql, {
       initialStock,

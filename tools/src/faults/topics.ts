@@ -85,6 +85,32 @@ export async function lag(brokers: string[], topic: string, groups: string[]): P
  */
 const REPUBLISH_CHUNK = 500;
 
+/**
+ * Per consumer group of `groups` that is behind on `topic`: each partition's committed offset and
+ * end, as a sentence ("knative-trigger-shop-x: p0 120/150, p2 -1/40"); empty when all caught up.
+ */
+export async function lagging(brokers: string[], topic: string, groups: string[]): Promise<string[]> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((e) => [e.partition, BigInt(e.high)]));
+    const behind: string[] = [];
+    for (const groupId of groups) {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const parts = (offsets?.partitions ?? [])
+        .filter(({ partition, offset }) => {
+          const at = BigInt(offset) < 0n ? 0n : BigInt(offset);
+          return (ends.get(partition) ?? 0n) > at;
+        })
+        .map(({ partition, offset }) => `p${partition} ${offset}/${ends.get(partition)}`);
+      if (parts.length > 0) behind.push(`${groupId} on ${topic}: ${parts.join(", ")}`);
+    }
+    return behind;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Publishes records again, byte for byte (same key, headers, value): what a redelivery looks like. */
 export async function republish(
   brokers: string[],
