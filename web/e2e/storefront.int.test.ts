@@ -11,10 +11,10 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError } from "@connectrpc/connect";
 import {
   DEV_ADMIN,
   loginAs,
+  placeOrderWhenKnown,
   repoRoot,
   type Shop,
   type ShopClients,
@@ -22,7 +22,6 @@ import {
   startShop,
   storefront,
 } from "@shop/platform";
-import { waitFor } from "@shop/runtime/testing";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,24 +44,12 @@ const offHost: string[] = [];
 
 /** Places an order through the API and follows it to its final status. */
 async function placeAndSettle(clients: ShopClients, productId: string, couponCode = "") {
-  const order = await waitFor(
-    async () => {
-      try {
-        const { order } = await clients.orders.placeOrder({
-          lines: [{ productId, quantity: 1 }],
-          couponCode,
-          paymentToken: "tok_visa",
-          idempotencyKey: randomUUID(),
-        });
-        return order;
-      } catch (error) {
-        // Right after seeding, orders may not have heard of the products yet.
-        if (ConnectError.from(error).code === Code.InvalidArgument) return undefined;
-        throw error;
-      }
-    },
-    { message: "orders to know the seeded products", timeoutMs: 30_000 },
-  );
+  const order = await placeOrderWhenKnown(clients, {
+    lines: [{ productId, quantity: 1 }],
+    couponCode,
+    paymentToken: "tok_visa",
+    idempotencyKey: randomUUID(),
+  });
   for await (const { order: now } of clients.orders.watchOrder({ id: order.id }, { timeoutMs: 30_000 })) {
     if (now && FINAL.includes(now.status)) return now;
   }

@@ -1,12 +1,13 @@
 /**
  * Connect clients of every Shop service, as a frontend holds them, for tests, the CLI and the load generator.
  */
-import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
+import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { waitFor } from "@shop/runtime/testing";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
-import { OrderService } from "@shop/schemas/orders/v1/orders";
+import { type Order, OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
 
 /** Clients of every service, calling as the holder of `token` (anonymous when undefined). */
@@ -39,4 +40,26 @@ export async function loginAs(baseUrl: string, email: string, password: string) 
   const { user, tokens } = await shopClients(baseUrl).identity.login({ email, password });
   if (!user || !tokens) throw new Error("login answered without user or tokens");
   return { user, tokens, clients: shopClients(baseUrl, tokens.accessToken) };
+}
+
+/**
+ * Places an order in a shop just seeded: orders learns products from ProductChanged events and until
+ * then answers InvalidArgument, so this places it again (the same request) until orders knows them,
+ * for up to 30 s.
+ */
+export async function placeOrderWhenKnown(
+  clients: ShopClients,
+  request: Parameters<ShopClients["orders"]["placeOrder"]>[0],
+): Promise<Order> {
+  return waitFor(
+    async () => {
+      try {
+        return (await clients.orders.placeOrder(request)).order;
+      } catch (error) {
+        if (ConnectError.from(error).code === Code.InvalidArgument) return undefined;
+        throw error;
+      }
+    },
+    { message: "orders to know the seeded products", timeoutMs: 30_000 },
+  );
 }

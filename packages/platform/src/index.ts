@@ -5,7 +5,7 @@
  */
 
 // Reaching it: Connect clients of every service, loopback helpers.
-export { loginAs, type ShopClients, shopClients } from "./clients.ts";
+export { loginAs, placeOrderWhenKnown, type ShopClients, shopClients } from "./clients.ts";
 // The functions it runs: the one list.
 export {
   type Classifiable,
