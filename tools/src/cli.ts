@@ -98,10 +98,21 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded === "s
   admin login     ${DEV_ADMIN.email} / ${DEV_ADMIN.password}   (dev credentials, not for production)
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
-  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
+  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)${tracesLine()}
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
   stopWith(shop);
+}
+
+/**
+ * The banner's traces line: Zipkin's UI when infra/local runs one (it sets OTEL_EXPORTER_ZIPKIN_ENDPOINT
+ * for the functions), where an order's trace is found by its tag; nothing with tracing off.
+ */
+function tracesLine(): string {
+  const zipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
+  if (!zipkin || process.env.OTEL_TRACES_EXPORTER === "none") return "";
+  const ui = `${zipkin.replace(/\/api\/v2\/spans\/?$/, "")}/zipkin/`;
+  return `\n  traces          ${ui}  (Zipkin; an order's trace: search shop.order_id=<order id>)`;
 }
 
 const [command, ...rest] = process.argv.slice(2);

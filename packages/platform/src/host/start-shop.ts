@@ -12,6 +12,8 @@ import {
   listenDual,
   type RunningFunction,
   startFunction,
+  startTracing,
+  type TracingOptions,
 } from "@shop/runtime";
 import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
@@ -47,6 +49,11 @@ export interface ShopOptions {
    * stops and startShop rejects with its error.
    */
   prepare?: (url: string) => Promise<unknown>;
+  /**
+   * How the shop is traced: an exporter of the caller's own for the functions of this process and the
+   * runner (otherwise the OTEL_* variables decide, for the function processes too).
+   */
+  tracing?: TracingOptions;
 }
 
 /** A running shop. */
@@ -97,6 +104,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
       ...(pglite ? { pglite } : {}),
+      ...(options.tracing ? { tracing: options.tracing } : {}),
       config: {
         database: options.databaseUrl
           ? { kind: "postgres", url: options.databaseUrl }
@@ -116,9 +124,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
   const server = await listenDual(options.port ?? 0, gate.wrap(gateway), "127.0.0.1");
   const url = server.url;
+  // The runner plays Knative's broker: its delivery spans are the broker's (OTEL_SERVICE_NAME may rename it).
+  const tracing = await startTracing(process.env.OTEL_SERVICE_NAME ?? "broker", options.tracing);
   const runner = await startRunner({
     log,
     logger,
+    ...(tracing ? { tracer: tracing.tracer } : {}),
     knativeDir,
     topicOverride: topic,
     dlqTopic,
@@ -139,6 +150,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       gateway.close();
       await log.close();
       await pglite?.close();
+      await tracing?.close();
     },
   };
   try {
