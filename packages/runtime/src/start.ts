@@ -222,12 +222,16 @@ function transactions(
     let emitted = false;
     const committed: (() => void)[] = [];
     const result = await database.db.transaction(async (db) => {
-      const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
+      const { emit, emitAll } = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
       return fn({
         db: db as unknown as Db,
         emit: (schema, message, opts) => {
           emitted = true;
           return emit(schema, message, opts);
+        },
+        emitAll: (schema, events) => {
+          emitted ||= events.length > 0;
+          return emitAll(schema, events);
         },
         afterCommit: (callback) => void committed.push(callback),
       });

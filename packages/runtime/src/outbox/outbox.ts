@@ -16,10 +16,20 @@ export type Emit = <Desc extends DescMessage>(
   options: { key: string },
 ) => Promise<void>;
 
+/**
+ * Emits many events of one `schema` into the current transaction's outbox with one multi-row INSERT:
+ * for set-based verbs (the reconciler), whose cost must not grow by one round trip per event.
+ */
+export type EmitAll = <Desc extends DescMessage>(
+  schema: Desc,
+  events: { message: MessageShape<Desc>; key: string }[],
+) => Promise<void>;
+
 /** A unit of work: the transaction a verb writes in, and the outbox it emits into. */
 export interface Tx {
   db: Db;
   emit: Emit;
+  emitAll: EmitAll;
   /**
    * Runs `fn` once the transaction has committed, never if it rolls back: for what must only see
    * committed state, like waking a watcher or dropping a cache.
@@ -44,20 +54,29 @@ export function emittedHere(outbox: OutboxTable): Map<string, number> {
   return ids;
 }
 
-/** Builds the `emit` of one transaction. */
-export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, traceparent?: string): Emit {
+/** Builds the `emit` and `emitAll` of one transaction. */
+export function outboxEmitter(
+  db: Db,
+  outbox: OutboxTable,
+  source: string,
+  traceparent?: string,
+): { emit: Emit; emitAll: EmitAll } {
   const pending = emittedHere(outbox);
-  return async (schema, message, { key }) => {
-    const event = toCloudEvent(schema, message, {
-      source,
-      key,
-      id: randomUUID(),
-      ...(traceparent ? { traceparent } : {}),
+  const emitAll: EmitAll = async (schema, events) => {
+    if (events.length === 0) return;
+    const rows = events.map(({ message, key }) => {
+      const event = toCloudEvent(schema, message, {
+        source,
+        key,
+        id: randomUUID(),
+        ...(traceparent ? { traceparent } : {}),
+      });
+      const record = toKafkaRecord(event);
+      return { id: event.id, type: event.type, key, headers: record.headers, data: record.value };
     });
-    const record = toKafkaRecord(event);
-    await db
-      .insert(outbox)
-      .values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
-    pending.set(event.id, Date.now());
+    await db.insert(outbox).values(rows);
+    const now = Date.now();
+    for (const row of rows) pending.set(row.id, now);
   };
+  return { emit: (schema, message, { key }) => emitAll(schema, [{ message, key }]), emitAll };
 }
