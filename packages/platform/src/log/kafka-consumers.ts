@@ -25,12 +25,13 @@ import { startConsumer } from "./kafka-consumer.ts";
 const SESSION_TIMEOUT_MS = 10_000;
 const HEARTBEAT_INTERVAL_MS = 3_000;
 /**
- * The consumers' retries: kafkajs restarts a consumer that ran out of them after its last backoff,
- * which grows to about 10 s by the fifth (from 0.3 s, doubling): a consumer that gave up just before
- * Kafka came back waited that long on top. Capped at 2 s, a restart follows the broker's return within
- * about 2 s.
+ * The retries of the consuming log's kafkajs client (its consumers' connections and metadata go
+ * through it): kafkajs restarts a consumer that ran out of them after their last backoff, which grows
+ * to about 10 s by the fifth (from 0.3 s, doubling): a consumer that gave up just before Kafka came
+ * back waited that long on top (up to 12.7 s in the fault suite). Capped at 2 s, a restart follows
+ * the broker's return within about 2 s.
  */
-const RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 2_000 };
+export const CONSUMING_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 2_000 };
 
 /** How the consumers redeliver and join. */
 export interface KafkaConsumerOptions {
@@ -52,7 +53,6 @@ export function kafkaConsumers(options: KafkaConsumerOptions): KafkaConsumersFac
           allowAutoTopicCreation: false,
           sessionTimeout: SESSION_TIMEOUT_MS,
           heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-          retry: RETRY,
         });
         const subscription = await startConsumer(consumer, spec, {
           backoff: options.backoff,
