@@ -7,6 +7,7 @@ describe("the config of orders", () => {
       sagaDeadlineMs: 120_000,
       sagaGiveUpMs: 600_000,
       reconcileBatch: 100,
+      reaskPerRun: 100,
     });
     expect(
       readOrdersConfig({ ORDERS_SAGA_DEADLINE_MS: "30000", ORDERS_SAGA_GIVE_UP_MS: "90000" }),

@@ -19,13 +19,20 @@ export interface OrdersConfig {
   sagaDeadlineMs: number;
   /** The saga's final deadline, in ms after placing: an order not final by then is cancelled. */
   sagaGiveUpMs: number;
-  /** How many overdue orders the reconciler handles in one transaction. */
+  /** How many overdue orders the reconciler handles in one transaction (one statement of each kind). */
   reconcileBatch: number;
+  /**
+   * The most orders one reconciler run asks again (oldest deadline first; the rest wait for the next
+   * run): a re-ask sets the whole chain working again, so a backlog is let out at a bounded pace.
+   * Cancels are not bounded: every order past its final deadline is cancelled in the run.
+   */
+  reaskPerRun: number;
 }
 
 /**
  * Reads the config of orders from `env` (`ORDERS_WATCH_POLL_MS`, `ORDERS_WATCH_MAX_MS`,
- * `ORDERS_SAGA_DEADLINE_MS`, `ORDERS_SAGA_GIVE_UP_MS`, `ORDERS_RECONCILE_BATCH`). Throws when the
+ * `ORDERS_SAGA_DEADLINE_MS`, `ORDERS_SAGA_GIVE_UP_MS`, `ORDERS_RECONCILE_BATCH`,
+ * `ORDERS_REASK_PER_RUN`). Throws when the
  * final deadline does not come after the first one.
  */
 export function readOrdersConfig(env: NodeJS.ProcessEnv): OrdersConfig {
@@ -35,6 +42,7 @@ export function readOrdersConfig(env: NodeJS.ProcessEnv): OrdersConfig {
     sagaDeadlineMs: positive(env.ORDERS_SAGA_DEADLINE_MS, 120_000),
     sagaGiveUpMs: positive(env.ORDERS_SAGA_GIVE_UP_MS, 600_000),
     reconcileBatch: positive(env.ORDERS_RECONCILE_BATCH, 100),
+    reaskPerRun: positive(env.ORDERS_REASK_PER_RUN, 100),
   };
   if (config.sagaGiveUpMs <= config.sagaDeadlineMs) {
     throw new Error(

@@ -29,6 +29,8 @@ export interface OrdersDeps {
   saga: SagaTiming;
   /** How many overdue orders the reconciler takes in one transaction. */
   reconcileBatch: number;
+  /** The most orders one reconciler run asks again. */
+  reaskPerRun: number;
   /** What the reconciler did, for /metrics: orders asked for again, and orders it cancelled. */
   reconciler: { reasked: StatusCounter; cancelled: StatusCounter };
 }
@@ -41,6 +43,7 @@ export function setup({ config, metrics }: SetupContext<OrdersConfig>): OrdersDe
     now: () => new Date(),
     saga: { deadlineMs: config.sagaDeadlineMs, giveUpMs: config.sagaGiveUpMs },
     reconcileBatch: config.reconcileBatch,
+    reaskPerRun: config.reaskPerRun,
     reconciler: {
       reasked: metrics.counter(
         "shop_orders_reasked_total",

@@ -93,7 +93,7 @@ export { createLogger, currentLogContext, type Logger, withLogContext } from "./
 export { createMetrics, type Metrics } from "./metrics.ts";
 export { money } from "./money.ts";
 // Verbs: transactions, events out, errors, money, per-aggregate locks.
-export type { Emit, Tx } from "./outbox/outbox.ts";
+export type { Emit, EmitAll, Tx } from "./outbox/outbox.ts";
 export { type Relay, startRelay } from "./outbox/relay.ts";
 export { runFunction } from "./run.ts";
 export {

@@ -36,12 +36,22 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
     let emitted = false;
     const committed: (() => void)[] = [];
     const result = await database.db.transaction(async (db) => {
-      const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, headers, traced);
+      const { emit, emitAll } = outboxEmitter(
+        db as unknown as Db,
+        definition.outbox,
+        source,
+        headers,
+        traced,
+      );
       return fn({
         db: db as unknown as Db,
         emit: (schema, message, opts) => {
           emitted = true;
           return emit(schema, message, opts);
+        },
+        emitAll: (schema, events) => {
+          emitted ||= events.length > 0;
+          return emitAll(schema, events);
         },
         afterCommit: (callback) => void committed.push(callback),
       });

@@ -1,9 +1,9 @@
 /**
- * The saga's deadlines: when an open order is asked for again, and when it is given up. Pure rules,
- * so that what the reconciler does in each state at each moment is stated (and tested) in one place.
+ * The saga's deadlines: when an open order is asked for again, and when it is given up. Stated in one
+ * place, as the SQL conditions the reconciler's set-based statements run with.
  */
-import type { OrderRow } from "../db/schema.ts";
-import { isFinal } from "./status.ts";
+import { and, gt, lte, type SQL, sql } from "drizzle-orm";
+import { isOpen, orders } from "../db/schema.ts";
 
 /** How long the saga may take (orders' config: `ORDERS_SAGA_DEADLINE_MS`, `ORDERS_SAGA_GIVE_UP_MS`). */
 export interface SagaTiming {
@@ -29,24 +29,24 @@ export function deadlinesOf(placedAt: Date, { deadlineMs, giveUpMs }: SagaTiming
 }
 
 /**
- * What the reconciler does with an order at `now`: nothing before its deadline (or once final);
- * past its deadline ask again and set the next deadline one period on (never past the final one);
- * past its final deadline cancel it.
+ * What the reconciler does with an open order at `now`, as the conditions of its two statements:
+ * past its final deadline it is cancelled (before anything else), past its deadline only it is asked
+ * again and its next deadline set one period on (never past the final one); before, nothing. Each
+ * condition also says `deadline_at <= now`, which `give_up_at <= now` implies (the first deadline is
+ * never after the final one): that is what the partial index `orders_open_deadline` can find.
  */
-export type ReconcileDecision =
-  | { action: "wait" }
-  | { action: "re-ask"; nextDeadlineAt: Date }
-  | { action: "cancel" };
+export function pastGiveUp(now: Date): SQL | undefined {
+  return and(isOpen(orders.status), lte(orders.deadlineAt, now), lte(orders.giveUpAt, now));
+}
 
-/** Decides what the reconciler does with `order` at `now`. */
-export function decide(
-  order: Pick<OrderRow, "status" | "deadlineAt" | "giveUpAt">,
-  now: Date,
-  timing: SagaTiming,
-): ReconcileDecision {
-  if (isFinal(order.status)) return { action: "wait" };
-  if (now >= order.giveUpAt) return { action: "cancel" };
-  if (now < order.deadlineAt) return { action: "wait" };
-  const next = Math.min(now.getTime() + timing.deadlineMs, order.giveUpAt.getTime());
-  return { action: "re-ask", nextDeadlineAt: new Date(next) };
+/** Open orders past their deadline and not yet past their final one: those to ask again. */
+export function pastDeadline(now: Date): SQL | undefined {
+  return and(isOpen(orders.status), lte(orders.deadlineAt, now), gt(orders.giveUpAt, now));
+}
+
+/** The deadline a re-ask at `now` sets: one period on, never past the order's final deadline. */
+export function nextDeadline(now: Date, { deadlineMs }: SagaTiming): SQL {
+  const next = new Date(now.getTime() + deadlineMs).toISOString();
+  // An ISO string, cast: postgres.js binds no Date in raw SQL.
+  return sql`least(${next}::timestamptz, ${orders.giveUpAt})`;
 }

@@ -3,7 +3,7 @@
  */
 export { type CancelOrderInput, cancelOrder } from "./cancel-order.ts";
 export { type ConfirmOrderInput, confirmOrder } from "./confirm-order.ts";
-export { decide, type ReconcileDecision, type SagaClock, type SagaTiming } from "./deadlines.ts";
+export type { SagaClock, SagaTiming } from "./deadlines.ts";
 export { type GetOrderInput, getOrder } from "./get-order.ts";
 export { type ListOrdersInput, listOrders, type OrderPage } from "./list-orders.ts";
 export { toOrderMessage } from "./messages.ts";
@@ -11,9 +11,9 @@ export { createOrderNotifier, type OrderNotifier } from "./notifier.ts";
 export { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from "./place-order.ts";
 export { type Pricing, priceOrder } from "./price-order.ts";
 export {
+  cancelOverdueOrders,
   type Reconciled,
-  type ReconcileResult,
-  reconcileOrders,
+  reaskOverdueOrders,
   TIMED_OUT_REASON,
 } from "./reconcile-orders.ts";
 export { type ProductState, recordProduct } from "./record-product.ts";

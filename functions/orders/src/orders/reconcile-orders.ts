@@ -6,12 +6,13 @@
  * OrderCancelled makes every step compensate.
  */
 
+import { create } from "@bufbuild/protobuf";
 import type { Tx } from "@shop/runtime";
-import { CancellationCause, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
-import { and, asc, eq, lte } from "drizzle-orm";
-import { isOpen, type OrderStatusName, orders } from "../db/schema.ts";
-import { cancelOrder } from "./cancel-order.ts";
-import { decide, type SagaClock } from "./deadlines.ts";
+import { CancellationCause, OrderCancelledSchema, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { type OrderStatusName, orders } from "../db/schema.ts";
+import { nextDeadline, pastDeadline, pastGiveUp, type SagaClock } from "./deadlines.ts";
 import { toOrderPlaced } from "./messages.ts";
 
 /** What the customer reads on an order the reconciler cancelled. */
@@ -25,47 +26,90 @@ export interface Reconciled {
   action: "re-ask" | "cancel";
 }
 
-/** One batch of the reconciler: how many overdue orders it took, and what it did with them. */
-export interface ReconcileResult {
-  due: number;
-  reconciled: Reconciled[];
-}
-
 /**
- * Takes up to `limit` open orders past their deadline at `clock.now()`, oldest deadline first, and
- * re-asks or cancels each (see `decide`). The orders are locked with SKIP LOCKED, so replicas
- * reconciling at the same time share the work instead of doing it twice, and an order a saga handler
- * is changing right now is left for the next tick.
+ * Cancels up to `limit` open orders past their final deadline at `clock.now()`, oldest give-up first,
+ * with one UPDATE and one multi-row outbox INSERT of their OrderCancelled (TIMED_OUT), in `tx`. The
+ * orders are locked with SKIP LOCKED, so replicas reconciling at the same time share the work instead
+ * of doing it twice, and an order a saga handler is changing right now is left for the next batch.
  */
-export async function reconcileOrders(
+export async function cancelOverdueOrders(
   tx: Tx,
   { limit }: { limit: number },
   clock: SagaClock,
-): Promise<ReconcileResult> {
+): Promise<Reconciled[]> {
+  const due = lockDue(tx, pastGiveUp(clock.now()), orders.giveUpAt, limit);
+  const cancelled = await tx.db
+    .update(orders)
+    // What cancelOrder writes: the payment token is not kept past the saga.
+    .set({ status: "CANCELLED", cancelReason: TIMED_OUT_REASON, paymentToken: null, updatedAt: sql`now()` })
+    .from(due)
+    .where(eq(orders.id, due.id))
+    .returning({
+      orderId: orders.id,
+      customerId: orders.customerId,
+      status: due.status,
+      traceParent: orders.traceParent,
+      traceState: orders.traceState,
+    });
+  const cause = CancellationCause.TIMED_OUT;
+  await tx.emitAll(
+    OrderCancelledSchema,
+    cancelled.map((order) => ({
+      key: order.orderId,
+      message: create(OrderCancelledSchema, {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        cause,
+        reason: TIMED_OUT_REASON,
+      }),
+      ...traceOf(order),
+    })),
+  );
+  return cancelled.map(({ orderId, status }) => ({ orderId, status, action: "cancel" }));
+}
+
+/**
+ * Asks again for up to `limit` open orders past their deadline (and not past their final one) at
+ * `clock.now()`, oldest deadline first: one UPDATE moves each one's deadline a period on (once per
+ * period: the next re-ask waits for it), one multi-row outbox INSERT re-emits their OrderPlaced.
+ */
+export async function reaskOverdueOrders(
+  tx: Tx,
+  { limit }: { limit: number },
+  clock: SagaClock,
+): Promise<Reconciled[]> {
   const now = clock.now();
-  const due = await tx.db
-    .select()
+  const due = lockDue(tx, pastDeadline(now), orders.deadlineAt, limit);
+  const reasked = await tx.db
+    .update(orders)
+    .set({ deadlineAt: nextDeadline(now, clock.saga) })
+    .from(due)
+    .where(eq(orders.id, due.id))
+    .returning(getTableColumns(orders));
+  await tx.emitAll(
+    OrderPlacedSchema,
+    // A re-ask joins the trace of the order it asks about, when the order has one.
+    reasked.map((order) => ({ key: order.id, message: toOrderPlaced(order), ...traceOf(order) })),
+  );
+  return reasked.map(({ id, status }) => ({ orderId: id, status, action: "re-ask" }));
+}
+
+/** Up to `limit` orders under `where`, by `by`, locked FOR UPDATE SKIP LOCKED: the rows one statement takes. */
+function lockDue(tx: Tx, where: SQL | undefined, by: PgColumn, limit: number) {
+  return tx.db
+    .select({ id: orders.id, status: orders.status })
     .from(orders)
-    .where(and(isOpen(orders.status), lte(orders.deadlineAt, now)))
-    .orderBy(asc(orders.deadlineAt))
+    .where(where)
+    .orderBy(asc(by), asc(orders.id))
     .limit(limit)
-    .for("update", { skipLocked: true });
-  const reconciled: Reconciled[] = [];
-  for (const order of due) {
-    const decision = decide(order, now, clock.saga);
-    if (decision.action === "wait") continue;
-    if (decision.action === "re-ask") {
-      // Once per deadline period: the next re-ask waits for the deadline set here.
-      await tx.db.update(orders).set({ deadlineAt: decision.nextDeadlineAt }).where(eq(orders.id, order.id));
-      const trace = order.traceParent
-        ? { traceparent: order.traceParent, ...(order.traceState ? { tracestate: order.traceState } : {}) }
-        : undefined;
-      await tx.emit(OrderPlacedSchema, toOrderPlaced(order), { key: order.id, ...(trace ? { trace } : {}) });
-    } else {
-      const cause = CancellationCause.TIMED_OUT;
-      await cancelOrder(tx, { orderId: order.id, cause, reason: TIMED_OUT_REASON });
-    }
-    reconciled.push({ orderId: order.id, status: order.status, action: decision.action });
-  }
-  return { due: due.length, reconciled };
+    .for("update", { skipLocked: true })
+    .as("due");
+}
+
+/** The order's stored trace context, for the events about it that a later transaction emits. */
+function traceOf(order: { traceParent: string | null; traceState: string | null }) {
+  if (!order.traceParent) return {};
+  return {
+    trace: { traceparent: order.traceParent, ...(order.traceState ? { tracestate: order.traceState } : {}) },
+  };
 }

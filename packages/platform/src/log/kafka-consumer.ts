@@ -28,6 +28,8 @@ export async function startConsumer(
     joinTimeoutMs: number;
     /** Partitions handled at once (their batches run side by side). */
     concurrency: number;
+    /** How often a batch in hand heartbeats (kafkajs sends at most one per its `heartbeatInterval`). */
+    heartbeatIntervalMs: number;
     logger: LogLogger | undefined;
   },
 ): Promise<Subscription> {
@@ -93,9 +95,15 @@ export async function startConsumer(
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     batches++;
+    // kafkajs heartbeats only between batches or when asked, and one delivery may take its whole
+    // timeout and retries: the membership is kept alive while the batch is in hand (ordered or not).
+    const heartbeats = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => logger?.warn({ err: error }, "kafka heartbeat failed"));
+    }, options.heartbeatIntervalMs);
     try {
       await handleBatch(payload);
     } finally {
+      clearInterval(heartbeats);
       if (--batches === 0) drained?.();
     }
   }
@@ -128,12 +136,9 @@ export async function startConsumer(
       await flush();
       return;
     }
-    const heartbeats = setInterval(() => {
-      payload.heartbeat().catch((error: unknown) => logger?.warn({ err: error }, "kafka heartbeat failed"));
-    }, 3_000);
     const done = await handleConcurrently(records, UNORDERED_CONCURRENCY, (record) =>
       handleUntilDone(record, spec.handler, redeliver),
-    ).finally(() => clearInterval(heartbeats));
+    );
     // Resolve only the run of handled records from the start of the batch: kafkajs fetches and we
     // commit from the resolved offset, so anything after an unhandled record is delivered again.
     const unhandled = done.indexOf(false);

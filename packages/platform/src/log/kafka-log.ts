@@ -9,7 +9,7 @@ import {
   type KafkaLogOptions as PublishingLogOptions,
   type RedeliveryBackoff,
 } from "@shop/runtime/log";
-import { kafkaConsumers } from "./kafka-consumers.ts";
+import { CONSUMING_RETRY, kafkaConsumers } from "./kafka-consumers.ts";
 
 /** Options of {@link createKafkaLog}. */
 export interface KafkaLogOptions extends Omit<PublishingLogOptions, "consumers"> {
@@ -21,10 +21,12 @@ export interface KafkaLogOptions extends Omit<PublishingLogOptions, "consumers">
 
 /**
  * Creates an {@link EventLog} over Kafka that publishes (idempotent, acks from all in-sync replicas)
- * and consumes: each `subscribe` runs its own kafkajs consumer in the given group.
+ * and consumes: each `subscribe` runs its own kafkajs consumer in the given group. Its client retries
+ * at most 2 s apart unless `retry` says otherwise (CONSUMING_RETRY).
  */
 export function createKafkaLog(options: KafkaLogOptions): EventLog {
   return createPublishingLog({
+    retry: CONSUMING_RETRY,
     ...options,
     consumers: kafkaConsumers({
       backoff: options.redeliveryBackoff ?? defaultRedeliveryBackoff,

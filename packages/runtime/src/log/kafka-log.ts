@@ -3,7 +3,7 @@
  * outbox relay, and the topics it publishes to. Consuming is the broker's side: Knative's Kafka broker in
  * the cluster, the local platform (`@shop/platform`) on one machine, which hands its consumers in.
  */
-import { type Admin, Kafka, type LogEntry, logLevel, Partitioners } from "kafkajs";
+import { type Admin, Kafka, type LogEntry, logLevel, Partitioners, type RetryOptions } from "kafkajs";
 import { DEFAULT_PARTITIONS, type EventLog, type SubscribeOptions, type Subscription } from "./event-log.ts";
 import type { LogLogger } from "./redeliver.ts";
 
@@ -17,6 +17,8 @@ export interface KafkaLogOptions {
   partitions?: number;
   /** Replication factor of topics created by `ensureTopics` (default 1: one local broker). */
   replicationFactor?: number;
+  /** kafkajs's retries of the client's requests and connections (default kafkajs's: 5, from 0.3 s). */
+  retry?: RetryOptions;
   /**
    * The consuming side, given by whoever consumes (the local platform). Without it `subscribe`
    * rejects: a function only publishes, and the broker delivers to it over HTTP.
@@ -53,6 +55,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: logger ? () => (entry) => forward(logger, entry) : undefined,
+    ...(options.retry ? { retry: options.retry } : {}),
   });
   const producer = kafka.producer({
     idempotent: true,

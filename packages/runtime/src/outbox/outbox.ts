@@ -22,10 +22,20 @@ export type Emit = <Desc extends DescMessage>(
   options: { key: string; trace?: TraceHeaders },
 ) => Promise<void>;
 
+/**
+ * Emits many events of one `schema` into the current transaction's outbox with one multi-row INSERT:
+ * for set-based verbs (the reconciler), whose cost must not grow by one round trip per event.
+ */
+export type EmitAll = <Desc extends DescMessage>(
+  schema: Desc,
+  events: { message: MessageShape<Desc>; key: string; trace?: TraceHeaders }[],
+) => Promise<void>;
+
 /** A unit of work: the transaction a verb writes in, and the outbox it emits into. */
 export interface Tx {
   db: Db;
   emit: Emit;
+  emitAll: EmitAll;
   /**
    * Runs `fn` once the transaction has committed, never if it rolls back: for what must only see
    * committed state, like waking a watcher or dropping a cache.
@@ -51,8 +61,9 @@ export function emittedHere(outbox: OutboxTable): Map<string, number> {
 }
 
 /**
- * Builds the `emit` of one transaction. `trace` is the transaction's trace context, stored with each
- * row; `traced` says a span is recording, which learns the order of each event emitted.
+ * Builds the `emit` and `emitAll` of one transaction. `trace` is the transaction's trace context, stored
+ * with each row (an event may bring its own); `traced` says a span is recording, which learns the order
+ * of each event emitted.
  */
 export function outboxEmitter(
   db: Db,
@@ -60,25 +71,35 @@ export function outboxEmitter(
   source: string,
   trace?: TraceHeaders,
   traced = false,
-): Emit {
+): { emit: Emit; emitAll: EmitAll } {
   const pending = emittedHere(outbox);
-  return async (schema, message, { key, trace: own }) => {
-    const context = own ?? trace;
-    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...context });
-    if (traced) {
-      const orderId = orderIdOf(event.type, key);
-      if (orderId) tagOrder(orderId);
-    }
-    const record = toKafkaRecord(event);
-    await db.insert(outbox).values({
-      id: event.id,
-      type: event.type,
-      key,
-      headers: record.headers,
-      data: record.value,
-      traceParent: context?.traceparent ?? null,
-      traceState: context?.tracestate ?? null,
+  const emitAll: EmitAll = async (schema, events) => {
+    if (events.length === 0) return;
+    const rows = events.map(({ message, key, trace: own }) => {
+      const context = own ?? trace;
+      const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...context });
+      if (traced) {
+        const orderId = orderIdOf(event.type, key);
+        if (orderId) tagOrder(orderId);
+      }
+      const record = toKafkaRecord(event);
+      return {
+        id: event.id,
+        type: event.type,
+        key,
+        headers: record.headers,
+        data: record.value,
+        traceParent: context?.traceparent ?? null,
+        traceState: context?.tracestate ?? null,
+      };
     });
-    pending.set(event.id, Date.now());
+    await db.insert(outbox).values(rows);
+    const now = Date.now();
+    for (const row of rows) pending.set(row.id, now);
+  };
+  return {
+    emit: (schema, message, { key, trace: own }) =>
+      emitAll(schema, [{ message, key, ...(own ? { trace: own } : {}) }]),
+    emitAll,
   };
 }

@@ -80,6 +80,24 @@ describe("the outbox relay", { timeout: 60_000 }, () => {
     expect(await unpublished()).toBe(0);
   });
 
+  it("publishes the events of one emitAll (one multi-row insert) once each, each with its own id", async () => {
+    const { fn, records, unpublished } = kicked;
+    records.length = 0;
+    const placed = Array.from({ length: 30 }, (_, i) => `all-${String(i).padStart(2, "0")}`);
+    await fn.app.transaction(async ({ emitAll }) => {
+      await emitAll(OrderPlacedSchema, []);
+      await emitAll(
+        OrderPlacedSchema,
+        placed.map((orderId) => ({ key: orderId, message: create(OrderPlacedSchema, { orderId }) })),
+      );
+    });
+    await waitFor(() => records.length >= 30, { message: "30 published" });
+    expect(await fn.relay.sweep()).toBe(0);
+    expect(orderIds(records)).toEqual(placed);
+    expect(new Set(records.map((record) => record.headers.ce_id)).size).toBe(30);
+    expect(await unpublished()).toBe(0);
+  });
+
   it("publishes on a sweep what no commit kicked (a process that died before publishing)", async () => {
     const { fn, records, place, unpublished } = left;
     await place("o-left");
