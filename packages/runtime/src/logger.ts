@@ -46,11 +46,22 @@ const redact = [
   "*.secret",
 ];
 
+/** A second destination of every JSON line besides stdout (log-ship/kafka-sink.ts). */
+export interface LogTee {
+  write(chunk: string): boolean;
+}
+
 /**
  * Creates the logger of a function: JSON lines on stdout, readable ones when stdout is a terminal.
- * `destination` (tests that read the lines) always gets JSON.
+ * `destination` (tests that read the lines) always gets JSON. `tee` gets every JSON line too, whatever
+ * stdout shows.
  */
-export function createLogger(name: string, level = "info", destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  name: string,
+  level = "info",
+  destination?: NodeJS.WritableStream,
+  tee?: LogTee,
+): Logger {
   const options = {
     name,
     level,
@@ -58,6 +69,16 @@ export function createLogger(name: string, level = "info", destination?: NodeJS.
     redact: { paths: redact, censor: "[redacted]" },
     mixin: () => ({ ...context.getStore() }),
   };
+  if (tee) {
+    // pino's own stdout destination when nothing else is asked for (asynchronous, flushed at exit).
+    const out = destination ?? (prettyLogsWanted() ? prettyDestination() : pino.destination({ sync: false }));
+    return pino(options, {
+      write(chunk: string) {
+        out.write(chunk);
+        return tee.write(chunk);
+      },
+    });
+  }
   if (destination) return pino(options, destination);
   return prettyLogsWanted() ? pino(options, prettyDestination()) : pino(options);
 }
