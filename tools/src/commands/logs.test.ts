@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatLog, type LogFilter, parseLevel, parseLogLine, passesLog } from "./log-view.ts";
+import { logsCommand } from "./logs.ts";
 
 const line = (fields: Record<string, unknown>) =>
   JSON.stringify({
@@ -79,5 +80,24 @@ describe("shop logs tail's output", () => {
 
   it("prints the line as shipped with --json", () => {
     expect(formatLog(`${lines.other}\n`, true)).toBe(lines.other);
+  });
+});
+
+describe("shop logs with wrong arguments", () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it.each([
+    [["tail", "--brokers", "127.0.0.1:1", "--level", "loud"], '--level "loud"'],
+    [["tail", "--brokers", "127.0.0.1:1", "--colour"], "Unknown option '--colour'"],
+    [["follow"], "usage: shop logs tail"],
+  ])("%j says why and exits 2 without reading Kafka", async (args, why) => {
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((text: string) => void errors.push(text));
+    await logsCommand(args, { write: () => expect.unreachable("nothing is printed") });
+    expect(process.exitCode).toBe(2);
+    expect(errors.join("\n")).toContain(why);
   });
 });
