@@ -18,7 +18,10 @@ export interface KafkaLogSinkOptions {
   maxLines?: number;
   /** How long a line waits for others to share its produce request, in ms (default 200). */
   lingerMs?: number;
-  /** How long close() keeps trying to deliver what is left, in ms (default 5,000). */
+  /**
+   * How long close() keeps trying to deliver what is left, in ms (default 3,000: a function's stop
+   * stays well inside its supervisor's 10 s grace).
+   */
   closeTimeoutMs?: number;
   /**
    * Told (asynchronously, so it may log) when shipping starts failing and works again, once when
@@ -84,6 +87,9 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
   let retryAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> | undefined;
+  // The lines of the batch in flight; `abandoned` once close() stopped waiting for it and counted them.
+  let inFlight = 0;
+  let abandoned = false;
 
   const drop = (count: number, why: string) => {
     if (count <= 0) return;
@@ -96,6 +102,7 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
   async function send(): Promise<void> {
     const batch = takeBatch(buffer);
     if (batch.length === 0) return;
+    inFlight = batch.length;
     try {
       if (!connected) {
         await producer.connect();
@@ -107,15 +114,15 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
         acks: 1,
         messages: batch.map((value) => ({ key: options.key, value })),
       });
+      if (abandoned) return;
       shipped += batch.length;
       backoffMs = 0;
       if (failing) report({ shipped, dropped }, "log shipping to Kafka works again");
       failing = false;
     } catch (error) {
+      if (abandoned) return;
       // Back in front, as many as fit, in order: the lines of an outage's start often explain it.
-      // Once closed there is no later attempt.
-      const lost = closed ? batch.length : keepInBuffer(buffer, batch, maxLines);
-      drop(lost, "kafka unreachable and the buffer full");
+      drop(keepInBuffer(buffer, batch, maxLines), "kafka unreachable and the buffer full");
       backoffMs = Math.min(Math.max(backoffMs * 2, BACKOFF_MIN_MS), BACKOFF_MAX_MS);
       retryAt = Date.now() + backoffMs;
       if (!failing) {
@@ -125,6 +132,8 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
         );
       }
       failing = true;
+    } finally {
+      inFlight = 0;
     }
   }
 
@@ -144,7 +153,7 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
     timer.unref();
   }
 
-  async function flush(timeoutMs = options.closeTimeoutMs ?? 5_000) {
+  async function flush(timeoutMs = options.closeTimeoutMs ?? 3_000) {
     const deadline = Date.now() + timeoutMs;
     while ((buffer.length > 0 || sending) && Date.now() < deadline) {
       if (!sending) {
@@ -175,14 +184,11 @@ export function createKafkaLogSink(options: KafkaLogSinkOptions): KafkaLogSink {
       await flush();
       closed = true;
       clearTimeout(timer);
-      // A batch still in flight counts itself, shipped or dropped, when it is done (kafkajs's timeouts bound it).
-      await within(sending, 5_000);
-      dropped += buffer.splice(0).length;
+      // What did not make it by the deadline, in flight or waiting, is dropped.
+      if (sending) abandoned = true;
+      dropped += inFlight + buffer.splice(0).length;
       if (dropped > 0) report({ shipped, dropped }, "log shipping stopped: some lines were dropped");
-      await within(
-        producer.disconnect().catch(() => undefined),
-        2_000,
-      );
+      await within(producer.disconnect(), 1_000);
     },
   };
 }
