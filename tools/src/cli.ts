@@ -10,11 +10,13 @@ import { createDocsHandler, DEV_ADMIN, repoRoot, startShop, storefront } from "@
 import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { DEMO_CODES, type SeedOutcome, seedShop } from "./shop/seed.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop events tail [--type T] [--order ID] [--from-beginning]
+       shop logs tail [--function F] [--level L] [--order ID] [--trace ID] [--from-beginning] [--json]
        shop dlq list | shop dlq redrive (--id ID | --all)
        shop seed [--url http://127.0.0.1:8080]
 (docs: tools/README.md)`;
@@ -118,6 +120,7 @@ function tracesLine(): string {
 const [command, ...rest] = process.argv.slice(2);
 if (command === "start") await start(rest);
 else if (command === "events") await eventsCommand(rest);
+else if (command === "logs") await logsCommand(rest);
 else if (command === "dlq") await dlqCommand(rest);
 else if (command === "seed") await seedCommand(rest);
 else {

@@ -3,6 +3,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { devKeySecrets } from "./auth/keys.ts";
+import { type LogShipping, logShippingFromEnv } from "./log-ship/settings.ts";
 
 /** Where a function keeps its data. */
 export type DatabaseConfig =
@@ -21,6 +22,8 @@ export interface FunctionConfig {
   /** The Broker's topic the outbox relay publishes to. */
   eventsTopic: string;
   logLevel: string;
+  /** Where the function ships its own log lines (SHOP_LOGS_KAFKA=1, log-ship/settings.ts); undefined: stdout only. */
+  logShipping: LogShipping | undefined;
   /** How often the outbox sweeper looks for events left behind, in ms (besides start and PingSource ticks). */
   sweepIntervalMs: number;
   /**
@@ -58,6 +61,7 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     kafkaBrokers: (env.KAFKA_BROKERS ?? "").split(",").filter(Boolean),
     eventsTopic: env.SHOP_EVENTS_TOPIC ?? "shop.events",
     logLevel: env.LOG_LEVEL ?? "info",
+    logShipping: logShippingFromEnv(env),
     sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
     tickIntervalMs: Number(env.SHOP_TICK_INTERVAL_MS ?? 10_000),
     outboxRetentionMs: Number(env.SHOP_OUTBOX_RETENTION_MS ?? DAY_MS),

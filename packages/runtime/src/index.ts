@@ -89,7 +89,15 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from "./log/index.ts";
-export { createLogger, currentLogContext, type Logger, withLogContext } from "./logger.ts";
+export { formatLogLine } from "./log-pretty.ts";
+export {
+  createKafkaLogSink,
+  type KafkaLogSink,
+  type KafkaLogSinkOptions,
+  type LogSinkStats,
+} from "./log-ship/kafka-sink.ts";
+export { DEFAULT_LOGS_TOPIC, type LogShipping, logShippingFromEnv } from "./log-ship/settings.ts";
+export { createLogger, currentLogContext, type Logger, type LogTee, withLogContext } from "./logger.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
 export { money } from "./money.ts";
 // Verbs: transactions, events out, errors, money, per-aggregate locks.

@@ -62,11 +62,22 @@ const redact = [
   "*.secret",
 ];
 
+/** A second destination of every JSON line besides stdout (log-ship/kafka-sink.ts). */
+export interface LogTee {
+  write(chunk: string): boolean;
+}
+
 /**
  * Creates the logger of a function: JSON lines on stdout, readable ones when stdout is a terminal.
- * `destination` (tests that read the lines) always gets JSON.
+ * `destination` (tests that read the lines) always gets JSON. `tee` gets every JSON line too, whatever
+ * stdout shows.
  */
-export function createLogger(name: string, level = "info", destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  name: string,
+  level = "info",
+  destination?: NodeJS.WritableStream,
+  tee?: LogTee,
+): Logger {
   const options = {
     name,
     level,
@@ -79,6 +90,16 @@ export function createLogger(name: string, level = "info", destination?: NodeJS.
       return { ...context.getStore(), trace_id: traceId, span_id: spanId };
     },
   };
+  if (tee) {
+    // pino's own stdout destination when nothing else is asked for (asynchronous, flushed at exit).
+    const out = destination ?? (prettyLogsWanted() ? prettyDestination() : pino.destination({ sync: false }));
+    return pino(options, {
+      write(chunk: string) {
+        out.write(chunk);
+        return tee.write(chunk);
+      },
+    });
+  }
   if (destination) return pino(options, destination);
   return prettyLogsWanted() ? pino(options, prettyDestination()) : pino(options);
 }

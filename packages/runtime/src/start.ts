@@ -15,6 +15,7 @@ import { functionInterceptors } from "./interceptors.ts";
 import type { EventLog } from "./log/event-log.ts";
 import { createKafkaLog } from "./log/kafka-log.ts";
 import { createMemoryLog } from "./log/memory-log.ts";
+import { shipLogs } from "./log-ship/ship.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { startRelay } from "./outbox/relay.ts";
@@ -35,7 +36,10 @@ export async function startFunction<Config, Deps>(
   options: StartOptions<Config, Deps> = {},
 ): Promise<RunningFunction<Config, Deps>> {
   const config = { ...readConfig(definition.name), ...options.config };
-  const logger = options.logger ?? createLogger(definition.name, config.logLevel);
+  // A logger handed in is the caller's: it ships (or not) as the caller made it.
+  const shipping = options.logger ? undefined : shipLogs(definition.name, config.logShipping);
+  const logger = options.logger ?? createLogger(definition.name, config.logLevel, undefined, shipping?.sink);
+  shipping?.reportTo(logger);
   const ownSecrets = !options.secrets;
   const secrets = options.secrets ?? createSecretStore(process.env, logger);
   if (definition.devSecrets) secrets.useDevDefaults?.(definition.devSecrets);
@@ -58,7 +62,7 @@ export async function startFunction<Config, Deps>(
   await database.migrate();
   const ownLog = !options.log;
   const log = options.log ?? openLog(config, logger);
-  await log.ensureTopics([config.eventsTopic]);
+  await log.ensureTopics([config.eventsTopic, ...(shipping ? [shipping.topic] : [])]);
   const metrics = createMetrics(definition.name, !options.pglite);
   const tracing = await startTracing(definition.name, options.tracing);
   const tracer = tracing?.tracer;
@@ -181,6 +185,8 @@ export async function startFunction<Config, Deps>(
         await tracing?.close();
         if (ownSecrets) await secrets.close?.();
         logger.info("%s stopped", definition.name);
+        // Last: the lines of the whole stop are shipped too.
+        await shipping?.sink.close();
       })();
       return closing;
     },

@@ -54,7 +54,7 @@ export async function eventsCommand(args: string[], signal?: AbortSignal): Promi
 }
 
 /** An AbortSignal that fires on Ctrl-C or SIGTERM. */
-function interrupted(): AbortSignal {
+export function interrupted(): AbortSignal {
   const controller = new AbortController();
   const abort = () => controller.abort();
   process.once("SIGINT", abort);
@@ -62,16 +62,17 @@ function interrupted(): AbortSignal {
   return controller.signal;
 }
 
-/** Tails a Kafka topic in a throwaway consumer group (deleted on exit). */
+/** Tails a Kafka topic in a throwaway consumer group (deleted on exit), named after `clientId`. */
 export async function tailKafka(
   brokers: string[],
   topic: string,
   fromBeginning: boolean,
   onRecord: (record: LogRecord) => void,
   signal: AbortSignal,
+  clientId = "shop-events-tail",
 ): Promise<void> {
-  const kafka = kafkaClient(brokers, "shop-events-tail");
-  const groupId = `shop-events-tail-${randomUUID()}`;
+  const kafka = kafkaClient(brokers, clientId);
+  const groupId = `${clientId}-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   await consumer.connect();
   try {

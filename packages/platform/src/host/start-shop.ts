@@ -8,6 +8,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import {
   createLogger,
   createMemoryLog,
+  DEFAULT_LOGS_TOPIC,
   type EventLog,
   listenDual,
   type RunningFunction,
@@ -34,6 +35,8 @@ export interface ShopOptions {
   /** The events topic (tests use their own); the DLQ topic likewise. */
   topic?: string;
   dlqTopic?: string;
+  /** Local real mode (`processes`): the topic every function ships its log lines to (default shop.logs). */
+  logsTopic?: string;
   /** Port of the gateway (0 = any free one). */
   port?: number;
   logLevel?: string;
@@ -75,7 +78,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const log: EventLog = options.kafkaBrokers?.length
     ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop", logger })
     : createMemoryLog({ logger });
-  await log.ensureTopics([topic, dlqTopic]);
+  const logsTopic =
+    options.processes && options.databaseUrl ? (options.logsTopic ?? DEFAULT_LOGS_TOPIC) : undefined;
+  await log.ensureTopics([topic, dlqTopic, ...(logsTopic ? [logsTopic] : [])]);
   let pglite: PGlite | undefined;
   if (embedded) {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -93,6 +98,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
             KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
             SHOP_EVENTS_TOPIC: topic,
             LOG_LEVEL: options.logLevel ?? "warn",
+            // Every function ships its log lines to Kafka, so `shop logs tail` follows them all.
+            SHOP_LOGS_KAFKA: "1",
+            SHOP_LOGS_TOPIC: logsTopic,
           },
           options.buildBundles,
         )
