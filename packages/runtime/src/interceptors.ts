@@ -7,6 +7,8 @@ import { type AccessPolicy, createAuthInterceptor } from "./auth/interceptor.ts"
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { toConnectError } from "./errors.ts";
 import { currentLogContext, type Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+import { createMetricsInterceptor } from "./rpc-metrics.ts";
 
 /**
  * The outer interceptor: a domain error becomes its ConnectError, a ConnectError passes as it is;
@@ -49,13 +51,16 @@ export interface InterceptorOptions {
   logger: Logger;
   verifier: TokenVerifier;
   policy: AccessPolicy;
+  /** Where RPCs are counted (outermost, so it sees the codes clients see); not counted without. */
+  metrics?: Metrics;
   /** The function's own interceptors, innermost. */
   extra?: Interceptor[];
 }
 
-/** The chain, outermost first: errors, then authorisation, then the function's own. */
+/** The chain, outermost first: metrics, errors, then authorisation, then the function's own. */
 export function functionInterceptors(options: InterceptorOptions): Interceptor[] {
   return [
+    ...(options.metrics ? [createMetricsInterceptor(options.metrics)] : []),
     createErrorInterceptor(options.logger),
     createAuthInterceptor(options.verifier, options.policy),
     ...(options.extra ?? []),

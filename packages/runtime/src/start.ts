@@ -17,6 +17,7 @@ import { createKafkaLog } from "./log/kafka-log.ts";
 import { createMemoryLog } from "./log/memory-log.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { registerOutboxGauges } from "./outbox/backlog.ts";
 import { outboxEmitter } from "./outbox/outbox.ts";
 import { type Relay, startRelay } from "./outbox/relay.ts";
 import { prune } from "./outbox/retention.ts";
@@ -59,6 +60,7 @@ export async function startFunction<Config, Deps>(
   const log = options.log ?? openLog(config, logger);
   await log.ensureTopics([config.eventsTopic]);
   const metrics = createMetrics(definition.name, !options.pglite);
+  registerOutboxGauges(metrics, database.db, definition.outbox, logger);
   const relay = startRelay({
     db: database.db,
     outbox: definition.outbox,
@@ -110,6 +112,7 @@ export async function startFunction<Config, Deps>(
   const routes = captureRoutes((router) => definition.routes?.(router, deps, app));
   const interceptors = functionInterceptors({
     logger,
+    metrics,
     verifier: createTokenVerifier(secrets),
     policy: definition.policy ?? {},
     extra: definition.interceptors?.(deps, app) ?? [],
