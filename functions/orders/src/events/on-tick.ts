@@ -2,6 +2,7 @@
  * The PingSource tick (and orders' own timer): the saga's reconciler drives overdue orders on.
  */
 import type { App } from "@shop/runtime";
+import { recordTimedOut } from "../metrics/saga-metrics.ts";
 import { reconcileOrders } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
 
@@ -24,6 +25,8 @@ export async function onTick(deps: OrdersDeps, app: App): Promise<void> {
         app.logger.info({ orderId, status }, "asked again for an order past its deadline");
       }
     }
+    const cancelled = reconciled.filter((r) => r.action === "cancel").map((r) => r.orderId);
+    await recordTimedOut(deps.sagaMetrics, app.db, cancelled);
     if (due < deps.reconcileBatch) return;
   }
 }
