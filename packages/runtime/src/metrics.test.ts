@@ -7,6 +7,7 @@ import { Code, ConnectError, createClient, type ServiceImpl } from "@connectrpc/
 import { createGrpcWebTransport } from "@connectrpc/connect-node";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
+import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCloudEvent } from "./events/codec.ts";
 import type { RunningFunction } from "./function.ts";
@@ -21,10 +22,18 @@ const catalog: Partial<ServiceImpl<typeof CatalogService>> = {
   },
 };
 
+const orders: Partial<ServiceImpl<typeof OrderService>> = {
+  async *watchOrder({ id }) {
+    if (id === "missing") throw new ConnectError("No such order.", Code.NotFound);
+    yield { order: { id } };
+    yield { order: { id } };
+  },
+};
+
 const withRoutes = defineFunction({
   ...fixtureFunction,
-  routes: (router) => void router.service(CatalogService, catalog),
-  policy: { GetProduct: "anonymous" },
+  routes: (router) => void router.service(CatalogService, catalog).service(OrderService, orders),
+  policy: { GetProduct: "anonymous", WatchOrder: "anonymous" },
 });
 
 const service = "shop.catalog.v1.CatalogService";
@@ -78,6 +87,26 @@ describe("/metrics of a running function", () => {
     await expect(client.getProduct({ id: "missing" })).rejects.toThrow(/no product/);
     expect(await count("ok")).toBe(before.ok + 1);
     expect(await count("not_found")).toBe(before.notFound + 1);
+  });
+
+  it("counts a server stream once it ends, with its code, and does not time it", async () => {
+    const client = createClient(
+      OrderService,
+      createGrpcWebTransport({ baseUrl: fn.url!, httpVersion: "1.1" }),
+    );
+    const seen = [];
+    for await (const message of client.watchOrder({ id: "o-1" })) seen.push(message);
+    expect(seen).toHaveLength(2);
+    await expect(
+      (async () => {
+        for await (const _ of client.watchOrder({ id: "missing" })) break;
+      })(),
+    ).rejects.toThrow(/No such order/);
+    const text = await scrape();
+    const labels = { service: "shop.orders.v1.OrderService", method: "WatchOrder" };
+    expect(sampleValue(text, "shop_rpc_requests_total", { ...labels, code: "ok" })).toBe(1);
+    expect(sampleValue(text, "shop_rpc_requests_total", { ...labels, code: "not_found" })).toBe(1);
+    expect(sampleValue(text, "shop_rpc_duration_seconds_count", labels)).toBe(0);
   });
 
   it("shows an unpublished outbox row as backlog with its age, and none once published", async () => {

@@ -11,47 +11,54 @@ export function codeName(code: Code | undefined): string {
   return Code[code].replace(/[A-Z]/g, (letter, at: number) => `${at > 0 ? "_" : ""}${letter.toLowerCase()}`);
 }
 
+/** The labelled children of one method: counting a call does not hash its labels again. */
+interface MethodMetrics {
+  seconds: { observe(value: number): void };
+  ok: { inc(): void };
+  codes: Map<string, { inc(): void }>;
+}
+
 /** Counts every RPC in `metrics` (`shop_rpc_requests_total`, `shop_rpc_duration_seconds`). */
 export function createMetricsInterceptor(metrics: Metrics): Interceptor {
-  // Labelled children per method (and code): counting a call does not hash its labels again.
-  const children = new Map<
-    string,
-    { seconds: { observe(v: number): void }; codes: Map<string, { inc(): void }> }
-  >();
-  const child = (service: string, method: string) => {
-    const key = `${service}/${method}`;
-    let found = children.get(key);
+  // Keyed by the method's descriptor, which every call of it shares: no key to build per call.
+  const methods = new WeakMap<object, MethodMetrics>();
+  const of = (req: { service: { typeName: string }; method: { name: string } }): MethodMetrics => {
+    let found = methods.get(req.method);
     if (!found) {
-      found = { seconds: metrics.rpcSeconds.labels({ service, method }), codes: new Map() };
-      children.set(key, found);
+      const labels = { service: req.service.typeName, method: req.method.name };
+      found = {
+        seconds: metrics.rpcSeconds.labels(labels),
+        ok: metrics.rpcRequests.labels({ ...labels, code: "ok" }),
+        codes: new Map(),
+      };
+      methods.set(req.method, found);
     }
     return found;
   };
-  const count = (service: string, method: string, code: string) => {
-    const codes = child(service, method).codes;
+  const count = (req: Parameters<typeof of>[0], code: string) => {
+    const { codes } = of(req);
     let counter = codes.get(code);
     if (!counter) {
-      counter = metrics.rpcRequests.labels({ service, method, code });
+      counter = metrics.rpcRequests.labels({ service: req.service.typeName, method: req.method.name, code });
       codes.set(code, counter);
     }
     counter.inc();
   };
   const codeOf = (error: unknown) => codeName(ConnectError.from(error).code);
   return (next) => async (req) => {
-    const service = req.service.typeName;
-    const method = req.method.name;
     const started = performance.now();
+    const method = of(req);
     let res: Awaited<ReturnType<typeof next>>;
     try {
       res = await next(req);
     } catch (error) {
-      count(service, method, codeOf(error));
-      if (!req.stream) child(service, method).seconds.observe((performance.now() - started) / 1000);
+      count(req, codeOf(error));
+      if (!req.stream) method.seconds.observe((performance.now() - started) / 1000);
       throw error;
     }
     if (!res.stream) {
-      count(service, method, "ok");
-      child(service, method).seconds.observe((performance.now() - started) / 1000);
+      method.ok.inc();
+      method.seconds.observe((performance.now() - started) / 1000);
       return res;
     }
     // A server stream is counted once it ends, with the code it ended with.
@@ -67,7 +74,7 @@ export function createMetricsInterceptor(metrics: Metrics): Interceptor {
           code = codeOf(error);
           throw error;
         } finally {
-          count(service, method, code);
+          count(req, code);
         }
       })(),
     };
