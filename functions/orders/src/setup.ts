@@ -5,6 +5,7 @@
 import type { SetupContext } from "@shop/runtime";
 import type { OrdersConfig } from "./config.ts";
 import type { OrderStatusName } from "./db/schema.ts";
+import { createSagaMetrics, type SagaMetrics } from "./metrics/saga-metrics.ts";
 import {
   createOrderNotifier,
   type OrderNotifier,
@@ -33,10 +34,12 @@ export interface OrdersDeps {
   reaskPerRun: number;
   /** What the reconciler did, for /metrics: orders asked for again, and orders it cancelled. */
   reconciler: { reasked: StatusCounter; cancelled: StatusCounter };
+  /** Orders that became final, for /metrics (saga duration, final states and reasons). */
+  sagaMetrics: SagaMetrics;
 }
 
 /** Builds the dependencies of orders. */
-export function setup({ config, metrics }: SetupContext<OrdersConfig>): OrdersDeps {
+export function setup({ config, app, metrics }: SetupContext<OrdersConfig>): OrdersDeps {
   return {
     notifier: createOrderNotifier(),
     watch: { pollMs: config.watchPollMs, maxMs: config.watchMaxMs },
@@ -56,5 +59,6 @@ export function setup({ config, metrics }: SetupContext<OrdersConfig>): OrdersDe
         ["status"],
       ),
     },
+    sagaMetrics: createSagaMetrics(metrics, app.db, app.logger),
   };
 }

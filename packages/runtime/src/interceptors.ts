@@ -8,6 +8,8 @@ import { type AccessPolicy, createAuthInterceptor } from "./auth/interceptor.ts"
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { toConnectError } from "./errors.ts";
 import { currentLogContext, type Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+import { createMetricsInterceptor } from "./rpc-metrics.ts";
 import { createTracingInterceptor } from "./tracing/rpc-span.ts";
 
 /**
@@ -51,16 +53,22 @@ export interface InterceptorOptions {
   logger: Logger;
   verifier: TokenVerifier;
   policy: AccessPolicy;
+  /** Where RPCs are counted (outermost, so it sees the codes clients see); not counted without. */
+  metrics?: Metrics;
   /** The function's own interceptors, innermost. */
   extra?: Interceptor[];
   /** With tracing on: a SERVER span around each call, outermost. */
   tracer?: Tracer;
 }
 
-/** The chain, outermost first: the span (tracing on), errors, then authorisation, then the function's own. */
+/**
+ * The chain, outermost first: the span (tracing on), metrics, errors, then authorisation, then the
+ * function's own.
+ */
 export function functionInterceptors(options: InterceptorOptions): Interceptor[] {
   return [
     ...(options.tracer ? [createTracingInterceptor(options.tracer)] : []),
+    ...(options.metrics ? [createMetricsInterceptor(options.metrics)] : []),
     createErrorInterceptor(options.logger),
     createAuthInterceptor(options.verifier, options.policy),
     ...(options.extra ?? []),

@@ -18,6 +18,7 @@ import { createMemoryLog } from "./log/memory-log.ts";
 import { shipLogs } from "./log-ship/ship.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { registerOutboxGauges } from "./outbox/backlog.ts";
 import { startRelay } from "./outbox/relay.ts";
 import { prune } from "./outbox/retention.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
@@ -64,6 +65,7 @@ export async function startFunction<Config, Deps>(
   const log = options.log ?? openLog(config, logger);
   await log.ensureTopics([config.eventsTopic, ...(shipping ? [shipping.topic] : [])]);
   const metrics = createMetrics(definition.name, !options.pglite);
+  registerOutboxGauges(metrics, database.db, definition.outbox, logger);
   const tracing = await startTracing(definition.name, options.tracing);
   const tracer = tracing?.tracer;
   const relay = startRelay({
@@ -119,6 +121,7 @@ export async function startFunction<Config, Deps>(
   const routes = captureRoutes((router) => definition.routes?.(router, deps, app));
   const interceptors = functionInterceptors({
     logger,
+    metrics,
     verifier: createTokenVerifier(secrets),
     policy: definition.policy ?? {},
     extra: definition.interceptors?.(deps, app) ?? [],

@@ -151,6 +151,11 @@ const REQUIRED: Record<string, string[][]> = {
   "gateway.envoyproxy.io/v1alpha1 SecurityPolicy": [["spec", "targetRefs"]],
   "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy": [["spec", "targetRefs"]],
   "kustomize.config.k8s.io/v1beta1 Kustomization": [],
+  "monitoring.coreos.com/v1 PrometheusRule": [["spec", "groups"]],
+  "monitoring.coreos.com/v1 PodMonitor": [
+    ["spec", "selector"],
+    ["spec", "podMetricsEndpoints"],
+  ],
 };
 
 /** Validates an object against its schema; resolves to the problems found (none when valid). */

@@ -2,6 +2,7 @@
  * The PingSource tick (and orders' own timer): the saga's reconciler drives overdue orders on.
  */
 import type { App, Tx } from "@shop/runtime";
+import { recordTimedOut } from "../metrics/saga-metrics.ts";
 import { cancelOverdueOrders, type Reconciled, reaskOverdueOrders } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
 
@@ -13,9 +14,11 @@ import type { OrdersDeps } from "../setup.ts";
  */
 export async function onTick(deps: OrdersDeps, app: App): Promise<void> {
   const batch = deps.reconcileBatch;
+  const timedOut: string[] = [];
   await inBatches(app, batch, Number.POSITIVE_INFINITY, async (tx, limit) => {
     const cancelled = await cancelOverdueOrders(tx, { limit }, deps);
     tx.afterCommit(() => {
+      timedOut.push(...cancelled.map((order) => order.orderId));
       for (const { orderId, status } of cancelled) {
         deps.reconciler.cancelled.inc({ status });
         deps.notifier.notify(orderId);
@@ -25,6 +28,7 @@ export async function onTick(deps: OrdersDeps, app: App): Promise<void> {
     });
     return cancelled.length;
   });
+  await recordTimedOut(deps.sagaMetrics, app.db, timedOut);
   await inBatches(app, batch, deps.reaskPerRun, async (tx, limit) => {
     const reasked = await reaskOverdueOrders(tx, { limit }, deps);
     tx.afterCommit(() => {

@@ -2,7 +2,9 @@
  * What every saga handler does after its verb: wake the order's watchers, or say why nothing changed.
  */
 import type { EventContext } from "@shop/runtime";
+import { reasonOfEvent } from "../metrics/saga-metrics.ts";
 import type { SagaOutcome } from "../orders/index.ts";
+import { isFinal } from "../orders/status.ts";
 import type { OrdersDeps } from "../setup.ts";
 
 /**
@@ -16,6 +18,10 @@ export function settle(context: EventContext<OrdersDeps>, orderId: string, outco
   if (outcome.kind === "applied") {
     // After the commit, so a woken watcher reads what the handler committed.
     context.afterCommit(() => deps.notifier.notify(orderId));
+    const { order } = outcome;
+    if (isFinal(order.status)) {
+      context.afterCommit(() => deps.sagaMetrics.finished(order, reasonOfEvent(order.status, event.type)));
+    }
   } else if (outcome.kind === "missing") {
     logger.warn({ orderId, type: event.type, source: event.source }, "ignored an event for an unknown order");
   } else {

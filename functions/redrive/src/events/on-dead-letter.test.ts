@@ -57,7 +57,7 @@ describe("on a dead letter", () => {
     });
     expect(Object.keys(letter!.attributes).filter((a) => a.startsWith("knativeerror"))).toEqual([]);
     expect(letter!.attributes).toMatchObject({ id: event.id, partitionkey: "o-transient" });
-    expect(await counted(fn, "shop_dead_letters_total", { kind: "transient" })).toBe(1);
+    expect(await counted(fn, "shop_dead_letters_total", { reason: "transient" })).toBe(1);
     expect(linesAbout(event.id)).toEqual([expect.objectContaining({ msg: "dead letter will be redriven" })]);
   });
 
@@ -77,7 +77,7 @@ describe("on a dead letter", () => {
     expect(linesAbout(event.id)).toEqual([
       expect.objectContaining({ level: 40, msg: `dead letter stays dead: ${reason}`, reason }),
     ]);
-    expect(await counted(fn, "shop_dead_letters_total", { kind: "malformed" })).toBe(1);
+    expect(await counted(fn, "shop_dead_letters_total", { reason: "malformed" })).toBe(1);
 
     for (let i = 0; i < 8; i++) {
       clock.advance(HOUR);
@@ -104,7 +104,7 @@ describe("on a dead letter", () => {
 
   it("takes the same letter delivered again once, and the same event failed at two subscribers twice", async () => {
     const event = orderPriced("o-twice");
-    const before = await counted(fn, "shop_dead_letters_total", { kind: "transient" });
+    const before = await counted(fn, "shop_dead_letters_total", { reason: "transient" });
     const letter = deadLettered(event, { code: 500, reason: "handler failed", destination: subscriber.url });
     await fn.receive(letter);
     await fn.receive(letter);
@@ -115,7 +115,7 @@ describe("on a dead letter", () => {
       "http://127.0.0.1:1/other/",
       subscriber.url,
     ]);
-    expect(await counted(fn, "shop_dead_letters_total", { kind: "transient" })).toBe(before + 2);
+    expect(await counted(fn, "shop_dead_letters_total", { reason: "transient" })).toBe(before + 2);
   });
 
   it("starts over when a letter already redriven fails at its subscriber again", async () => {

@@ -18,10 +18,12 @@ export interface RedriveReport {
 
 /** The report of a running redrive: its counters in `metrics`, its lines in `logger`. */
 export function createReport(metrics: Metrics, logger: Logger): RedriveReport {
-  const received = metrics.counter<"kind">(
+  // The label is the letter's kind: the sentence of its reason names a subscriber and a status,
+  // too many values for a label (it is in the log line and `shop dlq list`).
+  const received = metrics.counter<"reason">(
     "shop_dead_letters_total",
-    "Dead letters received, by kind: transient (redriven automatically) or malformed (stays dead)",
-    ["kind"],
+    "Dead letters received, by reason: transient (redriven automatically) or malformed (stays dead)",
+    ["reason"],
   );
   const redriven = metrics.counter(
     "shop_dead_letters_redriven_total",
@@ -44,7 +46,7 @@ export function createReport(metrics: Metrics, logger: Logger): RedriveReport {
   return {
     received(letter, result, log) {
       if (result.outcome === "duplicate") return;
-      received.inc({ kind: result.kind satisfies LetterKind });
+      received.inc({ reason: result.kind satisfies LetterKind });
       const fields = { ...about(letter), kind: result.kind, reason: result.reason };
       if (result.kind === "malformed") {
         log.warn(fields, "dead letter stays dead: %s", result.reason);

@@ -23,6 +23,7 @@ import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
+import { createRunnerMetricsRoute } from "./runner-metrics.ts";
 import { createStartGate } from "./start-gate.ts";
 
 /** Options of {@link startShop}. */
@@ -126,7 +127,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
-  const gateway = createGateway(handlers, createAdminEvents(log, topic, options.fallback));
+  // GET /metrics serves the runner's metrics (it starts below, once the gateway has its URL).
+  let runnerMetrics: Runner["metrics"] | undefined;
+  const gateway = createGateway(
+    handlers,
+    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, options.fallback)),
+  );
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
@@ -143,6 +149,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
   });
+  runnerMetrics = runner.metrics;
   const shop: Shop = {
     url,
     functions,

@@ -12,6 +12,7 @@ import {
   topicOffsets,
 } from "@shop/runtime/log";
 import type { Kafka } from "kafkajs";
+import { lagReader } from "./consumer-lag.ts";
 import { startConsumer } from "./kafka-consumer.ts";
 
 /**
@@ -45,6 +46,7 @@ export interface KafkaConsumerOptions {
 export function kafkaConsumers(options: KafkaConsumerOptions): KafkaConsumersFactory {
   return (kafka, { partitions, logger }): KafkaConsumers => {
     const subscriptions = new Set<Subscription>();
+    const lags = lagReader(kafka, logger);
     return {
       async subscribe(spec) {
         if (spec.fromBeginning === false) await startAtEnd(kafka, spec.groupId, spec.topic, logger);
@@ -67,11 +69,13 @@ export function kafkaConsumers(options: KafkaConsumerOptions): KafkaConsumersFac
             subscriptions.delete(subscription);
             await subscription.close();
           },
+          lag: () => lags.lag(spec.groupId, spec.topic),
         };
       },
       async close() {
         await Promise.all([...subscriptions].map((subscription) => subscription.close()));
         subscriptions.clear();
+        await lags.close();
       },
     };
   };

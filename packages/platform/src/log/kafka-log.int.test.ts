@@ -196,6 +196,30 @@ describe("createKafkaLog", () => {
     expect(seen).toEqual(["new"]);
   });
 
+  it("tells a subscription's lag as Kafka has it: records its group has not committed", async () => {
+    const name = await topic();
+    await log.publish(name, [record("a", "1"), record("b", "2"), record("c", "3")]);
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handled = 0;
+    const subscription = await subscribe({
+      groupId: `g-${randomUUID()}`,
+      topic: name,
+      ordered: true,
+      handler: async () => {
+        await gate;
+        handled++;
+      },
+    });
+    // Nothing handled, so nothing committed: every record is behind.
+    expect(await subscription.lag?.()).toBe(3);
+    release?.();
+    await until(() => handled === 3, "3 records handled");
+    await until(async () => (await subscription.lag?.()) === 0, "no lag once committed");
+  });
+
   it("closes cleanly: close() ends a subscription stuck on a failing record and publishing stops", async () => {
     const own = createKafkaLog({
       brokers: inject("kafkaBrokers").split(","),

@@ -58,7 +58,8 @@ export function backoffMs(delivery: Delivery, retry: number): number {
 
 /**
  * POSTs the event to `url` until it is delivered, it fails in a way Knative does not retry, or the
- * Trigger's retries are spent. Rejects only when `signal` aborts (the runner is stopping).
+ * Trigger's retries are spent; `onRetry` hears of each attempt after the first (metrics). Rejects
+ * only when `signal` aborts (the runner is stopping).
  */
 export async function deliverWithRetries(
   url: string,
@@ -67,10 +68,14 @@ export async function deliverWithRetries(
   timeoutMs: number,
   signal: AbortSignal,
   onAttempt?: (attempt: Attempt) => void,
+  onRetry?: () => void,
 ): Promise<Attempt> {
   const retries = delivery.retry ?? 0;
   for (let retry = 0; ; retry++) {
-    if (retry > 0) await sleep(backoffMs(delivery, retry), signal);
+    if (retry > 0) {
+      await sleep(backoffMs(delivery, retry), signal);
+      onRetry?.();
+    }
     const attempt = await post(url, event, timeoutMs, signal);
     onAttempt?.(attempt);
     if (attempt.delivered || !isRetryable(attempt) || retry >= retries) return attempt;

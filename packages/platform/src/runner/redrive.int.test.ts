@@ -176,6 +176,6 @@ describe("dead letters on real Kafka and Postgres", () => {
     // A 400 is not retried by the broker, and never redriven however often redrive runs.
     for (let i = 0; i < 3; i++) await fn.tick();
     expect(deliveriesOf(event.id)).toHaveLength(1);
-    expect(await counted("shop_dead_letters_total", { kind: "malformed" })).toBe(1);
+    expect(await counted("shop_dead_letters_total", { reason: "malformed" })).toBe(1);
   });
 });

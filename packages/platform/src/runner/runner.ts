@@ -27,6 +27,7 @@ import {
   type ObjectRef,
   type Trigger,
 } from "./manifests.ts";
+import { createRunnerMetrics, type RunnerMetrics } from "./metrics.ts";
 import { sourceEvent } from "./sources.ts";
 
 /** Options of {@link startRunner}. */
@@ -59,6 +60,8 @@ export interface Runner {
   triggers: Trigger[];
   /** The KafkaSources it delivers for. */
   kafkaSources: KafkaSource[];
+  /** Its consumer lag and redeliveries per Trigger (and KafkaSource), for a `/metrics`. */
+  metrics: RunnerMetrics;
   /** Stops dispatching; events in flight are left uncommitted and delivered again on the next start. */
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   // Every delivery in flight listens for the stop: unordered Triggers have dozens at once.
   setMaxListeners(0, stopping.signal);
   const subscriptions: Subscription[] = [];
+  const metrics = createRunnerMetrics();
 
   const plans = manifests.triggers.map((trigger) => {
     const broker = manifests.brokers.find(
@@ -158,11 +162,19 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   }
 
   /** Delivers with the Trigger's retries, in a delivery span when tracing is on. */
-  function deliver(name: string, url: string, event: RecordEvent, delivery: Delivery, timeoutMs: number) {
+  function deliver(
+    name: string,
+    url: string,
+    event: RecordEvent,
+    delivery: Delivery,
+    timeoutMs: number,
+    onRetry: () => void,
+  ) {
     const { tracer } = options;
-    if (!tracer) return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal);
+    if (!tracer)
+      return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal, undefined, onRetry);
     return traceDelivery(tracer, { name, url }, event, (traced, onAttempt) =>
-      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt),
+      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt, onRetry),
     );
   }
 
@@ -172,58 +184,67 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       const timeoutMs = delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { trigger: `${trigger.namespace}/${trigger.name}`, subscriber: url };
       const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
+      const redelivered = () => metrics.redelivered(trigger.name);
 
-      subscriptions.push(
-        await options.log.subscribe({
-          groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
-          topic,
-          ordered: trigger.ordered,
-          // Most events on the topic are not this Trigger's type: they are passed over unparsed by
-          // the handler. A record that is no CloudEvent goes to the handler, to be dead-lettered.
-          accepts: (record) => {
-            const event = recordToEvent(record);
-            return "invalid" in event || matches(trigger.filters, event.attributes);
-          },
-          handler: async (record) => {
-            const event = recordToEvent(record);
-            if ("invalid" in event) {
-              await deadLetterRecord(record, {
-                ce_knativeerrordata: base64(new TextEncoder().encode(event.invalid)),
-              });
-              return;
-            }
-            if (!matches(trigger.filters, event.attributes)) return;
-            const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs);
-            if (attempt.delivered) {
-              const reply = replyEvent(attempt);
-              if (reply) await options.log.publish(topic, [toRecord(reply)]);
-              return;
-            }
-            await deadLetterRecord(record, errorHeaders(attempt));
-          },
-        }),
-      );
+      const subscription = await options.log.subscribe({
+        groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
+        topic,
+        ordered: trigger.ordered,
+        // Most events on the topic are not this Trigger's type: they are passed over unparsed by
+        // the handler. A record that is no CloudEvent goes to the handler, to be dead-lettered.
+        accepts: (record) => {
+          const event = recordToEvent(record);
+          return "invalid" in event || matches(trigger.filters, event.attributes);
+        },
+        handler: async (record) => {
+          const event = recordToEvent(record);
+          if ("invalid" in event) {
+            await deadLetterRecord(record, {
+              ce_knativeerrordata: base64(new TextEncoder().encode(event.invalid)),
+            });
+            return;
+          }
+          if (!matches(trigger.filters, event.attributes)) return;
+          const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs, redelivered);
+          if (attempt.delivered) {
+            const reply = replyEvent(attempt);
+            if (reply) await options.log.publish(topic, [toRecord(reply)]);
+            return;
+          }
+          await deadLetterRecord(record, errorHeaders(attempt));
+        },
+      });
+      subscriptions.push(subscription);
+      metrics.watch(trigger.name, subscription);
       options.logger?.info({ ...where, topic, ordered: trigger.ordered }, "trigger dispatching");
     }
     for (const { source, url, topics: sourceTopics, dlq } of sources) {
       const timeoutMs = source.delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { kafkaSource: `${source.namespace}/${source.name}`, sink: url };
       const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
+      const redelivered = () => metrics.redelivered(source.name);
       for (const topic of sourceTopics) {
-        subscriptions.push(
-          await options.log.subscribe({
-            groupId: source.consumerGroup,
-            topic,
-            ordered: source.ordered,
-            fromBeginning: source.initialOffset === "earliest",
-            handler: async (record) => {
-              const event = sourceEvent(record, source);
-              const attempt = await deliver(where.kafkaSource, url, event, source.delivery, timeoutMs);
-              // A source has no Broker to publish a reply to: Knative drops it too.
-              if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
-            },
-          }),
-        );
+        const subscription = await options.log.subscribe({
+          groupId: source.consumerGroup,
+          topic,
+          ordered: source.ordered,
+          fromBeginning: source.initialOffset === "earliest",
+          handler: async (record) => {
+            const event = sourceEvent(record, source);
+            const attempt = await deliver(
+              where.kafkaSource,
+              url,
+              event,
+              source.delivery,
+              timeoutMs,
+              redelivered,
+            );
+            // A source has no Broker to publish a reply to: Knative drops it too.
+            if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
+          },
+        });
+        subscriptions.push(subscription);
+        metrics.watch(source.name, subscription);
         options.logger?.info({ ...where, topic, ordered: source.ordered }, "kafka source delivering");
       }
     }
@@ -236,6 +257,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   return {
     triggers: plans.map((p) => p.trigger),
     kafkaSources: sources.map((s) => s.source),
+    metrics,
     async close() {
       // Abort deliveries and backoffs in flight: their records stay uncommitted instead of waiting out retries.
       stopping.abort(new Error("the runner is stopping"));

@@ -55,6 +55,11 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops consuming after the records in hand are handled. */
   close(): Promise<void>;
+  /**
+   * Records of the topic the group has not committed yet, over all partitions (its consumer lag):
+   * what a stuck or slow subscriber leaves behind. Where the log can tell.
+   */
+  lag?(): Promise<number>;
 }
 
 /** An append-only, partitioned log of records with consumer groups. */

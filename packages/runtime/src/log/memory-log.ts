@@ -180,6 +180,12 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
         for (const wake of [...pending]) wake();
         await running;
       },
+      async lag() {
+        return offsets.reduce(
+          (sum, offset, partition) => sum + source.partitions[partition]!.length - offset,
+          0,
+        );
+      },
     };
   }
 }

@@ -89,7 +89,13 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
       } else if (path === "/metrics") {
         void metrics.registry
           .metrics()
-          .then((text) => reply(res, 200, text, metrics.registry.contentType))
+          .then(
+            (text) => reply(res, 200, text, metrics.registry.contentType),
+            (error: unknown) => {
+              options.logger.error({ err: error }, "could not collect the metrics");
+              reply(res, 500, "could not collect the metrics");
+            },
+          )
           .finally(() => done("metrics", res.statusCode));
       } else {
         res.once("close", () => done("rpc", res.statusCode));
