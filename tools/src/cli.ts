@@ -11,12 +11,14 @@ import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { seedCommand } from "./commands/seed.ts";
+import { traceCommand } from "./commands/trace.ts";
 import { DEMO_CODES, type SeedOutcome, seedShop } from "./shop/seed.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop events tail [--type T] [--order ID] [--from-beginning]
        shop dlq list | shop dlq redrive (--id ID | --all)
        shop seed [--url http://127.0.0.1:8080]
+       shop trace <order-id> [--url http://127.0.0.1:8080 | --zipkin http://127.0.0.1:9411]
 (docs: tools/README.md)`;
 
 /**
@@ -109,6 +111,7 @@ if (command === "start") await start(rest);
 else if (command === "events") await eventsCommand(rest);
 else if (command === "dlq") await dlqCommand(rest);
 else if (command === "seed") await seedCommand(rest);
+else if (command === "trace") await traceCommand(rest);
 else {
   console.error(USAGE);
   process.exit(command ? 2 : 0);

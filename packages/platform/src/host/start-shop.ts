@@ -8,6 +8,8 @@ import type { PGlite } from "@electric-sql/pglite";
 import {
   createLogger,
   createMemoryLog,
+  createSecretStore,
+  createTokenVerifier,
   type EventLog,
   listenDual,
   type RunningFunction,
@@ -17,6 +19,9 @@ import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
 import { knativeDir } from "../paths.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
+import { hostTracing } from "../trace/host-tracing.ts";
+import type { SpanStore } from "../trace/span-store.ts";
+import { createZipkinApi } from "../trace/zipkin-api.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
@@ -47,6 +52,13 @@ export interface ShopOptions {
    * stops and startShop rejects with its error.
    */
   prepare?: (url: string) => Promise<unknown>;
+  /**
+   * Where the traces of in-process functions go: by default a new in-memory store in embedded mode
+   * when no OTEL_* variable names an exporter, none otherwise; false: none.
+   */
+  traceStore?: SpanStore | false;
+  /** Zipkin's base URL for `/ops/zipkin/api/v2` (default: from OTEL_EXPORTER_ZIPKIN_ENDPOINT when exporting to Zipkin). */
+  zipkinUrl?: string;
 }
 
 /** A running shop. */
@@ -56,6 +68,8 @@ export interface Shop {
   functions: Record<string, RunningFunction>;
   log: EventLog;
   runner: Runner;
+  /** The in-memory traces (embedded mode), served at /ops/zipkin/api/v2. */
+  traces?: SpanStore;
   close(): Promise<void>;
 }
 
@@ -76,6 +90,11 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     pglite = new PGlite(options.dataDir);
   }
+  const tracing = hostTracing({
+    embedded,
+    ...(options.traceStore !== undefined ? { traceStore: options.traceStore } : {}),
+    ...(options.zipkinUrl ? { zipkinUrl: options.zipkinUrl } : {}),
+  });
   const functions: Record<string, RunningFunction> = {};
   const processes =
     options.processes && options.databaseUrl
@@ -96,6 +115,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
+      // TRACING CALL SITE: the one place the host hands its functions the in-memory exporter, as
+      // obs-traces' `tracing: { exporter }` (TracingOptions) once that option exists; `tracing.exporter`
+      // is undefined unless this host keeps the traces itself (see trace/host-tracing.ts).
       ...(pglite ? { pglite } : {}),
       config: {
         database: options.databaseUrl
@@ -109,8 +131,17 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
+  // Admin paths outside Connect verify tokens as every function does (the same keys, dev or Vault).
+  const secrets = createSecretStore(process.env, logger);
+  await secrets.load?.();
+  const zipkinApi = createZipkinApi({
+    verifier: createTokenVerifier(secrets),
+    ...(tracing.store ? { store: tracing.store } : {}),
+    ...(tracing.zipkinUrl ? { zipkinUrl: tracing.zipkinUrl } : {}),
+    ...(options.fallback ? { next: options.fallback } : {}),
+  });
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
-  const gateway = createGateway(handlers, createAdminEvents(log, topic, options.fallback));
+  const gateway = createGateway(handlers, createAdminEvents(log, topic, zipkinApi));
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
@@ -129,6 +160,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     functions,
     log,
     runner,
+    ...(tracing.store ? { traces: tracing.store } : {}),
     async close() {
       gate.fail();
       await runner.close();
@@ -139,6 +171,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       gateway.close();
       await log.close();
       await pglite?.close();
+      await tracing.exporter?.shutdown();
+      await secrets.close?.();
     },
   };
   try {

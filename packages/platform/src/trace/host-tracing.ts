@@ -1,0 +1,59 @@
+/**
+ * What the host does with traces, decided once at start: embedded with no exporter named by the
+ * OpenTelemetry variables, it keeps them in memory (its functions export into the store); with Zipkin
+ * named, its read API forwards to that Zipkin; otherwise it keeps none.
+ */
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { createMemorySpanExporter } from "./memory-exporter.ts";
+import { createSpanStore, type SpanStore } from "./span-store.ts";
+
+/** The host's traces: a store and the exporter feeding it, or a Zipkin to read from, or neither. */
+export interface HostTracing {
+  store?: SpanStore;
+  /** For the runtime's `TracingOptions.exporter` of every in-process function. */
+  exporter?: SpanExporter;
+  zipkinUrl?: string;
+}
+
+/** The choices of the caller: a store to use (or false for none), a Zipkin to read from. */
+export interface HostTracingOptions {
+  embedded: boolean;
+  traceStore?: SpanStore | false;
+  zipkinUrl?: string;
+}
+
+const ZIPKIN_DEFAULT = "http://localhost:9411/api/v2/spans";
+
+/** The exporters the standard variables name (OTEL_TRACES_EXPORTER, or the endpoints when it is unset). */
+export function namedExporters(env: NodeJS.ProcessEnv): string[] {
+  if (env.OTEL_SDK_DISABLED === "true") return [];
+  const named = (env.OTEL_TRACES_EXPORTER ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (named.includes("none")) return [];
+  if (named.length) return named;
+  const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return [...(otlp ? ["otlp"] : []), ...(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ? ["zipkin"] : [])];
+}
+
+/** Zipkin's base URL when the variables export to Zipkin (its span endpoint less `/api/v2/spans`). */
+export function zipkinFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  if (!namedExporters(env).includes("zipkin")) return undefined;
+  const endpoint = new URL(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT || ZIPKIN_DEFAULT);
+  return `${endpoint.origin}${endpoint.pathname.replace(/\/api\/v2\/spans\/?$/, "")}`.replace(/\/$/, "");
+}
+
+/** Decides the host's traces for `options` and the environment. */
+export function hostTracing(options: HostTracingOptions, env: NodeJS.ProcessEnv = process.env): HostTracing {
+  const zipkinUrl = options.zipkinUrl ?? zipkinFromEnv(env);
+  const store =
+    options.traceStore === false
+      ? undefined
+      : (options.traceStore ??
+        (options.embedded && namedExporters(env).length === 0 ? createSpanStore() : undefined));
+  return {
+    ...(store ? { store, exporter: createMemorySpanExporter(store) } : {}),
+    ...(zipkinUrl ? { zipkinUrl } : {}),
+  };
+}
