@@ -16,6 +16,7 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Relay } from "./outbox/relay.ts";
 import type { FunctionRequestHandler } from "./server/http.ts";
+import type { TracingOptions } from "./tracing/types.ts";
 
 /** What `setup` builds a function's dependencies from. */
 export interface SetupContext<Config> {
@@ -100,6 +101,8 @@ export interface StartOptions<Config = any, Deps = any> {
   pglite?: PGlite;
   secrets?: SecretStore;
   logger?: Logger;
+  /** An exporter of the host's own (embedded mode's in-memory traces) instead of the OTEL_* choice. */
+  tracing?: TracingOptions;
   /** Whether to listen on config.port (default true); false for an embedding server. */
   listen?: boolean;
   /**

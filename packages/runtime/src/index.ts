@@ -113,3 +113,13 @@ export { type DualHandler, type DualServer, listenDual } from "./server/listen.t
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
 export { reusableResponse } from "./server/unary/index.ts";
 export { startFunction } from "./start.ts";
+// Tracing: the host's own exporter, the runner's spans, the W3C headers.
+export { eventAttributes, inSpan, markFailed, ORDER_ID, orderIdOf } from "./tracing/spans.ts";
+export {
+  contextFromHeaders,
+  formatTraceparent,
+  headersOfContext,
+  parseTraceparent,
+  type TraceHeaders,
+} from "./tracing/traceparent.ts";
+export { startTracing, type Tracing, type TracingOptions } from "./tracing/tracing.ts";

@@ -3,10 +3,12 @@
  * path and the test client run exactly the same one.
  */
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Tracer } from "@opentelemetry/api";
 import { type AccessPolicy, createAuthInterceptor } from "./auth/interceptor.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import { toConnectError } from "./errors.ts";
 import { currentLogContext, type Logger } from "./logger.ts";
+import { createTracingInterceptor } from "./tracing/rpc-span.ts";
 
 /**
  * The outer interceptor: a domain error becomes its ConnectError, a ConnectError passes as it is;
@@ -51,11 +53,14 @@ export interface InterceptorOptions {
   policy: AccessPolicy;
   /** The function's own interceptors, innermost. */
   extra?: Interceptor[];
+  /** With tracing on: a SERVER span around each call, outermost. */
+  tracer?: Tracer;
 }
 
-/** The chain, outermost first: errors, then authorisation, then the function's own. */
+/** The chain, outermost first: the span (tracing on), errors, then authorisation, then the function's own. */
 export function functionInterceptors(options: InterceptorOptions): Interceptor[] {
   return [
+    ...(options.tracer ? [createTracingInterceptor(options.tracer)] : []),
     createErrorInterceptor(options.logger),
     createAuthInterceptor(options.verifier, options.policy),
     ...(options.extra ?? []),

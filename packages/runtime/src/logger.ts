@@ -1,9 +1,11 @@
 /**
  * Structured logs (pino). Every line carries the function name and, inside a request or an event,
- * its request id and event id, taken from an AsyncLocalStorage context. JSON lines, except at a
+ * its request id and event id, taken from an AsyncLocalStorage context, and with tracing on the
+ * active span's `trace_id` and `span_id`. JSON lines, except at a
  * terminal, where each is one readable line (log-pretty.ts; LOG_FORMAT=json|pretty decides instead).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { trace } from "@opentelemetry/api";
 import { type Logger, pino } from "pino";
 import { prettyDestination, prettyLogsWanted } from "./log-pretty.ts";
 
@@ -56,7 +58,12 @@ export function createLogger(name: string, level = "info", destination?: NodeJS.
     level,
     base: { function: name },
     redact: { paths: redact, censor: "[redacted]" },
-    mixin: () => ({ ...context.getStore() }),
+    mixin: () => {
+      const span = trace.getActiveSpan();
+      if (!span) return { ...context.getStore() };
+      const { traceId, spanId } = span.spanContext();
+      return { ...context.getStore(), trace_id: traceId, span_id: spanId };
+    },
   };
   if (destination) return pino(options, destination);
   return prettyLogsWanted() ? pino(options, prettyDestination()) : pino(options);

@@ -7,7 +7,7 @@ import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connect
 import type { App } from "./app.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
 import { type FunctionConfig, readConfig } from "./config.ts";
-import { type Database, type Db, openDatabase } from "./db/database.ts";
+import { type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import { createDispatcher } from "./events/subscriptions.ts";
 import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
@@ -17,14 +17,15 @@ import { createKafkaLog } from "./log/kafka-log.ts";
 import { createMemoryLog } from "./log/memory-log.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
-import { outboxEmitter } from "./outbox/outbox.ts";
-import { type Relay, startRelay } from "./outbox/relay.ts";
+import { startRelay } from "./outbox/relay.ts";
 import { prune } from "./outbox/retention.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
 import { listenDual } from "./server/listen.ts";
 import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
 import { startTicker } from "./ticker.ts";
+import { startTracing } from "./tracing/tracing.ts";
+import { transactions } from "./transactions.ts";
 
 const READ_MAX_BYTES = 1024 * 1024;
 
@@ -59,6 +60,8 @@ export async function startFunction<Config, Deps>(
   const log = options.log ?? openLog(config, logger);
   await log.ensureTopics([config.eventsTopic]);
   const metrics = createMetrics(definition.name, !options.pglite);
+  const tracing = await startTracing(definition.name, options.tracing);
+  const tracer = tracing?.tracer;
   const relay = startRelay({
     db: database.db,
     outbox: definition.outbox,
@@ -67,6 +70,7 @@ export async function startFunction<Config, Deps>(
     logger,
     intervalMs: config.sweepIntervalMs,
     onPublished: (count) => metrics.outboxPublished.inc(count),
+    ...(tracer ? { tracer } : {}),
   });
   const publishAfterCommit = options.publishAfterCommit ?? true;
   const app: App = {
@@ -75,7 +79,7 @@ export async function startFunction<Config, Deps>(
     logger,
     db: database.db,
     secrets,
-    transaction: transactions(definition, database, relay, logger, publishAfterCommit),
+    transaction: transactions({ definition, database, relay, logger, publishAfterCommit, tracer }),
   };
   const settings = { ...definition.config?.(options.env ?? process.env), ...options.settings } as Config;
   const built = (await definition.setup?.({ config: settings, app, metrics })) as Deps;
@@ -105,6 +109,7 @@ export async function startFunction<Config, Deps>(
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
     sweep: tick,
+    ...(tracer ? { tracer } : {}),
   });
   let accepting = true;
   const routes = captureRoutes((router) => definition.routes?.(router, deps, app));
@@ -113,6 +118,7 @@ export async function startFunction<Config, Deps>(
     verifier: createTokenVerifier(secrets),
     policy: definition.policy ?? {},
     extra: definition.interceptors?.(deps, app) ?? [],
+    ...(tracer ? { tracer } : {}),
   });
   const acceptCompression = [compressionGzip, compressionBrotli];
   const connect = connectNodeAdapter({
@@ -172,6 +178,7 @@ export async function startFunction<Config, Deps>(
         await definition.onStop?.(deps);
         if (ownLog) await log.close();
         await database.close();
+        await tracing?.close();
         if (ownSecrets) await secrets.close?.();
         logger.info("%s stopped", definition.name);
       })();
@@ -207,41 +214,6 @@ function openLog(config: FunctionConfig, logger: Logger): EventLog {
   return config.kafkaBrokers.length > 0
     ? createKafkaLog({ brokers: config.kafkaBrokers, clientId: config.name, logger })
     : createMemoryLog({});
-}
-
-/** `App.transaction`: one database transaction with an outbox, the relay kicked after commit. */
-function transactions(
-  definition: { name: string; outbox: OutboxTable },
-  database: Database,
-  relay: Relay,
-  logger: Logger,
-  publishAfterCommit: boolean,
-): App["transaction"] {
-  const source = `/functions/${definition.name}`;
-  return async (fn, traceparent) => {
-    let emitted = false;
-    const committed: (() => void)[] = [];
-    const result = await database.db.transaction(async (db) => {
-      const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, traceparent);
-      return fn({
-        db: db as unknown as Db,
-        emit: (schema, message, opts) => {
-          emitted = true;
-          return emit(schema, message, opts);
-        },
-        afterCommit: (callback) => void committed.push(callback),
-      });
-    });
-    if (emitted && publishAfterCommit) relay.kick();
-    for (const callback of committed) {
-      try {
-        callback();
-      } catch (error) {
-        logger.error({ err: error }, "an after-commit callback failed");
-      }
-    }
-    return result;
-  };
 }
 
 /** A server on `port` (HTTP/1.1 and h2c) that answers "starting" until `serve` gives it the real handler. */

@@ -36,6 +36,10 @@ export function outboxTable(schema: PgSchema) {
       // The Kafka record headers of the event (ce_* attributes), ready to publish.
       headers: jsonb("headers").$type<Record<string, string>>().notNull(),
       data: bytea("data").notNull(),
+      // The W3C trace context of the transaction that wrote the row: the relay's PRODUCER span is its
+      // child, whichever process publishes it (after commit, a sweep, another replica).
+      traceParent: text("trace_parent"),
+      traceState: text("trace_state"),
       createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
       publishedAt: timestamp("published_at", { withTimezone: true }),
     },

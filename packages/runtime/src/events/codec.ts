@@ -28,6 +28,7 @@ export interface EventOptions {
   time?: Date;
   /** W3C trace context, carried in the distributed-tracing extension. */
   traceparent?: string;
+  tracestate?: string;
 }
 
 /** Builds the CloudEvent of a protobuf message. */
@@ -47,6 +48,7 @@ export function toCloudEvent<Desc extends DescMessage>(
     datacontenttype: PROTOBUF,
     dataschema: `buf:${schema.typeName}`,
     ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    ...(options.tracestate ? { tracestate: options.tracestate } : {}),
     data: toBinary(schema, message),
   });
 }

@@ -3,12 +3,14 @@
  * dispatcher that runs a handler idempotently in one transaction with its effects and its events.
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import type { Tracer } from "@opentelemetry/api";
 import { and, eq } from "drizzle-orm";
 import type { ProcessedEventsTable } from "../db/tables.ts";
 import { DomainError, isTransient } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Tx } from "../outbox/outbox.ts";
 import { decodeEvent, MalformedEventError, type ShopCloudEvent } from "./codec.ts";
+import { traceConsumer } from "./consumer-span.ts";
 
 /**
  * What a handler gets besides its message: the transaction and its outbox, the event itself and the
@@ -86,6 +88,8 @@ export interface DispatcherOptions<Deps> {
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
   /** What a PingSource tick runs: the outbox sweep and the function's periodic work. */
   sweep: () => Promise<unknown>;
+  /** The function's tracer: a CONSUMER span per delivered event (none when tracing is off). */
+  tracer?: Tracer;
 }
 
 /**
@@ -99,11 +103,7 @@ export function createDispatcher<Deps>(
 ): (event: ShopCloudEvent) => Promise<DispatchOutcome> {
   const byType = new Map(options.subscriptions.map((s) => [s.schema.typeName, s]));
   const { processedEvents } = options;
-  return async (event) => {
-    if (event.type === PING_TYPE) {
-      await options.sweep();
-      return "swept";
-    }
+  const dispatch = async (event: ShopCloudEvent): Promise<DispatchOutcome> => {
     const subscription = byType.get(event.type);
     if (!subscription)
       return options.otherEvents ? handleOther(event, options, options.otherEvents) : "ignored";
@@ -150,6 +150,13 @@ export function createDispatcher<Deps>(
       if (error instanceof DomainError && !isTransient(error)) throw new MalformedEventError(error.message);
       throw error;
     }
+  };
+  return async (event) => {
+    if (event.type === PING_TYPE) {
+      await options.sweep();
+      return "swept";
+    }
+    return traceConsumer(options.tracer, event, () => dispatch(event));
   };
 }
 

@@ -8,6 +8,8 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Db } from "../db/database.ts";
 import type { OutboxTable } from "../db/tables.ts";
 import { toCloudEvent, toKafkaRecord } from "../events/codec.ts";
+import { orderIdOf, tagOrder } from "../tracing/spans.ts";
+import type { TraceHeaders } from "../tracing/traceparent.ts";
 
 /** Emits one event of `schema`, keyed by its aggregate id, into the current transaction's outbox. */
 export type Emit = <Desc extends DescMessage>(
@@ -44,20 +46,34 @@ export function emittedHere(outbox: OutboxTable): Map<string, number> {
   return ids;
 }
 
-/** Builds the `emit` of one transaction. */
-export function outboxEmitter(db: Db, outbox: OutboxTable, source: string, traceparent?: string): Emit {
+/**
+ * Builds the `emit` of one transaction. `trace` is the transaction's trace context, stored with each
+ * row; `traced` says a span is recording, which learns the order of each event emitted.
+ */
+export function outboxEmitter(
+  db: Db,
+  outbox: OutboxTable,
+  source: string,
+  trace?: TraceHeaders,
+  traced = false,
+): Emit {
   const pending = emittedHere(outbox);
   return async (schema, message, { key }) => {
-    const event = toCloudEvent(schema, message, {
-      source,
-      key,
-      id: randomUUID(),
-      ...(traceparent ? { traceparent } : {}),
-    });
+    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...trace });
+    if (traced) {
+      const orderId = orderIdOf(event.type, key);
+      if (orderId) tagOrder(orderId);
+    }
     const record = toKafkaRecord(event);
-    await db
-      .insert(outbox)
-      .values({ id: event.id, type: event.type, key, headers: record.headers, data: record.value });
+    await db.insert(outbox).values({
+      id: event.id,
+      type: event.type,
+      key,
+      headers: record.headers,
+      data: record.value,
+      traceParent: trace?.traceparent ?? null,
+      traceState: trace?.tracestate ?? null,
+    });
     pending.set(event.id, Date.now());
   };
 }

@@ -3,12 +3,14 @@
  * It runs after every commit that emitted (kick), on start, on a timer and on a PingSource tick
  * (sweep), so nothing committed is lost even if the process died between commit and publish.
  */
+import type { Tracer } from "@opentelemetry/api";
 import { and, asc, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/database.ts";
 import type { OutboxTable } from "../db/tables.ts";
 import type { EventLog } from "../log/event-log.ts";
 import type { Logger } from "../logger.ts";
 import { emittedHere } from "./outbox.ts";
+import { type OutboxRow, publication } from "./producer-spans.ts";
 
 /** A running relay. */
 export interface Relay {
@@ -32,6 +34,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** Called after each published batch, with the event ids (metrics). */
   onPublished?: (count: number) => void;
+  /** The function's tracer: a PRODUCER span per published event (none when tracing is off). */
+  tracer?: Tracer;
 }
 
 /**
@@ -74,10 +78,7 @@ export function startRelay(options: RelayOptions): Relay {
     try {
       rows = await readRows(claimed.map(([id]) => id));
       if (rows.length > 0) {
-        await log.publish(
-          topic,
-          rows.map((row) => ({ key: row.key, value: row.data, headers: row.headers })),
-        );
+        await publish(rows);
       }
     } catch (error) {
       rows = [];
@@ -90,6 +91,17 @@ export function startRelay(options: RelayOptions): Relay {
     toMark.push(...rows.map((row) => row.seq));
     marking ??= markPublished();
     return rows.length;
+  }
+
+  async function publish(rows: OutboxRow[]): Promise<void> {
+    const sent = publication(options.tracer, topic, rows);
+    try {
+      await log.publish(topic, sent.records);
+    } catch (error) {
+      sent.end(error);
+      throw error;
+    }
+    sent.end();
   }
 
   function readRows(ids: string[]) {
@@ -126,10 +138,7 @@ export function startRelay(options: RelayOptions): Relay {
         .limit(batchSize)
         .for("update", { skipLocked: true });
       if (rows.length === 0) return 0;
-      await log.publish(
-        topic,
-        rows.map((row) => ({ key: row.key, value: row.data, headers: row.headers })),
-      );
+      await publish(rows);
       await tx
         .update(outbox)
         .set({ publishedAt: new Date() })

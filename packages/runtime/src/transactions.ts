@@ -1,0 +1,74 @@
+/**
+ * `App.transaction`: one database transaction with an outbox, the relay kicked after commit; with
+ * tracing on, a span around it (drizzle and postgres.js have no instrumentation of their own, and the
+ * bundle defeats monkey-patching), whose context is stored with every event it emits.
+ */
+import { context, SpanKind, type Tracer, trace } from "@opentelemetry/api";
+import type { App } from "./app.ts";
+import type { Database, Db } from "./db/database.ts";
+import type { OutboxTable } from "./db/tables.ts";
+import type { Logger } from "./logger.ts";
+import { outboxEmitter } from "./outbox/outbox.ts";
+import type { Relay } from "./outbox/relay.ts";
+import { inSpan } from "./tracing/spans.ts";
+import { contextFromHeaders, headersOfContext, type TraceHeaders } from "./tracing/traceparent.ts";
+
+export interface TransactionsOptions {
+  definition: { name: string; outbox: OutboxTable };
+  database: Database;
+  relay: Relay;
+  logger: Logger;
+  publishAfterCommit: boolean;
+  tracer: Tracer | undefined;
+}
+
+/** Builds `App.transaction` of a function. */
+export function transactions(options: TransactionsOptions): App["transaction"] {
+  const { definition, database, relay, logger, publishAfterCommit, tracer } = options;
+  const source = `/functions/${definition.name}`;
+  const attributes = {
+    "db.system.name": "postgresql",
+    "db.namespace": definition.name,
+    "db.operation.name": "TRANSACTION",
+  };
+
+  async function run<T>(fn: Parameters<App["transaction"]>[0], headers?: TraceHeaders, traced = false) {
+    let emitted = false;
+    const committed: (() => void)[] = [];
+    const result = await database.db.transaction(async (db) => {
+      const emit = outboxEmitter(db as unknown as Db, definition.outbox, source, headers, traced);
+      return fn({
+        db: db as unknown as Db,
+        emit: (schema, message, opts) => {
+          emitted = true;
+          return emit(schema, message, opts);
+        },
+        afterCommit: (callback) => void committed.push(callback),
+      });
+    });
+    if (emitted && publishAfterCommit) relay.kick();
+    for (const callback of committed) {
+      try {
+        callback();
+      } catch (error) {
+        logger.error({ err: error }, "an after-commit callback failed");
+      }
+    }
+    return result as T;
+  }
+
+  return async (fn, traceparent) => {
+    // Tracing off: the given context passes through to the events unchanged.
+    if (!tracer) return run(fn, traceparent ? { traceparent } : undefined);
+    // The span of the work in hand is the parent; the given context only when there is none.
+    const active = context.active();
+    const parent = trace.getSpan(active) ? active : contextFromHeaders(traceparent, undefined, active);
+    return inSpan(
+      tracer,
+      `transaction ${definition.name}`,
+      { kind: SpanKind.CLIENT, attributes },
+      parent,
+      (span) => run(fn, headersOfContext(), span.isRecording()),
+    );
+  };
+}
