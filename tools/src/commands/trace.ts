@@ -49,8 +49,8 @@ export async function fetchOrderTraces(
   return traces.reverse();
 }
 
-/** Runs `shop trace <args>`. */
-export async function traceCommand(args: string[]): Promise<void> {
+/** Runs `shop trace <args>`, printing with `print` (the console by default). */
+export async function traceCommand(args: string[], print = console.log): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -64,7 +64,7 @@ export async function traceCommand(args: string[]): Promise<void> {
       help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) return void console.log(TRACE_USAGE);
+  if (values.help) return void print(TRACE_USAGE);
   const limit = Number(values.limit);
   if (positionals.length !== 1 || !Number.isSafeInteger(limit) || limit < 1) {
     console.error(TRACE_USAGE);
@@ -77,7 +77,7 @@ export async function traceCommand(args: string[]): Promise<void> {
       ? { api: `${values.zipkin.replace(/\/$/, "")}/api/v2` }
       : await shopSource(values.url, values.email, values.password);
     const traces = await fetchOrderTraces(source, orderId, limit);
-    if (values.json) return void console.log(JSON.stringify(traces));
+    if (values.json) return void print(JSON.stringify(traces));
     if (traces.length === 0) {
       console.error(
         `no trace of order ${orderId} at ${source.api} (the embedded shop keeps the latest 1,000 traces)`,
@@ -85,7 +85,7 @@ export async function traceCommand(args: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    console.log(traces.map(renderWaterfall).join("\n\n"));
+    print(traces.map(renderWaterfall).join("\n\n"));
   } catch (error) {
     console.error(`shop trace: ${(error as Error).message}`);
     process.exitCode = 1;

@@ -70,7 +70,7 @@ export function renderWaterfall(trace: ZipkinTrace): string {
   if (trace.length === 0) return "(an empty trace)";
   const start = Math.min(...trace.map((s) => s.timestamp));
   const end = Math.max(...trace.map((s) => s.timestamp + s.duration));
-  const services = [...new Set(trace.map((s) => s.localEndpoint.serviceName ?? "?"))];
+  const services = [...new Set(byStart(trace).map((s) => s.localEndpoint.serviceName ?? "?"))];
   const redelivered = redeliveries(trace);
   const lines = [
     `trace ${trace[0]!.traceId}: ${trace.length} spans, ${services.length} services (${services.join(", ")}), ${ms(end - start)}`,

@@ -115,9 +115,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
-      // TRACING CALL SITE: the one place the host hands its functions the in-memory exporter, as
-      // obs-traces' `tracing: { exporter }` (TracingOptions) once that option exists; `tracing.exporter`
-      // is undefined unless this host keeps the traces itself (see trace/host-tracing.ts).
+      // The one place the host hands its functions the in-memory exporter (undefined unless this host
+      // keeps the traces itself, see trace/host-tracing.ts; then the OTEL_* variables decide).
+      ...(tracing.exporter ? { tracing: { exporter: tracing.exporter } } : {}),
       ...(pglite ? { pglite } : {}),
       config: {
         database: options.databaseUrl

@@ -4,6 +4,7 @@
  * named, its read API forwards to that Zipkin; otherwise it keeps none.
  */
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { tracingFromEnv } from "@shop/runtime";
 import { createMemorySpanExporter } from "./memory-exporter.ts";
 import { createSpanStore, type SpanStore } from "./span-store.ts";
 
@@ -22,25 +23,16 @@ export interface HostTracingOptions {
   zipkinUrl?: string;
 }
 
-const ZIPKIN_DEFAULT = "http://localhost:9411/api/v2/spans";
-
-/** The exporters the standard variables name (OTEL_TRACES_EXPORTER, or the endpoints when it is unset). */
+/** The exporters the standard variables name, as the runtime reads them (none: tracing is off). */
 export function namedExporters(env: NodeJS.ProcessEnv): string[] {
-  if (env.OTEL_SDK_DISABLED === "true") return [];
-  const named = (env.OTEL_TRACES_EXPORTER ?? "")
-    .split(",")
-    .map((name) => name.trim())
-    .filter(Boolean);
-  if (named.includes("none")) return [];
-  if (named.length) return named;
-  const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return [...(otlp ? ["otlp"] : []), ...(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ? ["zipkin"] : [])];
+  return tracingFromEnv(env).exporters.map((choice) => choice.kind);
 }
 
 /** Zipkin's base URL when the variables export to Zipkin (its span endpoint less `/api/v2/spans`). */
 export function zipkinFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  if (!namedExporters(env).includes("zipkin")) return undefined;
-  const endpoint = new URL(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT || ZIPKIN_DEFAULT);
+  const zipkin = tracingFromEnv(env).exporters.find((choice) => choice.kind === "zipkin");
+  if (zipkin?.kind !== "zipkin") return undefined;
+  const endpoint = new URL(zipkin.url);
   return `${endpoint.origin}${endpoint.pathname.replace(/\/api\/v2\/spans\/?$/, "")}`.replace(/\/$/, "");
 }
 
