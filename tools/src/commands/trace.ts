@@ -80,7 +80,7 @@ export async function traceCommand(args: string[], print = console.log): Promise
     if (values.json) return void print(JSON.stringify(traces));
     if (traces.length === 0) {
       console.error(
-        `no trace of order ${orderId} at ${source.api} (the embedded shop keeps the latest 1,000 traces)`,
+        `no trace of order ${orderId} at ${source.api} (the embedded shop keeps the traces of its latest 1,000 orders)`,
       );
       process.exitCode = 1;
       return;

@@ -27,28 +27,43 @@ const query = (text: string) => parseTraceQuery(new URLSearchParams(text), NOW_M
 const ids = (traces: ZipkinSpan[][]) => traces.map((t) => t[0]!.traceId);
 
 describe("bounds", () => {
-  it("drops the least recently added trace past maxTraces", () => {
-    const store = createSpanStore({ maxTraces: 2 });
-    store.add([span("a".repeat(32), "1"), span("b".repeat(32), "2")]);
+  const order = (id: string) => ({ tags: { "shop.order_id": id } });
+
+  it("drops the least recently added trace of its kind past its limit", () => {
+    const store = createSpanStore({ maxOrderTraces: 2 });
+    store.add([span("a".repeat(32), "1", order("o-a")), span("b".repeat(32), "2", order("o-b"))]);
     store.add([span("a".repeat(32), "3")]); // a grows: b is now the oldest
-    store.add([span("c".repeat(32), "4")]);
+    store.add([span("c".repeat(32), "4", order("o-c"))]);
     expect(store.trace("b".repeat(32))).toBeUndefined();
     expect(store.trace("a".repeat(32))?.map((s) => s.id)).toEqual(["1", "3"]);
     expect(store.size()).toEqual({ traces: 2, spans: 3 });
   });
 
-  it("drops whole old traces past maxSpans, and the oldest spans of a trace larger than the store", () => {
+  it("keeps orders' traces however many other traces come", () => {
+    const store = createSpanStore({ maxOrderTraces: 1, maxOtherTraces: 2 });
+    store.add([span("a".repeat(32), "1")]);
+    store.add([span("a".repeat(32), "2", order("o-a"))]); // tagged later: it becomes an order's trace
+    for (const id of ["b", "c", "d"]) store.add([span(id.repeat(32), id)]);
+    expect(store.trace("a".repeat(32))?.map((s) => s.id)).toEqual(["1", "2"]);
+    expect(store.trace("b".repeat(32))).toBeUndefined();
+    expect(store.size()).toEqual({ traces: 3, spans: 4 });
+  });
+
+  it("past maxSpans drops other traces first, then the oldest orders', then a trace's oldest spans", () => {
     const store = createSpanStore({ maxSpans: 3 });
-    store.add([span("a".repeat(16), "1"), span("a".repeat(16), "2")]);
-    store.add([span("b".repeat(16), "3"), span("b".repeat(16), "4")]);
+    store.add([span("a".repeat(16), "1", order("o-a")), span("a".repeat(16), "2")]);
+    store.add([span("b".repeat(16), "3", order("o-b"))]);
+    store.add([span("c".repeat(16), "4")]);
+    expect(store.trace("c".repeat(16))).toBeUndefined();
+    store.add([span("b".repeat(16), "5")]);
     expect(store.trace("a".repeat(16))).toBeUndefined();
-    store.add([span("b".repeat(16), "5"), span("b".repeat(16), "6")]);
-    expect(store.trace("b".repeat(16))?.map((s) => s.id)).toEqual(["4", "5", "6"]);
+    store.add([span("b".repeat(16), "6"), span("b".repeat(16), "7")]);
+    expect(store.trace("b".repeat(16))?.map((s) => s.id)).toEqual(["5", "6", "7"]);
     expect(store.size()).toEqual({ traces: 1, spans: 3 });
   });
 
   it("refuses limits that keep nothing", () => {
-    expect(() => createSpanStore({ maxTraces: 0 })).toThrow(/above 0/);
+    expect(() => createSpanStore({ maxOrderTraces: 0 })).toThrow(/above 0/);
   });
 });
 

@@ -1,15 +1,19 @@
 /**
  * The embedded shop's trace store: the most recent traces in memory, in Zipkin's v2 shape, bounded by
- * a number of traces and of spans (the oldest trace goes first), queried as Zipkin's API queries.
+ * a number of traces (orders' apart from the rest) and of spans, the oldest trace going first; queried
+ * as Zipkin's API queries.
  */
+import { ORDER_ID } from "@shop/runtime";
 import { matchesQuery, type TraceQuery, traceStart } from "./trace-query.ts";
 import type { ZipkinSpan, ZipkinTrace } from "./zipkin.ts";
 
 /** Limits of a {@link SpanStore}. */
 export interface SpanStoreOptions {
-  /** Traces kept (default 1,000): an order's trace is one of them. */
-  maxTraces?: number;
-  /** Spans kept over all traces (default 100,000). */
+  /** Traces of orders kept (default 1,000): those with a span tagged `shop.order_id`. */
+  maxOrderTraces?: number;
+  /** Other traces kept (default 200): catalog reads, ticks; they never push an order's trace out. */
+  maxOtherTraces?: number;
+  /** Spans kept over all traces (default 50,000): past it other traces go first, then the oldest orders'. */
   maxSpans?: number;
 }
 
@@ -28,47 +32,67 @@ export interface SpanStore {
 }
 
 /** Creates an empty store. */
-export function createSpanStore({ maxTraces = 1_000, maxSpans = 100_000 }: SpanStoreOptions = {}): SpanStore {
-  if (!(maxTraces > 0 && maxSpans > 0)) throw new Error("a span store needs maxTraces and maxSpans above 0");
-  // Insertion order is recency: a trace that grows is moved to the end, eviction takes the front.
-  const traces = new Map<string, ZipkinSpan[]>();
+export function createSpanStore({
+  maxOrderTraces = 1_000,
+  maxOtherTraces = 200,
+  maxSpans = 50_000,
+}: SpanStoreOptions = {}): SpanStore {
+  if (!(maxOrderTraces > 0 && maxOtherTraces > 0 && maxSpans > 0)) {
+    throw new Error("a span store needs maxOrderTraces, maxOtherTraces and maxSpans above 0");
+  }
+  // Two pools, so that browsing (a trace per catalog read) cannot push out the orders' traces. In
+  // each, insertion order is recency: a trace that grows moves to the end, eviction takes the front.
+  const orders = new Map<string, ZipkinSpan[]>();
+  const others = new Map<string, ZipkinSpan[]>();
   const services = new Set<string>();
   let spanCount = 0;
 
+  const drop = (pool: Map<string, ZipkinSpan[]>) => {
+    const [id, trace] = pool.entries().next().value as [string, ZipkinSpan[]];
+    pool.delete(id);
+    spanCount -= trace.length;
+  };
   function evict() {
-    while (traces.size > maxTraces || spanCount > maxSpans) {
-      const [oldestId, oldest] = traces.entries().next().value as [string, ZipkinSpan[]];
-      if (traces.size === 1) {
+    while (others.size > maxOtherTraces) drop(others);
+    while (orders.size > maxOrderTraces) drop(orders);
+    while (spanCount > maxSpans) {
+      if (others.size) drop(others);
+      else if (orders.size > 1) drop(orders);
+      else {
         // One trace larger than the whole store: it keeps its latest spans.
-        spanCount -= oldest.splice(0, spanCount - maxSpans).length;
-        return;
+        const [trace] = orders.values();
+        spanCount -= trace!.splice(0, spanCount - maxSpans).length;
       }
-      traces.delete(oldestId);
-      spanCount -= oldest.length;
     }
   }
+  function put(span: ZipkinSpan) {
+    const id = span.traceId;
+    const ofOrder = orders.has(id) || span.tags[ORDER_ID] !== undefined;
+    const trace = orders.get(id) ?? others.get(id) ?? [];
+    orders.delete(id);
+    others.delete(id);
+    trace.push(span);
+    (ofOrder ? orders : others).set(id, trace);
+    spanCount += 1;
+    if (span.localEndpoint.serviceName) services.add(span.localEndpoint.serviceName);
+  }
+  const all = () => [...orders.values(), ...others.values()];
 
   return {
     add(spans) {
-      for (const span of spans) {
-        const kept = normalize(span);
-        const trace = traces.get(kept.traceId) ?? [];
-        traces.delete(kept.traceId);
-        trace.push(kept);
-        traces.set(kept.traceId, trace);
-        spanCount += 1;
-        if (kept.localEndpoint.serviceName) services.add(kept.localEndpoint.serviceName);
-      }
+      for (const span of spans) put(normalize(span));
       evict();
     },
-    trace: (traceId) => traces.get(traceId.toLowerCase())?.slice(),
+    trace: (traceId) => (orders.get(traceId.toLowerCase()) ?? others.get(traceId.toLowerCase()))?.slice(),
     traces(query) {
-      const found: ZipkinTrace[] = [];
-      for (const trace of traces.values()) if (matchesQuery(trace, query)) found.push(trace.slice());
-      return found.sort((a, b) => traceStart(b) - traceStart(a)).slice(0, query.limit);
+      const found = all().filter((trace) => matchesQuery(trace, query));
+      return found
+        .sort((a, b) => traceStart(b) - traceStart(a))
+        .slice(0, query.limit)
+        .map((trace) => trace.slice());
     },
     services: () => [...services].sort(),
-    size: () => ({ traces: traces.size, spans: spanCount }),
+    size: () => ({ traces: orders.size + others.size, spans: spanCount }),
   };
 }
 
