@@ -79,9 +79,9 @@ export async function traceCommand(args: string[], print = console.log): Promise
     const traces = await fetchOrderTraces(source, orderId, limit);
     if (values.json) return void print(JSON.stringify(traces));
     if (traces.length === 0) {
-      console.error(
-        `no trace of order ${orderId} at ${source.api} (the embedded shop keeps the traces of its latest 1,000 orders)`,
-      );
+      // Zipkin keeps what it was sent; the embedded shop only its latest orders' traces.
+      const why = values.zipkin ? "" : " (the embedded shop keeps the traces of its latest 1,000 orders)";
+      console.error(`no trace of order ${orderId} at ${source.api}${why}`);
       process.exitCode = 1;
       return;
     }
