@@ -2,26 +2,31 @@
 // node infra/local/cli.mjs                 start Kafka + Postgres, print export lines, run until Ctrl-C
 // node infra/local/cli.mjs -- <command...>  start them, run the command with KAFKA_BROKERS and DATABASE_URL set,
 //                                           stop them and exit with the command's exit code
+// node infra/local/cli.mjs --zipkin ...     Zipkin too; the command gets OTEL_TRACES_EXPORTER=zipkin and
+//                                           OTEL_EXPORTER_ZIPKIN_ENDPOINT, so functions export their traces to it
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { startInfra } from "./index.mjs";
 
 const separator = process.argv.indexOf("--");
 const command = separator >= 0 ? process.argv.slice(separator + 1) : [];
-const unknown = process.argv.slice(2, separator >= 0 ? separator : undefined);
+const flags = process.argv.slice(2, separator >= 0 ? separator : undefined);
+const zipkin = flags.includes("--zipkin") || process.env.SHOP_ZIPKIN === "1";
+const unknown = flags.filter((flag) => flag !== "--zipkin");
 if (unknown.length > 0 || (separator >= 0 && command.length === 0)) {
-  console.error("usage: node infra/local/cli.mjs [-- <command> [args...]]");
+  console.error("usage: node infra/local/cli.mjs [--zipkin] [-- <command> [args...]]");
   process.exit(2);
 }
 
 let infra;
 try {
-  infra = await startInfra({ handleSignals: command.length === 0 });
+  infra = await startInfra({ handleSignals: command.length === 0, zipkin });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const env = { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl };
+const env = infra.env;
+if (infra.zipkinUrl) console.error(`infra/local: traces at ${infra.zipkinUrl}/zipkin/`);
 
 if (command.length === 0) {
   // Export lines on stdout (eval-able); everything else goes to stderr. The signal handlers

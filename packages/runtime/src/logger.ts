@@ -16,6 +16,9 @@ export interface LogContext {
   requestId?: string;
   eventId?: string;
   eventType?: string;
+  /** The span of the request or event, once it has one (see {@link keepSpanForLogs}). */
+  trace_id?: string;
+  span_id?: string;
 }
 
 const context = new AsyncLocalStorage<LogContext>();
@@ -23,6 +26,17 @@ const context = new AsyncLocalStorage<LogContext>();
 /** Runs `fn` with `values` added to every log line written while it runs. */
 export function withLogContext<T>(values: LogContext, fn: () => T): T {
   return context.run({ ...context.getStore(), ...values }, fn);
+}
+
+/**
+ * Makes the rest of the work in hand log `span`'s ids, also after the span has ended: the server
+ * logs an event's outcome (a failed handler, say) once its CONSUMER span is over.
+ */
+export function keepSpanForLogs(ids: { traceId: string; spanId: string }): void {
+  const store = context.getStore();
+  if (!store) return;
+  store.trace_id = ids.traceId;
+  store.span_id = ids.spanId;
 }
 
 /** The log context of the work in hand. */

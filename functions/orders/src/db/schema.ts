@@ -94,6 +94,10 @@ export const orders = ordersSchema.table(
       .notNull()
       .default(sql`now() + interval '10 minutes'`),
     refund: jsonb("refund").$type<StoredRefund>(),
+    // The trace context PlaceOrder ran in (null with tracing off): the reconciler's re-asks join the
+    // order's trace instead of starting one of their own.
+    traceParent: text("trace_parent"),
+    traceState: text("trace_state"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

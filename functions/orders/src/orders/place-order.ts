@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import type { Tx } from "@shop/runtime";
+import { headersOfContext, type TraceHeaders, type Tx } from "@shop/runtime";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { and, eq, inArray } from "drizzle-orm";
 import { type OrderRow, orders, products, type StoredLine } from "../db/schema.ts";
@@ -91,6 +91,7 @@ export async function placeOrder(
       createdAt: placedAt,
       updatedAt: placedAt,
       ...deadlinesOf(placedAt, clock.saga),
+      ...traceColumns(headersOfContext()),
     })
     .onConflictDoNothing({ target: [orders.customerId, orders.idempotencyKey] })
     .returning();
@@ -158,4 +159,9 @@ async function priceLines(
   }
   // mergeLines guarantees at least one line, so the currency is known here.
   return { lines, currency: first?.currency ?? "" };
+}
+
+/** The columns of the trace context PlaceOrder runs in (none with tracing off). */
+function traceColumns(trace: TraceHeaders | undefined) {
+  return { traceParent: trace?.traceparent ?? null, traceState: trace?.tracestate ?? null };
 }

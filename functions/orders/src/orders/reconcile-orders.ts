@@ -57,7 +57,10 @@ export async function reconcileOrders(
     if (decision.action === "re-ask") {
       // Once per deadline period: the next re-ask waits for the deadline set here.
       await tx.db.update(orders).set({ deadlineAt: decision.nextDeadlineAt }).where(eq(orders.id, order.id));
-      await tx.emit(OrderPlacedSchema, toOrderPlaced(order), { key: order.id });
+      const trace = order.traceParent
+        ? { traceparent: order.traceParent, ...(order.traceState ? { tracestate: order.traceState } : {}) }
+        : undefined;
+      await tx.emit(OrderPlacedSchema, toOrderPlaced(order), { key: order.id, ...(trace ? { trace } : {}) });
     } else {
       const cause = CancellationCause.TIMED_OUT;
       await cancelOrder(tx, { orderId: order.id, cause, reason: TIMED_OUT_REASON });

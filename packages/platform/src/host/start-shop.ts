@@ -14,6 +14,8 @@ import {
   listenDual,
   type RunningFunction,
   startFunction,
+  startTracing,
+  type TracingOptions,
 } from "@shop/runtime";
 import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
@@ -53,8 +55,14 @@ export interface ShopOptions {
    */
   prepare?: (url: string) => Promise<unknown>;
   /**
-   * Where the traces of in-process functions go: by default a new in-memory store in embedded mode
-   * when no OTEL_* variable names an exporter, none otherwise; false: none.
+   * How the shop is traced: an exporter of the caller's own for the functions of this process and the
+   * runner (otherwise the in-memory store below, or the OTEL_* variables, decide).
+   */
+  tracing?: TracingOptions;
+  /**
+   * Where the traces of this process's functions and runner go when `tracing` names no exporter: by
+   * default a new in-memory store in embedded mode when no OTEL_* variable names an exporter, none
+   * otherwise; false: none.
    */
   traceStore?: SpanStore | false;
   /** Zipkin's base URL for `/ops/zipkin/api/v2` (default: from OTEL_EXPORTER_ZIPKIN_ENDPOINT when exporting to Zipkin). */
@@ -90,11 +98,16 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     pglite = new PGlite(options.dataDir);
   }
-  const tracing = hostTracing({
+  // A caller's own exporter wins; otherwise embedded mode keeps the traces in memory (trace/host-tracing.ts).
+  const traces = hostTracing({
     embedded,
-    ...(options.traceStore !== undefined ? { traceStore: options.traceStore } : {}),
+    traceStore: options.traceStore ?? (options.tracing?.exporter ? false : undefined),
     ...(options.zipkinUrl ? { zipkinUrl: options.zipkinUrl } : {}),
   });
+  // The one place the host's exporter is handed to its functions and to the runner.
+  const tracingOptions: TracingOptions | undefined = traces.exporter
+    ? { ...options.tracing, exporter: traces.exporter }
+    : options.tracing;
   const functions: Record<string, RunningFunction> = {};
   const processes =
     options.processes && options.databaseUrl
@@ -115,10 +128,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
-      // The one place the host hands its functions the in-memory exporter (undefined unless this host
-      // keeps the traces itself, see trace/host-tracing.ts; then the OTEL_* variables decide).
-      ...(tracing.exporter ? { tracing: { exporter: tracing.exporter } } : {}),
       ...(pglite ? { pglite } : {}),
+      ...(tracingOptions ? { tracing: tracingOptions } : {}),
       config: {
         database: options.databaseUrl
           ? { kind: "postgres", url: options.databaseUrl }
@@ -136,8 +147,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   await secrets.load?.();
   const zipkinApi = createZipkinApi({
     verifier: createTokenVerifier(secrets),
-    ...(tracing.store ? { store: tracing.store } : {}),
-    ...(tracing.zipkinUrl ? { zipkinUrl: tracing.zipkinUrl } : {}),
+    ...(traces.store ? { store: traces.store } : {}),
+    ...(traces.zipkinUrl ? { zipkinUrl: traces.zipkinUrl } : {}),
     ...(options.fallback ? { next: options.fallback } : {}),
   });
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
@@ -147,9 +158,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
   const server = await listenDual(options.port ?? 0, gate.wrap(gateway), "127.0.0.1");
   const url = server.url;
+  // The runner plays Knative's broker: its delivery spans are the broker's (OTEL_SERVICE_NAME may rename it).
+  const tracing = await startTracing(process.env.OTEL_SERVICE_NAME ?? "broker", tracingOptions);
   const runner = await startRunner({
     log,
     logger,
+    ...(tracing ? { tracer: tracing.tracer } : {}),
     knativeDir,
     topicOverride: topic,
     dlqTopic,
@@ -160,7 +174,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     functions,
     log,
     runner,
-    ...(tracing.store ? { traces: tracing.store } : {}),
+    ...(traces.store ? { traces: traces.store } : {}),
     async close() {
       gate.fail();
       await runner.close();
@@ -171,7 +185,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       gateway.close();
       await log.close();
       await pglite?.close();
-      await tracing.exporter?.shutdown();
+      await tracing?.close();
+      await traces.exporter?.shutdown();
       await secrets.close?.();
     },
   };

@@ -66,11 +66,13 @@ export async function deliverWithRetries(
   delivery: Delivery,
   timeoutMs: number,
   signal: AbortSignal,
+  onAttempt?: (attempt: Attempt) => void,
 ): Promise<Attempt> {
   const retries = delivery.retry ?? 0;
   for (let retry = 0; ; retry++) {
     if (retry > 0) await sleep(backoffMs(delivery, retry), signal);
     const attempt = await post(url, event, timeoutMs, signal);
+    onAttempt?.(attempt);
     if (attempt.delivered || !isRetryable(attempt) || retry >= retries) return attempt;
   }
 }

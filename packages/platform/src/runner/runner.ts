@@ -6,6 +6,7 @@
  * delivery code (the redrive function's source of dead letters is one).
  */
 import { setMaxListeners } from "node:events";
+import type { Tracer } from "@opentelemetry/api";
 import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
 import {
   type Attempt,
@@ -15,6 +16,7 @@ import {
   recordToEvent,
   replyEvent,
 } from "./delivery.ts";
+import { traceDelivery } from "./delivery-span.ts";
 import { matches } from "./filters.ts";
 import {
   type Broker,
@@ -47,6 +49,8 @@ export interface RunnerOptions {
   /** Per-attempt request timeout when the Trigger sets no `delivery.timeout` (default 30 s). */
   requestTimeoutMs?: number;
   logger?: LogLogger;
+  /** With tracing on: a span per delivery, between the producer's span and the consumers'. */
+  tracer?: Tracer;
 }
 
 /** A running local runner. */
@@ -180,7 +184,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               return;
             }
             if (!matches(trigger.filters, event.attributes)) return;
-            const attempt = await deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal);
+            const attempt = await traceDelivery(
+              options.tracer,
+              { name: where.trigger, url },
+              event,
+              (traced, onAttempt) =>
+                deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt),
+            );
             if (attempt.delivered) {
               const reply = replyEvent(attempt);
               if (reply) await options.log.publish(topic, [toRecord(reply)]);
@@ -205,12 +215,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
             fromBeginning: source.initialOffset === "earliest",
             handler: async (record) => {
               const event = sourceEvent(record, source);
-              const attempt = await deliverWithRetries(
-                url,
+              const attempt = await traceDelivery(
+                options.tracer,
+                { name: where.kafkaSource, url },
                 event,
-                source.delivery,
-                timeoutMs,
-                stopping.signal,
+                (traced, onAttempt) =>
+                  deliverWithRetries(url, traced, source.delivery, timeoutMs, stopping.signal, onAttempt),
               );
               // A source has no Broker to publish a reply to: Knative drops it too.
               if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));

@@ -19,7 +19,7 @@ export interface HostTracing {
 /** The choices of the caller: a store to use (or false for none), a Zipkin to read from. */
 export interface HostTracingOptions {
   embedded: boolean;
-  traceStore?: SpanStore | false;
+  traceStore?: SpanStore | false | undefined;
   zipkinUrl?: string;
 }
 

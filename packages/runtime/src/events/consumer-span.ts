@@ -4,6 +4,7 @@
  * second consumer span under the same parent.
  */
 import { SpanKind, type Tracer } from "@opentelemetry/api";
+import { keepSpanForLogs } from "../logger.ts";
 import { eventAttributes, inSpan } from "../tracing/spans.ts";
 import { contextFromHeaders } from "../tracing/traceparent.ts";
 import type { ShopCloudEvent } from "./codec.ts";
@@ -30,6 +31,7 @@ export function traceConsumer<T>(
     options,
     parent,
     async (span) => {
+      keepSpanForLogs(span.spanContext());
       const outcome = await fn();
       span.setAttribute("shop.event.outcome", String(outcome));
       return outcome;

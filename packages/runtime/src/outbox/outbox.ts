@@ -11,11 +11,15 @@ import { toCloudEvent, toKafkaRecord } from "../events/codec.ts";
 import { orderIdOf, tagOrder } from "../tracing/spans.ts";
 import type { TraceHeaders } from "../tracing/traceparent.ts";
 
-/** Emits one event of `schema`, keyed by its aggregate id, into the current transaction's outbox. */
+/**
+ * Emits one event of `schema`, keyed by its aggregate id, into the current transaction's outbox.
+ * `trace` gives the event a trace context of its own instead of the transaction's (a reconciler's
+ * re-ask that joins the trace of the order it asks about).
+ */
 export type Emit = <Desc extends DescMessage>(
   schema: Desc,
   message: MessageShape<Desc>,
-  options: { key: string },
+  options: { key: string; trace?: TraceHeaders },
 ) => Promise<void>;
 
 /** A unit of work: the transaction a verb writes in, and the outbox it emits into. */
@@ -58,8 +62,9 @@ export function outboxEmitter(
   traced = false,
 ): Emit {
   const pending = emittedHere(outbox);
-  return async (schema, message, { key }) => {
-    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...trace });
+  return async (schema, message, { key, trace: own }) => {
+    const context = own ?? trace;
+    const event = toCloudEvent(schema, message, { source, key, id: randomUUID(), ...context });
     if (traced) {
       const orderId = orderIdOf(event.type, key);
       if (orderId) tagOrder(orderId);
@@ -71,8 +76,8 @@ export function outboxEmitter(
       key,
       headers: record.headers,
       data: record.value,
-      traceParent: trace?.traceparent ?? null,
-      traceState: trace?.tracestate ?? null,
+      traceParent: context?.traceparent ?? null,
+      traceState: context?.tracestate ?? null,
     });
     pending.set(event.id, Date.now());
   };

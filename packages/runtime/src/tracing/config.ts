@@ -23,6 +23,8 @@ export interface TracingEnv {
   sampler: SamplerChoice;
   /** OTEL_SERVICE_NAME: the service name of a process that is not a function (the local runner). */
   serviceName?: string;
+  /** OTEL_BSP_SCHEDULE_DELAY: how long ended spans wait to be exported in a batch, in ms (default 5000). */
+  scheduleDelayMs: number;
 }
 
 const SAMPLERS = [
@@ -38,7 +40,10 @@ const SAMPLERS = [
 export function tracingFromEnv(env: NodeJS.ProcessEnv = process.env): TracingEnv {
   const sampler = samplerFromEnv(env);
   const serviceName = env.OTEL_SERVICE_NAME || undefined;
-  const base = { sampler, ...(serviceName ? { serviceName } : {}) };
+  const delay = env.OTEL_BSP_SCHEDULE_DELAY ? Number(env.OTEL_BSP_SCHEDULE_DELAY) : 5000;
+  if (!(delay >= 0))
+    throw new Error(`OTEL_BSP_SCHEDULE_DELAY: "${env.OTEL_BSP_SCHEDULE_DELAY}" is not a number of ms`);
+  const base = { sampler, scheduleDelayMs: delay, ...(serviceName ? { serviceName } : {}) };
   if (env.OTEL_SDK_DISABLED === "true") return { ...base, exporters: [] };
   const otlpUrl =
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||

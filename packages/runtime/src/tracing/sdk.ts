@@ -82,12 +82,17 @@ function shared(exporter: SpanExporter): SpanExporter {
 }
 
 /** The tracing of one function (or of the runner): its own provider over the shared exporters. */
-export function startProvider(serviceName: string, sinks: SpanExporter[], sampler: Sampler): Tracing {
+export function startProvider(
+  serviceName: string,
+  sinks: SpanExporter[],
+  sampler: Sampler,
+  scheduledDelayMillis: number,
+): Tracing {
   ensureContextManager();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     sampler,
-    spanProcessors: sinks.map((sink) => new BatchSpanProcessor(shared(sink))),
+    spanProcessors: sinks.map((sink) => new BatchSpanProcessor(shared(sink), { scheduledDelayMillis })),
   });
   return {
     tracer: provider.getTracer("@shop/runtime"),

@@ -23,5 +23,5 @@ export async function startTracing(
   const sinks = options.exporter
     ? [options.exporter]
     : await Promise.all(settings.exporters.map((choice) => sdk.exporterFor(choice)));
-  return sdk.startProvider(serviceName, sinks, sdk.samplerFor(settings.sampler));
+  return sdk.startProvider(serviceName, sinks, sdk.samplerFor(settings.sampler), settings.scheduleDelayMs);
 }
