@@ -6,7 +6,15 @@ import { parseArgs } from "node:util";
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
-import { createDocsHandler, DEV_ADMIN, repoRoot, startShop, storefront } from "@shop/platform";
+import {
+  createDocsHandler,
+  DEV_ADMIN,
+  namedExporters,
+  repoRoot,
+  startShop,
+  storefront,
+  zipkinFromEnv,
+} from "@shop/platform";
 import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
@@ -56,6 +64,16 @@ function stopOnSignals(): (shop: { close(): Promise<void> }) => void {
   };
 }
 
+/** Where the start banner says the traces are: in memory, in Zipkin, or nowhere. */
+function traceLine(inMemory: boolean): string {
+  if (inMemory) return "pnpm shop trace <order-id> (the latest orders' traces, kept in memory)";
+  const zipkin = zipkinFromEnv(process.env);
+  if (zipkin) return `${zipkin}/zipkin/ and pnpm shop trace <order-id>`;
+  const exporters = namedExporters(process.env);
+  if (exporters.length) return `exported by OTEL_* (${exporters.join(", ")})`;
+  return "off (set OTEL_TRACES_EXPORTER, or start infra/local with --zipkin)";
+}
+
 async function start(args: string[]) {
   const { values } = parseArgs({
     args,
@@ -101,6 +119,7 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded === "s
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
   test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
+  traces          ${traceLine(shop.traces !== undefined)}
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
   stopWith(shop);
