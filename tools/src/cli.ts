@@ -64,11 +64,12 @@ function stopOnSignals(): (shop: { close(): Promise<void> }) => void {
   };
 }
 
-/** Where the start banner says the traces are: in memory, in Zipkin, or nowhere. */
+/** Where the start banner says the traces are: in memory, in Zipkin (infra/local --zipkin), or nowhere. */
 function traceLine(inMemory: boolean): string {
   if (inMemory) return "pnpm shop trace <order-id> (the latest orders' traces, kept in memory)";
   const zipkin = zipkinFromEnv(process.env);
-  if (zipkin) return `${zipkin}/zipkin/ and pnpm shop trace <order-id>`;
+  // Zipkin's UI finds an order's trace by its tag, as shop trace does.
+  if (zipkin) return `${zipkin}/zipkin/ (search shop.order_id=<order id>) and pnpm shop trace <order-id>`;
   const exporters = namedExporters(process.env);
   if (exporters.length) return `exported by OTEL_* (${exporters.join(", ")})`;
   return "off (set OTEL_TRACES_EXPORTER, or start infra/local with --zipkin)";

@@ -14,16 +14,15 @@ export interface DeliveryTarget {
 }
 
 /**
- * Runs `deliver` in the delivery span of `event` when `tracer` is given, handing it the event with
- * the span as its trace context; `deliver` reports each attempt through `onAttempt`.
+ * Runs `deliver` in the delivery span of `event`, handing it the event with the span as its trace
+ * context; `deliver` reports each attempt through `onAttempt`.
  */
 export function traceDelivery(
-  tracer: Tracer | undefined,
+  tracer: Tracer,
   target: DeliveryTarget,
   event: RecordEvent,
   deliver: (event: RecordEvent, onAttempt: (attempt: Attempt) => void) => Promise<Attempt>,
 ): Promise<Attempt> {
-  if (!tracer) return deliver(event, () => {});
   const { attributes } = event;
   const parent = contextFromHeaders(attributes.traceparent, attributes.tracestate, ROOT_CONTEXT);
   const options = {

@@ -157,6 +157,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     };
   }
 
+  /** Delivers with the Trigger's retries, in a delivery span when tracing is on. */
+  function deliver(name: string, url: string, event: RecordEvent, delivery: Delivery, timeoutMs: number) {
+    const { tracer } = options;
+    if (!tracer) return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal);
+    return traceDelivery(tracer, { name, url }, event, (traced, onAttempt) =>
+      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt),
+    );
+  }
+
   try {
     for (const { trigger, delivery, topic, dlq } of plans) {
       const url = address(trigger.subscriber);
@@ -184,13 +193,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               return;
             }
             if (!matches(trigger.filters, event.attributes)) return;
-            const attempt = await traceDelivery(
-              options.tracer,
-              { name: where.trigger, url },
-              event,
-              (traced, onAttempt) =>
-                deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt),
-            );
+            const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs);
             if (attempt.delivered) {
               const reply = replyEvent(attempt);
               if (reply) await options.log.publish(topic, [toRecord(reply)]);
@@ -215,13 +218,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
             fromBeginning: source.initialOffset === "earliest",
             handler: async (record) => {
               const event = sourceEvent(record, source);
-              const attempt = await traceDelivery(
-                options.tracer,
-                { name: where.kafkaSource, url },
-                event,
-                (traced, onAttempt) =>
-                  deliverWithRetries(url, traced, source.delivery, timeoutMs, stopping.signal, onAttempt),
-              );
+              const attempt = await deliver(where.kafkaSource, url, event, source.delivery, timeoutMs);
               // A source has no Broker to publish a reply to: Knative drops it too.
               if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
             },

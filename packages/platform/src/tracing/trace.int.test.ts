@@ -15,6 +15,7 @@ import { DEV_ADMIN } from "../functions.ts";
 import { type Shop, startShop } from "../host/start-shop.ts";
 import { placeAndConfirm } from "./purchase.ts";
 import { serviceOf, tracesOfOrder, type ZipkinSpan } from "./zipkin-api.ts";
+import { screenshotTrace } from "./zipkin-ui.ts";
 
 const SAGA = [
   { type: "shop.orders.v1.OrderPlaced", from: "orders", to: "promotions" },
@@ -172,5 +173,13 @@ describe("one purchase, one trace", () => {
       (s) => s.tags?.["cloudevents.event_type"] === "shop.inventory.v1.StockChanged",
     );
     for (const span of product) expect(span.tags?.["shop.order_id"]).toBeUndefined();
+  });
+
+  it("opens in Zipkin's own UI, every service on the page (screenshot in test-output/screenshots)", async () => {
+    const services = ["orders", "promotions", "inventory", "payments", "broker"];
+    const traceId = spans[0]!.traceId;
+    const { path, text } = await screenshotTrace(zipkin.url, traceId, services, "zipkin-order-trace");
+    expect(path).toMatch(/zipkin-order-trace\.png$/);
+    for (const service of services) expect(text.toLowerCase()).toContain(service);
   });
 });

@@ -9,13 +9,8 @@ import { eventAttributes, inSpan } from "../tracing/spans.ts";
 import { contextFromHeaders } from "../tracing/traceparent.ts";
 import type { ShopCloudEvent } from "./codec.ts";
 
-/** Runs `fn`, the handling of `event`, in its CONSUMER span; just runs it without a tracer. */
-export function traceConsumer<T>(
-  tracer: Tracer | undefined,
-  event: ShopCloudEvent,
-  fn: () => Promise<T>,
-): Promise<T> {
-  if (!tracer) return fn();
+/** Runs `fn`, the handling of `event`, in its CONSUMER span. */
+export function traceConsumer<T>(tracer: Tracer, event: ShopCloudEvent, fn: () => Promise<T>): Promise<T> {
   const parent = contextFromHeaders(text(event.traceparent), text(event.tracestate));
   const subject = text(event.subject);
   const options = {

@@ -156,7 +156,8 @@ export function createDispatcher<Deps>(
       await options.sweep();
       return "swept";
     }
-    return traceConsumer(options.tracer, event, () => dispatch(event));
+    // Tracing off: straight to the dispatch, no closure per event.
+    return options.tracer ? traceConsumer(options.tracer, event, () => dispatch(event)) : dispatch(event);
   };
 }
 
