@@ -5,6 +5,8 @@
  */
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { ZipkinExporter } from "@opentelemetry/exporter-zipkin";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOffSampler,
@@ -31,10 +33,10 @@ function ensureContextManager(): void {
   context.setGlobalContextManager(contextManager);
 }
 
-const exporters = new Map<string, Promise<SpanExporter>>();
+const exporters = new Map<string, SpanExporter>();
 
 /** The process's exporter for `choice`, made once: every function of the process shares it. */
-export function exporterFor(choice: ExporterChoice): Promise<SpanExporter> {
+export function exporterFor(choice: ExporterChoice): SpanExporter {
   const key = JSON.stringify(choice);
   let exporter = exporters.get(key);
   if (!exporter) {
@@ -44,13 +46,11 @@ export function exporterFor(choice: ExporterChoice): Promise<SpanExporter> {
   return exporter;
 }
 
-async function makeExporter(choice: ExporterChoice): Promise<SpanExporter> {
+// Imported statically, not each on demand: this module is itself loaded only with tracing on, and a
+// dynamic import of these CommonJS packages loses their named exports in a function's bundle.
+function makeExporter(choice: ExporterChoice): SpanExporter {
   if (choice.kind === "console") return new ConsoleSpanExporter();
-  if (choice.kind === "zipkin") {
-    const { ZipkinExporter } = await import("@opentelemetry/exporter-zipkin");
-    return new ZipkinExporter({ url: choice.url });
-  }
-  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+  if (choice.kind === "zipkin") return new ZipkinExporter({ url: choice.url });
   return new OTLPTraceExporter({ url: choice.url });
 }
 
@@ -96,7 +96,8 @@ export function startProvider(
   });
   return {
     tracer: provider.getTracer("@shop/runtime"),
-    flush: () => provider.forceFlush(),
-    close: () => provider.shutdown(),
+    // Spans an exporter cannot deliver (Zipkin down) are lost: never a reason for a stop to fail.
+    flush: () => provider.forceFlush().catch(() => {}),
+    close: () => provider.shutdown().catch(() => {}),
   };
 }

@@ -22,6 +22,6 @@ export async function startTracing(
   const sdk = await import("./sdk.ts");
   const sinks = options.exporter
     ? [options.exporter]
-    : await Promise.all(settings.exporters.map((choice) => sdk.exporterFor(choice)));
+    : settings.exporters.map((choice) => sdk.exporterFor(choice));
   return sdk.startProvider(serviceName, sinks, sdk.samplerFor(settings.sampler), settings.scheduleDelayMs);
 }

@@ -11,8 +11,8 @@ export interface TracingOptions {
 /** The tracing of a started function. */
 export interface Tracing {
   tracer: Tracer;
-  /** Exports the spans ended so far. */
+  /** Exports the spans ended so far; never rejects (what cannot be exported is lost). */
   flush(): Promise<void>;
-  /** Exports what is left and stops this function's provider (the shared exporter stays). */
+  /** Exports what is left and stops this function's provider (the shared exporter stays); never rejects. */
   close(): Promise<void>;
 }
