@@ -6,12 +6,21 @@ import { parseArgs } from "node:util";
  * log, nothing but Node) by default, or against real Postgres and Kafka when DATABASE_URL and
  * KAFKA_BROKERS are set (infra/local/cli.mjs can start both).
  */
-import { createDocsHandler, DEV_ADMIN, repoRoot, startShop, storefront } from "@shop/platform";
+import {
+  createDocsHandler,
+  DEV_ADMIN,
+  namedExporters,
+  repoRoot,
+  startShop,
+  storefront,
+  zipkinFromEnv,
+} from "@shop/platform";
 import { buildFunctions } from "./build/functions.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { seedCommand } from "./commands/seed.ts";
+import { traceCommand } from "./commands/trace.ts";
 import { DEMO_CODES, type SeedOutcome, seedShop } from "./shop/seed.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
@@ -19,6 +28,7 @@ const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop logs tail [--function F] [--level L] [--order ID] [--trace ID] [--from-beginning] [--json]
        shop dlq list | shop dlq redrive (--id ID | --all)
        shop seed [--url http://127.0.0.1:8080]
+       shop trace <order-id> [--url http://127.0.0.1:8080 | --zipkin http://127.0.0.1:9411]
 (docs: tools/README.md)`;
 
 /**
@@ -54,6 +64,17 @@ function stopOnSignals(): (shop: { close(): Promise<void> }) => void {
   return (started) => {
     shop = started;
   };
+}
+
+/** Where the start banner says the traces are: in memory, in Zipkin (infra/local --zipkin), or nowhere. */
+function traceLine(inMemory: boolean): string {
+  if (inMemory) return "pnpm shop trace <order-id> (the latest orders' traces, kept in memory)";
+  const zipkin = zipkinFromEnv(process.env);
+  // Zipkin's UI finds an order's trace by its tag, as shop trace does.
+  if (zipkin) return `${zipkin}/zipkin/ (search shop.order_id=<order id>) and pnpm shop trace <order-id>`;
+  const exporters = namedExporters(process.env);
+  if (exporters.length) return `exported by OTEL_* (${exporters.join(", ")})`;
+  return "off (set OTEL_TRACES_EXPORTER, or start infra/local with --zipkin)";
 }
 
 async function start(args: string[]) {
@@ -100,21 +121,11 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded === "s
   admin login     ${DEV_ADMIN.email} / ${DEV_ADMIN.password}   (dev credentials, not for production)
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
-  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)${tracesLine()}
+  test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
+  traces          ${traceLine(shop.traces !== undefined)}
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
   stopWith(shop);
-}
-
-/**
- * The banner's traces line: Zipkin's UI when infra/local runs one (it sets OTEL_EXPORTER_ZIPKIN_ENDPOINT
- * for the functions), where an order's trace is found by its tag; nothing with tracing off.
- */
-function tracesLine(): string {
-  const zipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
-  if (!zipkin || process.env.OTEL_TRACES_EXPORTER === "none") return "";
-  const ui = `${zipkin.replace(/\/api\/v2\/spans\/?$/, "")}/zipkin/`;
-  return `\n  traces          ${ui}  (Zipkin; an order's trace: search shop.order_id=<order id>)`;
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -123,6 +134,7 @@ else if (command === "events") await eventsCommand(rest);
 else if (command === "logs") await logsCommand(rest);
 else if (command === "dlq") await dlqCommand(rest);
 else if (command === "seed") await seedCommand(rest);
+else if (command === "trace") await traceCommand(rest);
 else {
   console.error(USAGE);
   process.exit(command ? 2 : 0);

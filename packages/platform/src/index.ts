@@ -44,3 +44,32 @@ export { createKafkaLog, type KafkaLogOptions } from "./log/kafka-log.ts";
 export { freePort, httpStatus } from "./net.ts";
 export { functionDir, knativeDir, repoRoot, runFunctionScript } from "./paths.ts";
 export { DEFAULT_DLQ_TOPIC, type Runner, type RunnerOptions, startRunner } from "./runner/runner.ts";
+// Traces: the embedded store fed by its exporter, and Zipkin's read API on the shop's port.
+export { type Refusal, refuseUnlessAdmin } from "./trace/admin-access.ts";
+export {
+  type HostTracing,
+  type HostTracingOptions,
+  hostTracing,
+  namedExporters,
+  zipkinFromEnv,
+} from "./trace/host-tracing.ts";
+export { createMemorySpanExporter } from "./trace/memory-exporter.ts";
+export { createSpanStore, type SpanStore, type SpanStoreOptions } from "./trace/span-store.ts";
+export { answerFromStore, type StoreAnswer } from "./trace/store-api.ts";
+export {
+  BadQueryError,
+  DEFAULT_LOOKBACK_MS,
+  matchesQuery,
+  parseAnnotationQuery,
+  parseTraceQuery,
+  type TraceQuery,
+  traceStart,
+} from "./trace/trace-query.ts";
+export {
+  STATUS_CODE_TAG,
+  STATUS_ERROR_TAG,
+  toZipkinSpan,
+  type ZipkinSpan,
+  type ZipkinTrace,
+} from "./trace/zipkin.ts";
+export { createZipkinApi, ZIPKIN_API_PATH, type ZipkinApiOptions } from "./trace/zipkin-api.ts";

@@ -121,6 +121,8 @@ export { type DualHandler, type DualServer, listenDual } from "./server/listen.t
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";
 export { reusableResponse } from "./server/unary/index.ts";
 export { startFunction } from "./start.ts";
+// The host decides by the same reading of the OTEL_* variables whether to keep traces itself.
+export { type ExporterChoice, type TracingEnv, tracingFromEnv } from "./tracing/config.ts";
 // Tracing: the host's own exporter, the runner's spans, the W3C headers.
 export { eventAttributes, inSpan, markFailed, ORDER_ID, orderIdOf } from "./tracing/spans.ts";
 export {

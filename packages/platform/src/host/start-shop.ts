@@ -8,6 +8,8 @@ import type { PGlite } from "@electric-sql/pglite";
 import {
   createLogger,
   createMemoryLog,
+  createSecretStore,
+  createTokenVerifier,
   DEFAULT_LOGS_TOPIC,
   type EventLog,
   listenDual,
@@ -20,6 +22,9 @@ import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
 import { knativeDir } from "../paths.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
+import { hostTracing } from "../trace/host-tracing.ts";
+import type { SpanStore } from "../trace/span-store.ts";
+import { createZipkinApi } from "../trace/zipkin-api.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
@@ -55,9 +60,17 @@ export interface ShopOptions {
   prepare?: (url: string) => Promise<unknown>;
   /**
    * How the shop is traced: an exporter of the caller's own for the functions of this process and the
-   * runner (otherwise the OTEL_* variables decide, for the function processes too).
+   * runner (otherwise the in-memory store below, or the OTEL_* variables, decide).
    */
   tracing?: TracingOptions;
+  /**
+   * Where the traces of this process's functions and runner go when `tracing` names no exporter: by
+   * default a new in-memory store in embedded mode when no OTEL_* variable names an exporter, none
+   * otherwise; false: none.
+   */
+  traceStore?: SpanStore | false;
+  /** Zipkin's base URL for `/ops/zipkin/api/v2` (default: from OTEL_EXPORTER_ZIPKIN_ENDPOINT when exporting to Zipkin). */
+  zipkinUrl?: string;
 }
 
 /** A running shop. */
@@ -67,6 +80,8 @@ export interface Shop {
   functions: Record<string, RunningFunction>;
   log: EventLog;
   runner: Runner;
+  /** The in-memory traces (embedded mode), served at /ops/zipkin/api/v2. */
+  traces?: SpanStore;
   close(): Promise<void>;
 }
 
@@ -89,6 +104,16 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     pglite = new PGlite(options.dataDir);
   }
+  // A caller's own exporter wins; otherwise embedded mode keeps the traces in memory (trace/host-tracing.ts).
+  const traces = hostTracing({
+    embedded,
+    traceStore: options.traceStore ?? (options.tracing?.exporter ? false : undefined),
+    ...(options.zipkinUrl ? { zipkinUrl: options.zipkinUrl } : {}),
+  });
+  // The one place the host's exporter is handed to its functions and to the runner.
+  const tracingOptions: TracingOptions | undefined = traces.exporter
+    ? { ...options.tracing, exporter: traces.exporter }
+    : options.tracing;
   const functions: Record<string, RunningFunction> = {};
   const processes =
     options.processes && options.databaseUrl
@@ -113,7 +138,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
       ...(pglite ? { pglite } : {}),
-      ...(options.tracing ? { tracing: options.tracing } : {}),
+      ...(tracingOptions ? { tracing: tracingOptions } : {}),
       config: {
         database: options.databaseUrl
           ? { kind: "postgres", url: options.databaseUrl }
@@ -126,12 +151,21 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
+  // Admin paths outside Connect verify tokens as every function does (the same keys, dev or Vault).
+  const secrets = createSecretStore(process.env, logger);
+  await secrets.load?.();
+  const zipkinApi = createZipkinApi({
+    verifier: createTokenVerifier(secrets),
+    ...(traces.store ? { store: traces.store } : {}),
+    ...(traces.zipkinUrl ? { zipkinUrl: traces.zipkinUrl } : {}),
+    ...(options.fallback ? { next: options.fallback } : {}),
+  });
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
   // GET /metrics serves the runner's metrics (it starts below, once the gateway has its URL).
   let runnerMetrics: Runner["metrics"] | undefined;
   const gateway = createGateway(
     handlers,
-    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, options.fallback)),
+    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, zipkinApi)),
   );
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
@@ -139,7 +173,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const server = await listenDual(options.port ?? 0, gate.wrap(gateway), "127.0.0.1");
   const url = server.url;
   // The runner plays Knative's broker: its delivery spans are the broker's (OTEL_SERVICE_NAME may rename it).
-  const tracing = await startTracing(process.env.OTEL_SERVICE_NAME ?? "broker", options.tracing);
+  const tracing = await startTracing(process.env.OTEL_SERVICE_NAME ?? "broker", tracingOptions);
   const runner = await startRunner({
     log,
     logger,
@@ -155,6 +189,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     functions,
     log,
     runner,
+    ...(traces.store ? { traces: traces.store } : {}),
     async close() {
       gate.fail();
       await runner.close();
@@ -166,6 +201,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await log.close();
       await pglite?.close();
       await tracing?.close();
+      await traces.exporter?.shutdown();
+      await secrets.close?.();
     },
   };
   try {
