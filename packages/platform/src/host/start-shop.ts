@@ -8,6 +8,8 @@ import type { PGlite } from "@electric-sql/pglite";
 import {
   createLogger,
   createMemoryLog,
+  createSecretStore,
+  createTokenVerifier,
   type EventLog,
   listenDual,
   type RunningFunction,
@@ -19,6 +21,7 @@ import { knativeDir } from "../paths.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
+import { createOpsMetrics, httpSources, registrySources } from "./ops-metrics.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 import { createStartGate } from "./start-gate.ts";
 
@@ -109,8 +112,18 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
+  // /ops/* is for admins, verified as the functions verify them: with their secret store in this
+  // process, or (function processes) with one made as theirs are, from the same environment.
+  const ownSecrets = processes ? createSecretStore(process.env, logger) : undefined;
+  await ownSecrets?.load?.();
+  const secrets = ownSecrets ?? Object.values(functions)[0]!.app.secrets;
+  const ops = createOpsMetrics(
+    processes ? httpSources(processes.urls) : registrySources(functions),
+    createTokenVerifier(secrets),
+    options.fallback,
+  );
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
-  const gateway = createGateway(handlers, createAdminEvents(log, topic, options.fallback));
+  const gateway = createGateway(handlers, createAdminEvents(log, topic, ops));
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
   // HTTP/1.1 and h2c on the one port, as every function serves: gRPC clients speak HTTP/2 only.
@@ -138,6 +151,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await server.close();
       gateway.close();
       await log.close();
+      await ownSecrets?.close?.();
       await pglite?.close();
     },
   };
