@@ -48,6 +48,7 @@ describe("figures", () => {
     expect(lines.saga).toBeUndefined();
     expect(lines["rpc-errors"]).toBeUndefined();
     expect(lines.events).toEqual([{ label: "ok", values: [null, 3] }]);
+    expect(figures(before).find((f) => f.id === "events")?.totals).toBe("10 ok");
   });
 
   it("computes rates, window quantiles, gauges, the worst outbox and the error ratio", () => {
@@ -73,6 +74,8 @@ describe("figures", () => {
     expect(lines.outbox).toEqual([{ label: "oldest", values: [3, 3, 3] }]);
     // 30 calls between the first two readings, 20 of them errors; none after.
     expect(lines["rpc-errors"]).toEqual([{ label: "errors", values: [null, 20 / 30, null] }]);
+    const totals = Object.fromEntries(figures(history).map((f) => [f.id, f.totals]));
+    expect(totals).toMatchObject({ orders: "20 confirmed, 1 cancelled", "dead-letters": "none yet" });
   });
 
   it("counts a counter that went down (a restarted function) from zero", () => {

@@ -3,7 +3,8 @@
  * /ops/metrics readings. A figure whose metric family the shop does not declare has no data (a shop
  * without that metric yet), which is not the same as a figure at zero.
  */
-import { gauge, type Line, quantile, type Reading, rate, ratio } from "./series.ts";
+import type { Sample } from "./prom-text.ts";
+import { gauge, type Line, quantile, type Reading, rate, ratio, sumBy } from "./series.ts";
 
 /** How a figure's values read. */
 export type Unit = "per second" | "seconds" | "count" | "ratio";
@@ -15,6 +16,8 @@ export interface Figure {
   unit: Unit;
   /** undefined: no data (the family is not declared by the latest reading). */
   lines: Line[] | undefined;
+  /** Counts since the shop started, by kind ("3 confirmed, 1 cancelled"), when the figure has them. */
+  totals?: string;
 }
 
 interface Spec {
@@ -23,6 +26,8 @@ interface Spec {
   unit: Unit;
   family: string;
   lines: (history: readonly Reading[]) => Line[];
+  /** The label a counter's totals are told by. */
+  totalsBy?: string;
 }
 
 /** How far back the saga's quantiles look, as a `rate(…[30s])` would. */
@@ -38,6 +43,7 @@ const SPECS: Spec[] = [
     unit: "per second",
     family: "shop_orders_final_total",
     lines: (h) => rate(h, "shop_orders_final_total", "state"),
+    totalsBy: "state",
   },
   {
     id: "saga",
@@ -62,6 +68,7 @@ const SPECS: Spec[] = [
     unit: "count",
     family: "shop_dead_letters_total",
     lines: (h) => [gauge(h, "shop_dead_letters_total", "sum", "dead letters")],
+    totalsBy: "reason",
   },
   {
     id: "outbox",
@@ -83,16 +90,23 @@ const SPECS: Spec[] = [
     unit: "per second",
     family: "shop_events_total",
     lines: (h) => rate(h, "shop_events_total", "outcome"),
+    totalsBy: "outcome",
   },
 ];
 
 /** Every figure of the page, from the readings so far (oldest first). */
 export function figures(history: readonly Reading[]): Figure[] {
   const latest = history.at(-1)?.exposition;
-  return SPECS.map(({ id, title, unit, family, lines }) => ({
-    id,
-    title,
-    unit,
-    lines: latest?.types.has(family) ? lines(history) : undefined,
-  }));
+  return SPECS.map(({ id, title, unit, family, lines, totalsBy }) => {
+    const known = latest?.types.has(family) ?? false;
+    const figure: Figure = { id, title, unit, lines: known ? lines(history) : undefined };
+    if (known && latest && totalsBy) figure.totals = totals(latest.samples, family, totalsBy);
+    return figure;
+  });
+}
+
+/** "3 confirmed, 1 cancelled" (largest first), "none yet" when nothing was counted. */
+function totals(samples: readonly Sample[], family: string, label: string): string {
+  const sums = [...sumBy(samples, family, label)].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return sums.length ? sums.map(([key, n]) => `${n} ${key || "other"}`).join(", ") : "none yet";
 }
