@@ -25,13 +25,13 @@ export function formatValue(value: number | null | undefined, unit: Unit): strin
   if (unit === "ratio") return `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)} %`;
   if (unit === "seconds") return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(1)} s`;
   if (unit === "per second") return `${value < 10 ? value.toFixed(1) : Math.round(value)}/s`;
-  return String(Math.round(value));
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
 /** The top of the scale: 1, 2 or 5 times a power of ten, at least the largest value. */
-export function scaleTop(values: readonly (number | null)[], unit: Unit): number {
+export function scaleTop(values: readonly (number | null)[]): number {
   const largest = Math.max(0, ...values.filter((v): v is number => v !== null && Number.isFinite(v)));
-  if (largest === 0) return unit === "ratio" ? 1 : 1;
+  if (largest === 0) return 1;
   const power = 10 ** Math.floor(Math.log10(largest));
   return [1, 2, 5, 10].map((m) => m * power).find((top) => top >= largest) ?? largest;
 }
@@ -47,10 +47,7 @@ function svg(tag: string, attrs: Record<string, string | number>, text?: string)
 export function lineChart(lines: readonly Line[], times: readonly number[], unit: Unit, title: string) {
   const chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "chart" });
   chart.append(svg("title", {}, title));
-  const top = scaleTop(
-    lines.flatMap((line) => line.values),
-    unit,
-  );
+  const top = scaleTop(lines.flatMap((line) => line.values));
   const first = times[0] ?? 0;
   const span = Math.max((times.at(-1) ?? 0) - first, 1);
   const x = (i: number) => LEFT + ((WIDTH - LEFT - 4) * ((times[i] ?? first) - first)) / span;

@@ -57,7 +57,7 @@ const SPECS: Spec[] = [
   },
   {
     id: "stuck",
-    title: "Stuck orders (past their deadline)",
+    title: "Stuck orders (overdue)",
     unit: "count",
     family: "shop_orders_overdue",
     lines: (h) => [gauge(h, "shop_orders_overdue", "sum", "overdue")],
@@ -72,7 +72,7 @@ const SPECS: Spec[] = [
   },
   {
     id: "outbox",
-    title: "Outbox: oldest unpublished row",
+    title: "Outbox age (oldest row)",
     unit: "seconds",
     family: "shop_outbox_oldest_age_seconds",
     lines: (h) => [gauge(h, "shop_outbox_oldest_age_seconds", "max", "oldest")],
@@ -93,6 +93,9 @@ const SPECS: Spec[] = [
     totalsBy: "outcome",
   },
 ];
+
+/** The metric family each figure is drawn from, by figure id. */
+export const FIGURE_FAMILIES: Record<string, string> = Object.fromEntries(SPECS.map((s) => [s.id, s.family]));
 
 /** Every figure of the page, from the readings so far (oldest first). */
 export function figures(history: readonly Reading[]): Figure[] {

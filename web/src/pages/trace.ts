@@ -5,17 +5,12 @@
  */
 import { h, replace } from "../dom.ts";
 import { opsGet } from "../ops/ops-fetch.ts";
+import { traceQuery } from "../ops/trace-query.ts";
 import { type Bar, layoutTraces, serviceHue, TraceFormatError, type Waterfall } from "../ops/waterfall.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
 import { errorBox, formatDate, loading } from "../ui.ts";
 import { shortId } from "./order.ts";
-
-/** The query of one order's traces: the tag every span of its saga carries. */
-export function traceQuery(orderId: string): string {
-  const query = new URLSearchParams({ annotationQuery: `shop.order_id=${orderId}`, limit: "20" });
-  return `/ops/zipkin/api/v2/traces?${query}`;
-}
 
 /** The trace page. */
 export const tracePage: Page = async (main, { params, signal }) => {

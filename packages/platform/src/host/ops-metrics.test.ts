@@ -34,6 +34,12 @@ describe("GET /ops/metrics", () => {
     expect(await refused.text()).toBe("Only an administrator may see this.");
   });
 
+  it("answers 404 for any other /ops/ path", async () => {
+    const answer = await fetch(`${shop.url}/ops/nothing-here`);
+    expect(answer.status).toBe(404);
+    expect(await answer.text()).toBe("This shop does not serve that.");
+  });
+
   it("serves every function's metrics to an admin as one valid exposition", async () => {
     const admin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
     const answer = await get(admin.tokens.accessToken);

@@ -83,3 +83,14 @@ export function createOpsMetrics(
     });
   };
 }
+
+/**
+ * Answers 404 for any other `/ops/…` path instead of passing it to `next`: the storefront's fallback
+ * would answer its index.html with 200, which a client of an operations API would take for an answer.
+ */
+export function opsNotFound(next?: Handler): Handler {
+  return (req, res) => {
+    if (!(req.url ?? "/").startsWith("/ops/") && next) return next(req, res);
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("This shop does not serve that.");
+  };
+}

@@ -21,7 +21,7 @@ import { knativeDir } from "../paths.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
-import { createOpsMetrics, httpSources, registrySources } from "./ops-metrics.ts";
+import { createOpsMetrics, httpSources, opsNotFound, registrySources } from "./ops-metrics.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 import { createStartGate } from "./start-gate.ts";
 
@@ -120,7 +120,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const ops = createOpsMetrics(
     processes ? httpSources(processes.urls) : registrySources(functions),
     createTokenVerifier(secrets),
-    options.fallback,
+    opsNotFound(options.fallback),
   );
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
   const gateway = createGateway(handlers, createAdminEvents(log, topic, ops));
