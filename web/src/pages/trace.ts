@@ -83,12 +83,12 @@ function row(bar: Bar): HTMLElement {
     ` ${bar.name}`,
     bar.kind && h("span", { class: "muted small" }, ` ${bar.kind.toLowerCase()}`),
   );
-  label.style.setProperty("--depth", String(bar.depth));
+
   const fill = h("span", { class: "bar-fill" });
   fill.style.setProperty("--left", `${(bar.left * 100).toFixed(3)}%`);
   fill.style.setProperty("--width", `${(bar.width * 100).toFixed(3)}%`);
   fill.style.setProperty("--hue", String(serviceHue(bar.service)));
-  return h(
+  const item = h(
     "li",
     {
       class: bar.error === undefined ? "span-row" : "span-row failed",
@@ -97,13 +97,11 @@ function row(bar: Bar): HTMLElement {
     },
     label,
     h("span", { class: "bar-track" }, fill),
-    h(
-      "span",
-      { class: "span-time small" },
-      ms(bar.durationMs),
-      bar.error !== undefined && h("span", { class: "error-text", title: bar.error }, " ⚠ ", bar.error),
-    ),
+    h("span", { class: "span-time small" }, ms(bar.durationMs)),
+    bar.error !== undefined && h("span", { class: "span-error error-text small" }, `⚠ ${bar.error}`),
   );
+  item.style.setProperty("--depth", String(bar.depth));
+  return item;
 }
 
 function swatch(service: string): HTMLElement {
