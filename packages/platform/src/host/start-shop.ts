@@ -112,16 +112,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   }
   const handlers: Record<string, Target> =
     processes?.urls ?? Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.handler]));
-  // /ops/* is for admins, verified as the functions verify them: with their secret store in this
-  // process, or (function processes) with one made as theirs are, from the same environment.
-  const ownSecrets = processes ? createSecretStore(process.env, logger) : undefined;
-  await ownSecrets?.load?.();
-  const secrets = ownSecrets ?? Object.values(functions)[0]!.app.secrets;
-  const ops = createOpsMetrics(
-    processes ? httpSources(processes.urls) : registrySources(functions),
-    createTokenVerifier(secrets),
-    opsNotFound(options.fallback),
-  );
+  // Admin paths outside Connect verify tokens as every function does (the same keys, dev or Vault).
+  const secrets = createSecretStore(process.env, logger);
+  await secrets.load?.();
+  // Read at each request, so a source added later (the runner's, say) is served too.
+  const opsSources = processes ? httpSources(processes.urls) : registrySources(functions);
+  const ops = createOpsMetrics(opsSources, createTokenVerifier(secrets), opsNotFound(options.fallback));
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
   const gateway = createGateway(handlers, createAdminEvents(log, topic, ops));
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
@@ -151,7 +147,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await server.close();
       gateway.close();
       await log.close();
-      await ownSecrets?.close?.();
+      await secrets.close?.();
       await pglite?.close();
     },
   };
