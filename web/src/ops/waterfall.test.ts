@@ -45,6 +45,10 @@ describe("layoutTraces", () => {
     expect(bar("b08")).toMatchObject({ left: 70 / 75, width: 5 / 75, error: "deadline exceeded" });
     expect(bar("b06").error).toBe("payment provider unavailable");
     expect(bar("b05").error).toBeUndefined();
+    // The same StockReserved event received twice by payments: the later span is its redelivery.
+    expect(bar("b06").redelivery).toBeUndefined();
+    expect(bar("b05").redelivery).toBe(1);
+    expect(purchase!.bars.filter((b) => b.redelivery !== undefined)).toHaveLength(1);
   });
 
   it("shows a span whose parent was not recorded as a root, and one without timing at its parent's start", () => {

@@ -32,6 +32,8 @@ export interface Bar {
   width: number;
   /** What went wrong, when the span recorded an error. */
   error?: string;
+  /** For a consumer span of an event its service already received in this trace: 1 = first redelivery. */
+  redelivery?: number;
 }
 
 /** One trace, laid out. */
@@ -93,12 +95,14 @@ function layoutTrace(spans: ZipkinSpan[]): Waterfall | undefined {
   }
   const bars: Bar[] = [];
   const placed = new Set<ZipkinSpan>();
+  const redelivered = redeliveries(spans);
   const visit = (span: ZipkinSpan, depth: number, parentStart: number) => {
     if (placed.has(span)) return;
     placed.add(span);
     const at = span.timestamp ?? parentStart;
     const duration = span.duration ?? 0;
     const error = errorOf(span.tags);
+    const redelivery = redelivered.get(span);
     bars.push({
       id: span.id,
       depth,
@@ -110,6 +114,7 @@ function layoutTrace(spans: ZipkinSpan[]): Waterfall | undefined {
       left: (at - start) / total,
       width: duration / total,
       ...(error !== undefined ? { error } : {}),
+      ...(redelivery !== undefined ? { redelivery } : {}),
     });
     for (const child of byStart(children.get(span.id) ?? [])) visit(child, depth + 1, at);
   };
@@ -123,6 +128,24 @@ function layoutTrace(spans: ZipkinSpan[]): Waterfall | undefined {
     services: [...new Set(bars.map((bar) => bar.service))],
     bars,
   };
+}
+
+/** The tag the runtime puts a CloudEvent's id on (CloudEvents semantic conventions). */
+const EVENT_ID_TAG = "cloudevents.event_id";
+
+/** Consumer spans of an event their service already received (same event id): which redelivery each is. */
+function redeliveries(spans: ZipkinSpan[]): Map<ZipkinSpan, number> {
+  const seen = new Map<string, number>();
+  const marked = new Map<ZipkinSpan, number>();
+  for (const span of byStart(spans)) {
+    const eventId = span.tags?.[EVENT_ID_TAG];
+    if (span.kind !== "CONSUMER" || !eventId) continue;
+    const key = `${span.localEndpoint?.serviceName ?? ""} ${eventId}`;
+    const count = seen.get(key) ?? 0;
+    if (count > 0) marked.set(span, count);
+    seen.set(key, count + 1);
+  }
+  return marked;
 }
 
 const byStart = (spans: ZipkinSpan[]) => [...spans].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));

@@ -82,6 +82,7 @@ function row(bar: Bar): HTMLElement {
     h("strong", {}, bar.service),
     ` ${bar.name}`,
     bar.kind && h("span", { class: "muted small" }, ` ${bar.kind.toLowerCase()}`),
+    bar.redelivery !== undefined && h("span", { class: "warn-text small" }, ` redelivery ${bar.redelivery}`),
   );
 
   const fill = h("span", { class: "bar-fill" });
