@@ -5,6 +5,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   build: { target: "es2022", outDir: "dist", emptyOutDir: true },
   server: {
-    proxy: { "^/shop\\.": process.env.SHOP_URL ?? "http://127.0.0.1:8080" },
+    proxy: Object.fromEntries(
+      ["^/shop\\.", "^/ops/"].map((path) => [path, process.env.SHOP_URL ?? "http://127.0.0.1:8080"]),
+    ),
   },
 });

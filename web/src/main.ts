@@ -8,9 +8,11 @@ import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
+import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
 import { ordersPage } from "./pages/orders.ts";
 import { productPage } from "./pages/product.ts";
+import { tracePage } from "./pages/trace.ts";
 import { startRouter } from "./router.ts";
 import { currentSession, onSessionChange } from "./session.ts";
 
@@ -23,6 +25,8 @@ function renderAccount() {
   const account = document.getElementById("account");
   if (!account) return;
   const session = currentSession();
+  // The admin's part of the nav; the pages behind it check the role again (and the shop checks the token).
+  document.getElementById("admin-nav")?.toggleAttribute("hidden", !session?.admin);
   replace(
     account,
     session
@@ -56,6 +60,8 @@ startRouter(
     "/checkout": { name: "cart", page: checkoutPage },
     "/orders": { name: "orders", page: ordersPage },
     "/orders/:id": { name: "orders", page: orderPage },
+    "/admin/operations": { name: "operations", page: operationsPage },
+    "/admin/orders/:id/trace": { name: "operations", page: tracePage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {

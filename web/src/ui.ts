@@ -75,3 +75,14 @@ export function statusBadge(status: OrderStatus): HTMLElement {
 export function formatDate(date: Date): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
+
+/** Resolves after `ms`, or at once when `signal` aborts (the page was left). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

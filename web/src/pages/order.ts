@@ -11,7 +11,7 @@ import { h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
-import { errorBox, formatDate, statusBadge } from "../ui.ts";
+import { errorBox, formatDate, pause, statusBadge } from "../ui.ts";
 
 const PLACED_KEY = "shop.placedOrder";
 const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
@@ -146,7 +146,14 @@ function renderOrder(order: Order): HTMLElement[] {
       order.createdAt &&
         h("p", { class: "muted small" }, `Placed ${formatDate(timestampDate(order.createdAt))}`),
     ),
-    h("p", {}, h("a", { href: "#/orders" }, "All your orders")),
+    h(
+      "p",
+      { class: "inline" },
+      h("a", { href: "#/orders" }, "All your orders"),
+      // Admins see how the order went through the shop: its trace across the functions and Kafka.
+      currentSession()?.admin &&
+        h("a", { href: `#/admin/orders/${encodeURIComponent(order.id)}/trace` }, "Trace of this order"),
+    ),
   ];
 }
 
@@ -160,14 +167,4 @@ function isPriced(order: Order): boolean {
 /** The first block of an id, enough to tell orders apart. */
 export function shortId(id: string): string {
   return id.split("-")[0]?.toUpperCase() ?? id;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -27,6 +27,7 @@ import type { SpanStore } from "../trace/span-store.ts";
 import { createZipkinApi } from "../trace/zipkin-api.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
+import { createOpsMetrics, httpSources, opsNotFound, registrySources } from "./ops-metrics.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 import { createRunnerMetricsRoute } from "./runner-metrics.ts";
 import { createStartGate } from "./start-gate.ts";
@@ -154,18 +155,22 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   // Admin paths outside Connect verify tokens as every function does (the same keys, dev or Vault).
   const secrets = createSecretStore(process.env, logger);
   await secrets.load?.();
+  const verifier = createTokenVerifier(secrets);
   const zipkinApi = createZipkinApi({
-    verifier: createTokenVerifier(secrets),
+    verifier,
     ...(traces.store ? { store: traces.store } : {}),
     ...(traces.zipkinUrl ? { zipkinUrl: traces.zipkinUrl } : {}),
-    ...(options.fallback ? { next: options.fallback } : {}),
+    next: opsNotFound(options.fallback),
   });
+  // Read at each request, so a source added later (the runner's, below) is served too.
+  const opsSources = processes ? httpSources(processes.urls) : registrySources(functions);
+  const ops = createOpsMetrics(opsSources, verifier, zipkinApi);
   // GET /admin/events streams the log to `shop events tail`: the in-memory log lives in this process.
   // GET /metrics serves the runner's metrics (it starts below, once the gateway has its URL).
   let runnerMetrics: Runner["metrics"] | undefined;
   const gateway = createGateway(
     handlers,
-    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, zipkinApi)),
+    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, ops)),
   );
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
@@ -184,6 +189,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
   });
   runnerMetrics = runner.metrics;
+  opsSources.runner = () => runner.metrics.registry.metrics();
   const shop: Shop = {
     url,
     functions,
