@@ -43,4 +43,5 @@ export {
 export { createKafkaLog, type KafkaLogOptions } from "./log/kafka-log.ts";
 export { freePort, httpStatus } from "./net.ts";
 export { functionDir, knativeDir, repoRoot, runFunctionScript } from "./paths.ts";
+export { type JwksServer, serveJwks } from "./runner/jwks-server.ts";
 export { DEFAULT_DLQ_TOPIC, type Runner, type RunnerOptions, startRunner } from "./runner/runner.ts";

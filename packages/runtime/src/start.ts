@@ -9,6 +9,7 @@ import { createTokenVerifier } from "./auth/tokens.ts";
 import { type FunctionConfig, readConfig } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
+import { eventVerifierFor } from "./events/auth.ts";
 import { createDispatcher } from "./events/subscriptions.ts";
 import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
 import { functionInterceptors } from "./interceptors.ts";
@@ -132,6 +133,7 @@ export async function startFunction<Config, Deps>(
     logger,
     metrics,
     dispatch,
+    eventVerifier: eventVerifierFor(definition.name, options.env ?? process.env, logger, options.eventAuth),
     connect,
     unary,
     corsOrigins: config.corsOrigins,

@@ -18,11 +18,18 @@ import {
   knativeDir,
   type Runner,
   runFunctionScript,
+  serveJwks,
   shopFunctions,
   startRunner,
   type Target,
 } from "@shop/platform";
-import { createLogger, type EventLog, type RunningFunction, startFunction } from "@shop/runtime";
+import {
+  createEventIssuer,
+  createLogger,
+  type EventLog,
+  type RunningFunction,
+  startFunction,
+} from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 
 export interface FaultShopOptions {
@@ -103,8 +110,12 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
   const inProcess: Record<string, RunningFunction> = {};
   const children: Record<string, ChildFunction> = {};
   const targets: Record<string, Target> = {};
+  // The runner signs each delivery's token; in-process functions trust its key, children its JWKS.
+  const issuer = await createEventIssuer();
+  const jwks = await serveJwks(issuer);
   const env = (port: number) => ({
     ...process.env,
+    ...jwks.env,
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: options.kafkaBrokers.join(","),
@@ -174,6 +185,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
           log,
           listen: false,
           logger: createLogger(name, logLevel),
+          eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
           config,
           env: { ...process.env, ...options.env },
         });
@@ -188,6 +200,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     log,
     logger,
     knativeDir,
+    tokens: issuer,
     topicOverride: options.topic,
     dlqTopic: options.dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
@@ -247,6 +260,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
       server.closeAllConnections();
       await closed;
       await log.close();
+      await jwks.close();
     },
   };
 }

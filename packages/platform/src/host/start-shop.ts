@@ -6,8 +6,10 @@
 import { mkdir } from "node:fs/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import {
+  createEventIssuer,
   createLogger,
   createMemoryLog,
+  type EventIssuer,
   type EventLog,
   listenDual,
   type RunningFunction,
@@ -18,6 +20,7 @@ import {
 import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
 import { knativeDir } from "../paths.ts";
+import { serveJwks } from "../runner/jwks-server.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
@@ -63,6 +66,8 @@ export interface Shop {
   functions: Record<string, RunningFunction>;
   log: EventLog;
   runner: Runner;
+  /** The runner's token issuer: what every function trusts on `POST /` (a test delivering by hand mints with it). */
+  issuer: EventIssuer;
   close(): Promise<void>;
 }
 
@@ -84,11 +89,16 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     pglite = new PGlite(options.dataDir);
   }
   const functions: Record<string, RunningFunction> = {};
+  // The runner's own issuer signs every delivery's token, as Knative has the API server sign one; the
+  // functions trust its key: in this process directly, function processes through its JWKS endpoint.
+  const issuer = await createEventIssuer();
+  const jwks = options.processes && options.databaseUrl ? await serveJwks(issuer) : undefined;
   const processes =
-    options.processes && options.databaseUrl
+    jwks && options.databaseUrl
       ? await startFunctionProcesses(
           functionNames,
           {
+            ...jwks.env,
             DATABASE_URL: options.databaseUrl,
             KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
             SHOP_EVENTS_TOPIC: topic,
@@ -103,6 +113,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
+      eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
       ...(pglite ? { pglite } : {}),
       ...(options.tracing ? { tracing: options.tracing } : {}),
       config: {
@@ -131,6 +142,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     logger,
     ...(tracing ? { tracer: tracing.tracer } : {}),
     knativeDir,
+    tokens: issuer,
     topicOverride: topic,
     dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
@@ -140,11 +152,13 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     functions,
     log,
     runner,
+    issuer,
     async close() {
       gate.fail();
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
       await processes?.close();
+      await jwks?.close();
       // Drops every connection: long-lived streams (WatchOrder, /admin/events) would keep it waiting.
       await server.close();
       gateway.close();

@@ -10,6 +10,7 @@ import type { Tracer } from "@opentelemetry/api";
 import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
 import {
   type Attempt,
+  type DeliveryToken,
   deliverWithRetries,
   post,
   type RecordEvent,
@@ -48,6 +49,12 @@ export interface RunnerOptions {
   dlqTopic?: string;
   /** Per-attempt request timeout when the Trigger sets no `delivery.timeout` (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Mints each delivery's OIDC token for its destination's `audience`, as Knative does with
+   * `authentication-oidc` enabled (`createEventIssuer`; the functions trust its keys). A destination
+   * that names no audience gets no token, as in Knative.
+   */
+  tokens: { token(audience: string): Promise<string> };
   logger?: LogLogger;
   /** With tracing on: a span per delivery, between the producer's span and the consumers'. */
   tracer?: Tracer;
@@ -107,6 +114,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     return { url: address(sink) };
   }
 
+  /** The token of deliveries to `destination`: for its audience, or none when it names none. */
+  function tokenFor(destination: Destination | undefined): DeliveryToken | undefined {
+    const audience = destination?.audience;
+    return audience ? () => options.tokens.token(audience) : undefined;
+  }
+
   function address(destination: Destination): string {
     const base = destination.ref ? options.resolveSubscriber(destination.ref) : "";
     if (!base) return destination.uri ?? "";
@@ -137,7 +150,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   await options.log.ensureTopics([...topics]);
 
   /** What becomes of a record whose delivery to `url` failed for good: dead-lettered as Knative does, or dropped. */
-  function deadLetterer(dlq: ReturnType<typeof deadLetter>, url: string, timeoutMs: number, where: object) {
+  function deadLetterer(
+    dlq: ReturnType<typeof deadLetter>,
+    url: string,
+    timeoutMs: number,
+    where: object,
+    token: DeliveryToken | undefined,
+  ) {
     return async (record: LogRecord, errorHeaders: Record<string, string>) => {
       const headers = { ...record.headers, ...errorHeaders, ce_knativeerrordest: url };
       if (!dlq) {
@@ -150,7 +169,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         options.logger?.warn({ ...where, ...headers, dlq: dlq.topic }, "event dead-lettered");
       } else {
         const event = recordToEvent({ ...record, headers });
-        const sent = "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal);
+        const sent =
+          "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal, token);
         // A dead letter sink that refuses too must not lose the event: fail, and the log hands it over again.
         if (!sent?.delivered) throw new Error(`dead letter sink ${dlq.url} refused the event`);
       }
@@ -158,11 +178,19 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   }
 
   /** Delivers with the Trigger's retries, in a delivery span when tracing is on. */
-  function deliver(name: string, url: string, event: RecordEvent, delivery: Delivery, timeoutMs: number) {
+  function deliver(
+    name: string,
+    url: string,
+    event: RecordEvent,
+    delivery: Delivery,
+    timeoutMs: number,
+    token: DeliveryToken | undefined,
+  ) {
     const { tracer } = options;
-    if (!tracer) return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal);
+    if (!tracer)
+      return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal, undefined, token);
     return traceDelivery(tracer, { name, url }, event, (traced, onAttempt) =>
-      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt),
+      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt, token),
     );
   }
 
@@ -171,7 +199,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       const url = address(trigger.subscriber);
       const timeoutMs = delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { trigger: `${trigger.namespace}/${trigger.name}`, subscriber: url };
-      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
+      const token = tokenFor(trigger.subscriber);
+      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where, tokenFor(delivery.deadLetterSink));
 
       subscriptions.push(
         await options.log.subscribe({
@@ -193,7 +222,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               return;
             }
             if (!matches(trigger.filters, event.attributes)) return;
-            const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs);
+            const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs, token);
             if (attempt.delivered) {
               const reply = replyEvent(attempt);
               if (reply) await options.log.publish(topic, [toRecord(reply)]);
@@ -208,7 +237,14 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     for (const { source, url, topics: sourceTopics, dlq } of sources) {
       const timeoutMs = source.delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { kafkaSource: `${source.namespace}/${source.name}`, sink: url };
-      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
+      const token = tokenFor(source.sink);
+      const deadLetterRecord = deadLetterer(
+        dlq,
+        url,
+        timeoutMs,
+        where,
+        tokenFor(source.delivery.deadLetterSink),
+      );
       for (const topic of sourceTopics) {
         subscriptions.push(
           await options.log.subscribe({
@@ -218,7 +254,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
             fromBeginning: source.initialOffset === "earliest",
             handler: async (record) => {
               const event = sourceEvent(record, source);
-              const attempt = await deliver(where.kafkaSource, url, event, source.delivery, timeoutMs);
+              const attempt = await deliver(where.kafkaSource, url, event, source.delivery, timeoutMs, token);
               // A source has no Broker to publish a reply to: Knative drops it too.
               if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
             },

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLog, type EventLog, type LogRecord } from "@shop/runtime";
-import { waitFor } from "@shop/runtime/testing";
+import { testEventIssuer, waitFor } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Runner, startRunner } from "./runner.ts";
 import { KAFKA_EVENT_TYPE, sourceEvent } from "./sources.ts";
@@ -127,6 +127,7 @@ spec:
     runner = await startRunner({
       log,
       knativeDir: dir,
+      tokens: await testEventIssuer(),
       dlqTopic: "test.dlq",
       resolveSubscriber: (ref) => {
         expect(ref).toMatchObject({ kind: "Service", name: "redrive" });
