@@ -45,3 +45,4 @@ export { freePort, httpStatus } from "./net.ts";
 export { functionDir, knativeDir, repoRoot, runFunctionScript } from "./paths.ts";
 export { type JwksServer, serveJwks } from "./runner/jwks-server.ts";
 export { DEFAULT_DLQ_TOPIC, type Runner, type RunnerOptions, startRunner } from "./runner/runner.ts";
+export { type TokenFiles, writeTokenFiles } from "./runner/token-files.ts";

@@ -11,6 +11,7 @@ import type { FunctionConfig, SecretStore } from "./config.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import type { EventAuthOption } from "./events/auth-config.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
+import type { DeliveryTokens } from "./events/delivery-tokens.ts";
 import type { DispatchOutcome, EventSubscription, OtherEventHandler } from "./events/subscriptions.ts";
 import type { EventLog } from "./log/event-log.ts";
 import type { Logger } from "./logger.ts";
@@ -109,6 +110,8 @@ export interface StartOptions<Config = any, Deps = any> {
    * issuer in this process (the local runner's, a test's), or "off".
    */
   eventAuth?: EventAuthOption;
+  /** Tokens for events this function delivers itself (`app.deliveryTokens`), instead of `SHOP_SENDER_IDENTITY_DIR`. */
+  eventTokens?: DeliveryTokens;
   /** Whether to listen on config.port (default true); false for an embedding server. */
   listen?: boolean;
   /**

@@ -60,6 +60,7 @@ export {
   toHttpBinary,
   toKafkaRecord,
 } from "./events/codec.ts";
+export { type DeliveryTokens, deliveryTokensFor } from "./events/delivery-tokens.ts";
 export { createEventIssuer, type EventIssuer, type EventIssuerOptions } from "./events/event-issuer.ts";
 // Events in.
 export {

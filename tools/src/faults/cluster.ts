@@ -14,6 +14,7 @@ import {
   createKafkaLog,
   freePort,
   functionDir,
+  functionNames,
   httpStatus,
   knativeDir,
   type Runner,
@@ -22,6 +23,7 @@ import {
   shopFunctions,
   startRunner,
   type Target,
+  writeTokenFiles,
 } from "@shop/platform";
 import {
   createEventIssuer,
@@ -113,9 +115,11 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
   // The runner signs each delivery's token; in-process functions trust its key, children its JWKS.
   const issuer = await createEventIssuer();
   const jwks = await serveJwks(issuer);
+  const tokenFiles = await writeTokenFiles(issuer, functionNames);
   const env = (port: number) => ({
     ...process.env,
     ...jwks.env,
+    ...tokenFiles.env,
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: options.kafkaBrokers.join(","),
@@ -186,6 +190,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
           listen: false,
           logger: createLogger(name, logLevel),
           eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+          eventTokens: (audience) => issuer.token(audience),
           config,
           env: { ...process.env, ...options.env },
         });
@@ -261,6 +266,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
       await closed;
       await log.close();
       await jwks.close();
+      await tokenFiles.close();
     },
   };
 }

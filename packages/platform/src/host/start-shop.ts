@@ -22,6 +22,7 @@ import { createKafkaLog } from "../log/kafka-log.ts";
 import { knativeDir } from "../paths.ts";
 import { serveJwks } from "../runner/jwks-server.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
+import { writeTokenFiles } from "../runner/token-files.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
@@ -93,12 +94,15 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   // functions trust its key: in this process directly, function processes through its JWKS endpoint.
   const issuer = await createEventIssuer();
   const jwks = options.processes && options.databaseUrl ? await serveJwks(issuer) : undefined;
+  // Tokens for what a function delivers itself (redrive), as the kubelet projects them into a pod.
+  const tokenFiles = jwks ? await writeTokenFiles(issuer, functionNames) : undefined;
   const processes =
     jwks && options.databaseUrl
       ? await startFunctionProcesses(
           functionNames,
           {
             ...jwks.env,
+            ...tokenFiles?.env,
             DATABASE_URL: options.databaseUrl,
             KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
             SHOP_EVENTS_TOPIC: topic,
@@ -114,6 +118,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
       eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+      eventTokens: (audience) => issuer.token(audience),
       ...(pglite ? { pglite } : {}),
       ...(options.tracing ? { tracing: options.tracing } : {}),
       config: {
@@ -159,6 +164,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
       await processes?.close();
       await jwks?.close();
+      await tokenFiles?.close();
       // Drops every connection: long-lived streams (WatchOrder, /admin/events) would keep it waiting.
       await server.close();
       gateway.close();

@@ -109,6 +109,7 @@ export async function startForTest<Config, Deps>(
     listen: false,
     logger: createLogger(definition.name, "silent"),
     eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+    eventTokens: (audience) => issuer.token(audience),
     ...options,
     config: {
       database: { kind: "pglite", dataDir: undefined },
