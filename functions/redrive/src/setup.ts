@@ -32,7 +32,7 @@ export function setup({ config, app, metrics }: SetupContext<RedriveConfig>): Re
     // Past any delivery's timeout, with room for recording its outcome.
     leaseMs: config.timeoutMs + 30_000,
     retentionMs: config.retentionMs,
-    deliver: createDeliver(config.timeoutMs),
+    deliver: createDeliver(config.timeoutMs, app.deliveryTokens),
     report: createReport(metrics, app.logger),
   };
 }

@@ -43,7 +43,9 @@ export {
 export { createKafkaLog, type KafkaLogOptions } from "./log/kafka-log.ts";
 export { freePort, httpStatus } from "./net.ts";
 export { functionDir, knativeDir, repoRoot, runFunctionScript } from "./paths.ts";
+export { type JwksServer, serveJwks } from "./runner/jwks-server.ts";
 export { DEFAULT_DLQ_TOPIC, type Runner, type RunnerOptions, startRunner } from "./runner/runner.ts";
+export { type TokenFiles, writeTokenFiles } from "./runner/token-files.ts";
 // Traces: the embedded store fed by its exporter, and Zipkin's read API on the shop's port.
 export { type Refusal, refuseUnlessAdmin } from "./trace/admin-access.ts";
 export {

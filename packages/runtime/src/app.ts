@@ -4,6 +4,7 @@
  */
 import type { FunctionConfig, SecretStore } from "./config.ts";
 import type { Db } from "./db/database.ts";
+import type { DeliveryTokens } from "./events/delivery-tokens.ts";
 import type { Logger } from "./logger.ts";
 import type { Tx } from "./outbox/outbox.ts";
 
@@ -16,6 +17,8 @@ export interface App {
   /** The database, for reads outside a transaction. */
   db: Db;
   secrets: SecretStore;
+  /** Tokens for delivering an event to another function directly (audience `shop/<name>`), as the broker does. */
+  deliveryTokens: DeliveryTokens;
   /** Runs `fn` in one transaction with an outbox; the relay publishes its events after commit. */
   transaction<T>(fn: (tx: Tx) => Promise<T>, traceparent?: string): Promise<T>;
 }

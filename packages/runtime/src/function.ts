@@ -9,7 +9,9 @@ import type { App } from "./app.ts";
 import type { AccessPolicy } from "./auth/interceptor.ts";
 import type { FunctionConfig, SecretStore } from "./config.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
+import type { EventAuthOption } from "./events/auth-config.ts";
 import type { ShopCloudEvent } from "./events/codec.ts";
+import type { DeliveryTokens } from "./events/delivery-tokens.ts";
 import type { DispatchOutcome, EventSubscription, OtherEventHandler } from "./events/subscriptions.ts";
 import type { EventLog } from "./log/event-log.ts";
 import type { Logger } from "./logger.ts";
@@ -103,6 +105,13 @@ export interface StartOptions<Config = any, Deps = any> {
   logger?: Logger;
   /** An exporter of the host's own (embedded mode's in-memory traces) instead of the OTEL_* choice. */
   tracing?: TracingOptions;
+  /**
+   * How `POST /` authenticates deliveries, instead of the `SHOP_EVENT_*` variables: the keys of an
+   * issuer in this process (the local runner's, a test's), or "off".
+   */
+  eventAuth?: EventAuthOption;
+  /** Tokens for events this function delivers itself (`app.deliveryTokens`), instead of `SHOP_SENDER_IDENTITY_DIR`. */
+  eventTokens?: DeliveryTokens;
   /** Whether to listen on config.port (default true); false for an embedding server. */
   listen?: boolean;
   /**

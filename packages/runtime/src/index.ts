@@ -39,6 +39,15 @@ export {
   processedEventsTable,
 } from "./db/tables.ts";
 export { Code, DomainError, toConnectError } from "./errors.ts";
+// Events: who may deliver them (Knative's sender identity), and the local broker's token issuer.
+export { createEventVerifier, type EventVerifier, eventVerifierFor } from "./events/auth.ts";
+export {
+  defaultEventAudience,
+  type EventAuthConfig,
+  type EventAuthOption,
+  type EventKeys,
+  readEventAuthConfig,
+} from "./events/auth-config.ts";
 export {
   type DecodedEvent,
   decodeEvent,
@@ -51,6 +60,8 @@ export {
   toHttpBinary,
   toKafkaRecord,
 } from "./events/codec.ts";
+export { type DeliveryTokens, deliveryTokensFor } from "./events/delivery-tokens.ts";
+export { createEventIssuer, type EventIssuer, type EventIssuerOptions } from "./events/event-issuer.ts";
 // Events in.
 export {
   type DispatchOutcome,

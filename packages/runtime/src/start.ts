@@ -9,6 +9,8 @@ import { createTokenVerifier } from "./auth/tokens.ts";
 import { type FunctionConfig, readConfig } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
+import { eventVerifierFor } from "./events/auth.ts";
+import { deliveryTokensFor } from "./events/delivery-tokens.ts";
 import { createDispatcher } from "./events/subscriptions.ts";
 import type { FunctionDefinition, RunningFunction, StartOptions } from "./function.ts";
 import { functionInterceptors } from "./interceptors.ts";
@@ -85,6 +87,7 @@ export async function startFunction<Config, Deps>(
     logger,
     db: database.db,
     secrets,
+    deliveryTokens: deliveryTokensFor(options.env ?? process.env, options.eventTokens),
     transaction: transactions({ definition, database, relay, logger, publishAfterCommit, tracer }),
   };
   const settings = { ...definition.config?.(options.env ?? process.env), ...options.settings } as Config;
@@ -139,6 +142,7 @@ export async function startFunction<Config, Deps>(
     logger,
     metrics,
     dispatch,
+    eventVerifier: eventVerifierFor(definition.name, options.env ?? process.env, logger, options.eventAuth),
     connect,
     unary,
     corsOrigins: config.corsOrigins,

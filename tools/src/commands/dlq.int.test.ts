@@ -19,7 +19,7 @@ import {
   toCloudEvent,
   toKafkaRecord,
 } from "@shop/runtime";
-import { createTestDatabase, startForTest, testTopic, waitFor } from "@shop/runtime/testing";
+import { createTestDatabase, startForTest, testEventIssuer, testTopic, waitFor } from "@shop/runtime/testing";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { listDeadLetters, redrive } from "./dead-letters.ts";
@@ -105,6 +105,7 @@ spec:
   runner = await startRunner({
     log,
     knativeDir,
+    tokens: await testEventIssuer(),
     topicOverride: eventsTopic,
     dlqTopic,
     resolveSubscriber: () => url,

@@ -14,15 +14,24 @@ import {
   createKafkaLog,
   freePort,
   functionDir,
+  functionNames,
   httpStatus,
   knativeDir,
   type Runner,
   runFunctionScript,
+  serveJwks,
   shopFunctions,
   startRunner,
   type Target,
+  writeTokenFiles,
 } from "@shop/platform";
-import { createLogger, type EventLog, type RunningFunction, startFunction } from "@shop/runtime";
+import {
+  createEventIssuer,
+  createLogger,
+  type EventLog,
+  type RunningFunction,
+  startFunction,
+} from "@shop/runtime";
 import { waitFor } from "@shop/runtime/testing";
 
 export interface FaultShopOptions {
@@ -103,8 +112,14 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
   const inProcess: Record<string, RunningFunction> = {};
   const children: Record<string, ChildFunction> = {};
   const targets: Record<string, Target> = {};
+  // The runner signs each delivery's token; in-process functions trust its key, children its JWKS.
+  const issuer = await createEventIssuer();
+  const jwks = await serveJwks(issuer);
+  const tokenFiles = await writeTokenFiles(issuer, functionNames);
   const env = (port: number) => ({
     ...process.env,
+    ...jwks.env,
+    ...tokenFiles.env,
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: options.kafkaBrokers.join(","),
@@ -174,6 +189,8 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
           log,
           listen: false,
           logger: createLogger(name, logLevel),
+          eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+          eventTokens: (audience) => issuer.token(audience),
           config,
           env: { ...process.env, ...options.env },
         });
@@ -188,6 +205,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     log,
     logger,
     knativeDir,
+    tokens: issuer,
     topicOverride: options.topic,
     dlqTopic: options.dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
@@ -247,6 +265,8 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
       server.closeAllConnections();
       await closed;
       await log.close();
+      await jwks.close();
+      await tokenFiles.close();
     },
   };
 }

@@ -8,7 +8,7 @@
 
 import { create, type DescMessage, toBinary } from "@bufbuild/protobuf";
 import type { Shop } from "@shop/platform";
-import { expectedSource, MAX_EVENT_BYTES, PING_TYPE } from "@shop/runtime";
+import { defaultEventAudience, expectedSource, MAX_EVENT_BYTES, PING_TYPE } from "@shop/runtime";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, fingerprint, type RawRequest, send, settled, startFuzzShop } from "./harness.ts";
@@ -20,10 +20,15 @@ const BATCH = 20;
 const seed = () => (process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {});
 
 let shop: Shop;
+const authorizations: Record<string, string> = {};
 let before: Record<string, string>;
 
 beforeAll(async () => {
   shop = await startFuzzShop();
+  // Deliveries as the broker sends them, authenticated: the fuzzing is of what comes after the token.
+  for (const name of Object.keys(shop.functions)) {
+    authorizations[name] = `Bearer ${await shop.issuer.token(defaultEventAudience(name))}`;
+  }
   before = await fingerprint(shop);
 });
 
@@ -178,11 +183,14 @@ function toRequest(draft: Draft): RawRequest {
     return {
       method: "POST",
       path,
-      headers: { "content-type": "application/cloudevents+json" },
+      headers: {
+        "content-type": "application/cloudevents+json",
+        authorization: authorizations[draft.fn] ?? "",
+      },
       body: new TextEncoder().encode(body),
     };
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { authorization: authorizations[draft.fn] ?? "" };
   for (const [name, value] of Object.entries(draft.attributes)) headers[`ce-${name}`] = value;
   if (draft.contentType) headers["content-type"] = draft.contentType;
   return { method: "POST", path, headers, body: draft.oversize ? padding : draft.data };

@@ -65,7 +65,7 @@ export function closeClient(): void {
  * A fingerprint of every table of every function (md5 of its rows), so a test can prove that
  * nothing was inserted, updated or deleted. Embedded mode: all functions share one PGlite.
  */
-export async function fingerprint(shop: Shop): Promise<Record<string, string>> {
+export async function fingerprint(shop: Pick<Shop, "functions">): Promise<Record<string, string>> {
   const db = Object.values(shop.functions)[0]!.app.db;
   const schemas = Object.keys(shop.functions);
   const tables = (await db.execute(

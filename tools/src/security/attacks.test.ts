@@ -2,8 +2,9 @@
  * What an attacker would try, end to end over HTTP against running functions, and sees refused. The
  * details of each defence are unit-tested beside it (auth/tokens.test.ts: every forged token form;
  * identity-service.test.ts: lockout, address limit, refresh rotation; function.test.ts: forged
- * sources; orders' order-service.test.ts: ownership); this suite proves the deployed server wires
- * them in. It also reads every log line written meanwhile and finds no password or token.
+ * sources; orders' order-service.test.ts: ownership; events/auth.test.ts: every forged delivery
+ * token); this suite proves the deployed server wires them in. It also reads every log line written
+ * meanwhile and finds no password or token.
  */
 
 import { create } from "@bufbuild/protobuf";
@@ -11,6 +12,7 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { shopFunction } from "@shop/platform";
 import {
+  createEventIssuer,
   createTokenSigner,
   envSecretStore,
   keyFromSeed,
@@ -18,13 +20,24 @@ import {
   toCloudEvent,
   toHttpBinary,
 } from "@shop/runtime";
-import { captureLogs, startForTest } from "@shop/runtime/testing";
+import {
+  captureLogs,
+  eventAuthorization,
+  startForTest,
+  testClient,
+  testEventIssuer,
+} from "@shop/runtime/testing";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
-import { OrderService } from "@shop/schemas/orders/v1/orders";
+import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
+import { OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
+import { OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
+import { PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
+import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fingerprint } from "../fuzz/harness.ts";
 
 const ORIGIN = "https://shop.example";
 const secrets = envSecretStore({});
@@ -32,13 +45,14 @@ const logs = {
   identity: captureLogs("identity"),
   orders: captureLogs("orders"),
   catalog: captureLogs("catalog"),
+  inventory: captureLogs("inventory"),
 };
 const fns: Record<string, RunningFunction> = {};
 // Every password and token of the suite: none may appear in a log line.
 const sensitive: string[] = [];
 
 beforeAll(async () => {
-  for (const name of ["identity", "orders", "catalog"] as const) {
+  for (const name of ["identity", "orders", "catalog", "inventory"] as const) {
     fns[name] = await startForTest(shopFunction(name), {
       secrets,
       logger: logs[name].logger,
@@ -157,6 +171,87 @@ describe("attacks", { timeout: 60_000 }, () => {
     );
   });
 
+  it("a forged PaymentSucceeded or OrderConfirmed without a valid delivery token is refused with 401, the books unchanged", async () => {
+    const grace = await customer("grace@attack.test");
+    const { order } = await orders(grace.access).placeOrder({
+      lines: [{ productId: "p-1", quantity: 2 }],
+      idempotencyKey: "attack-forged-payment",
+      paymentToken: "tok_visa",
+    });
+    const orderId = order?.id ?? "";
+    const customerId = order?.customerId ?? "";
+    const total = { amountMinor: 2500n, currency: "EUR" };
+    // Inventory holds two for the order, as after promotions priced it.
+    const admin = await testClient(fns.inventory!, InventoryService, {
+      principal: { userId: "root", role: "admin" },
+    });
+    await admin.setStock({ productId: "p-1", available: 5 });
+    const priced = create(OrderPricedSchema, {
+      orderId,
+      customerId,
+      lines: order?.lines ?? [],
+      total,
+      subtotal: total,
+    });
+    await fns.inventory?.receive(
+      toCloudEvent(OrderPricedSchema, priced, { source: "/functions/promotions", key: orderId }),
+    );
+    const forged = {
+      orders: toCloudEvent(
+        PaymentSucceededSchema,
+        create(PaymentSucceededSchema, { orderId, customerId, paymentId: "pay-forged", amount: total }),
+        { source: "/functions/payments", key: orderId },
+      ),
+      inventory: toCloudEvent(
+        OrderConfirmedSchema,
+        create(OrderConfirmedSchema, { orderId, customerId, total }),
+        { source: "/functions/orders", key: orderId },
+      ),
+    };
+    const books = async () => ({
+      ...(await fingerprint({ functions: { orders: fns.orders! } })),
+      ...(await fingerprint({ functions: { inventory: fns.inventory! } })),
+    });
+    const deliver = (name: keyof typeof forged, authorization?: string) => {
+      const { headers, body } = toHttpBinary(forged[name]);
+      return fetch(`${fns[name]?.url}/`, {
+        method: "POST",
+        headers: { ...headers, ...(authorization ? { authorization } : {}) },
+        body,
+      });
+    };
+    const broker = await testEventIssuer();
+    const stranger = await createEventIssuer({ issuer: broker.issuer });
+    const before = await books();
+    for (const name of ["orders", "inventory"] as const) {
+      const audience = `shop/${name}`;
+      const attempts = {
+        "no token": undefined,
+        "another audience": `Bearer ${await broker.token("shop/payments")}`,
+        expired: `Bearer ${await broker.sign({ audience, expiresInS: -60 })}`,
+        "another key": `Bearer ${await stranger.token(audience)}`,
+      };
+      for (const [attempt, authorization] of Object.entries(attempts)) {
+        const response = await deliver(name, authorization);
+        expect(response.status, `${name}: ${attempt}`).toBe(401);
+        expect(await response.text(), `${name}: ${attempt}`).toMatch(/OIDC token|token refused/);
+      }
+    }
+    expect(await books()).toEqual(before);
+    expect((await orders(grace.access).getOrder({ id: orderId })).order?.status).toBe(OrderStatus.PENDING);
+    // The same events with the broker's token for each: the attack the tokens stand in the way of.
+    expect((await deliver("orders", await eventAuthorization("orders"))).status).toBe(200);
+    expect((await deliver("inventory", await eventAuthorization("inventory"))).status).toBe(200);
+    expect((await orders(grace.access).getOrder({ id: orderId })).order?.status).toBe(OrderStatus.CONFIRMED);
+    const after = await books();
+    expect(after["orders.orders"]).not.toBe(before["orders.orders"]);
+    expect(
+      Object.entries(after).filter(
+        ([table, digest]) => table.startsWith("inventory.") && digest !== before[table],
+      ),
+    ).not.toEqual([]);
+  });
+
   it("100 wrong passwords in a row are slowed, then refused, whatever X-Forwarded-For claims", async () => {
     const frank = await customer("frank@attack.test");
     const outcomes: string[] = [];
@@ -183,7 +278,13 @@ describe("attacks", { timeout: 60_000 }, () => {
     expect(refused.code).toBe(Code.ResourceExhausted);
     const event = await fetch(`${fns.orders?.url}/`, {
       method: "POST",
-      headers: { "ce-specversion": "1.0", "ce-id": "x", "ce-type": "t", "ce-source": "/s" },
+      headers: {
+        authorization: await eventAuthorization("orders"),
+        "ce-specversion": "1.0",
+        "ce-id": "x",
+        "ce-type": "t",
+        "ce-source": "/s",
+      },
       body: huge,
     });
     expect(event.status).toBe(413);
@@ -200,7 +301,12 @@ describe("attacks", { timeout: 60_000 }, () => {
       { source: "/functions/identity", key: "p-1" },
     );
     const { headers, body } = toHttpBinary(forged);
-    const response = await fetch(`${fns.orders?.url}/`, { method: "POST", headers, body });
+    const authorization = await eventAuthorization("orders");
+    const response = await fetch(`${fns.orders?.url}/`, {
+      method: "POST",
+      headers: { ...headers, authorization },
+      body,
+    });
     expect(response.status).toBe(400);
   });
 

@@ -52,6 +52,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 /** A running shop: its one URL (HTTP/1.1 and h2c) and how to stop it. */
 export interface FrontDoor {
   url: string;
+  /** The broker's token issuer, which the functions trust on `POST /` (a delivery by hand needs a token). */
+  issuer: { token(audience: string): Promise<string> };
   close(): Promise<void>;
 }
 
@@ -477,9 +479,10 @@ export function frontDoorSuite(start: () => Promise<FrontDoor>): void {
   });
 
   describe("CloudEvents over h2c (queue-proxy's protocol for a port named h2c)", () => {
-    it("takes a delivery to POST / over HTTP/2 as over HTTP/1.1", async () => {
+    it("takes a delivery to POST / over HTTP/2 as over HTTP/1.1, and refuses one without a token", async () => {
       const headers = {
         ":method": "POST",
+        authorization: `Bearer ${await door.issuer.token("shop/catalog")}`,
         "ce-specversion": "1.0",
         "ce-id": randomUUID(),
         "ce-source": "/tests/grpc",
@@ -495,6 +498,14 @@ export function frontDoorSuite(start: () => Promise<FrontDoor>): void {
       });
       // An event no subscription names is accepted and ignored.
       expect([h2.status, h1.status]).toEqual([202, 202]);
+      const { authorization: _token, ...anonymous } = { ...h1Headers, "ce-id": randomUUID() };
+      const refused = await fetch(`${door.url}/functions/catalog/`, {
+        method: "POST",
+        headers: anonymous,
+        body: "{}",
+      });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toMatch(/OIDC token/);
     });
   });
 }

@@ -25,13 +25,35 @@ export type Deliver = (letter: Redrivable) => Promise<Attempt>;
 // Longest answer kept: enough to read why, short enough for a log line and a table row.
 const DETAIL_MAX = 1024;
 
-/** A {@link Deliver} over fetch that gives a subscriber `timeoutMs` to answer. */
-export function createDeliver(timeoutMs: number): Deliver {
+/**
+ * The audience of a subscriber's delivery tokens, from its address: `shop/<function>` for a Knative
+ * Service (`http://<function>.<namespace>.svc.cluster.local`) or the local gateway's
+ * `/functions/<function>/`; undefined for any other address (it gets no token, as from the broker).
+ */
+export function audienceOf(destination: string): string | undefined {
+  const url = URL.parse(destination);
+  if (!url) return undefined;
+  const local = /^\/functions\/([a-z]+)\/?$/.exec(url.pathname)?.[1];
+  const service = /^([a-z]+)\.[a-z-]+\.svc(?:\.cluster\.local)?$/.exec(url.hostname)?.[1];
+  const name = local ?? service;
+  return name ? `shop/${name}` : undefined;
+}
+
+/**
+ * A {@link Deliver} over fetch that gives a subscriber `timeoutMs` to answer, with a token for the
+ * subscriber's audience (`tokens`), as the broker sends one.
+ */
+export function createDeliver(
+  timeoutMs: number,
+  tokens: (audience: string) => Promise<string | undefined> = async () => undefined,
+): Deliver {
   return async ({ destination, attributes, data }) => {
     try {
+      const audience = audienceOf(destination);
+      const token = audience ? await tokens(audience) : undefined;
       const response = await fetch(destination, {
         method: "POST",
-        headers: binaryHeaders(attributes),
+        headers: { ...binaryHeaders(attributes), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: data,
         // A redirect is an answer, not a place to send the event to.
         redirect: "manual",

@@ -6,11 +6,13 @@
 import { mkdir } from "node:fs/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import {
+  createEventIssuer,
   createLogger,
   createMemoryLog,
   createSecretStore,
   createTokenVerifier,
   DEFAULT_LOGS_TOPIC,
+  type EventIssuer,
   type EventLog,
   listenDual,
   type RunningFunction,
@@ -21,7 +23,9 @@ import {
 import { functionNames, shopFunctions } from "../functions.ts";
 import { createKafkaLog } from "../log/kafka-log.ts";
 import { knativeDir } from "../paths.ts";
+import { serveJwks } from "../runner/jwks-server.ts";
 import { type Runner, startRunner } from "../runner/runner.ts";
+import { writeTokenFiles } from "../runner/token-files.ts";
 import { hostTracing } from "../trace/host-tracing.ts";
 import type { SpanStore } from "../trace/span-store.ts";
 import { createZipkinApi } from "../trace/zipkin-api.ts";
@@ -83,6 +87,8 @@ export interface Shop {
   runner: Runner;
   /** The in-memory traces (embedded mode), served at /ops/zipkin/api/v2. */
   traces?: SpanStore;
+  /** The runner's token issuer: what every function trusts on `POST /` (a test delivering by hand mints with it). */
+  issuer: EventIssuer;
   close(): Promise<void>;
 }
 
@@ -116,11 +122,19 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ? { ...options.tracing, exporter: traces.exporter }
     : options.tracing;
   const functions: Record<string, RunningFunction> = {};
+  // The runner's own issuer signs every delivery's token, as Knative has the API server sign one; the
+  // functions trust its key: in this process directly, function processes through its JWKS endpoint.
+  const issuer = await createEventIssuer();
+  const jwks = options.processes && options.databaseUrl ? await serveJwks(issuer) : undefined;
+  // Tokens for what a function delivers itself (redrive), as the kubelet projects them into a pod.
+  const tokenFiles = jwks ? await writeTokenFiles(issuer, functionNames) : undefined;
   const processes =
-    options.processes && options.databaseUrl
+    jwks && options.databaseUrl
       ? await startFunctionProcesses(
           functionNames,
           {
+            ...jwks.env,
+            ...tokenFiles?.env,
             DATABASE_URL: options.databaseUrl,
             KAFKA_BROKERS: (options.kafkaBrokers ?? []).join(","),
             SHOP_EVENTS_TOPIC: topic,
@@ -138,6 +152,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       log,
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn"),
+      eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+      eventTokens: (audience) => issuer.token(audience),
       ...(pglite ? { pglite } : {}),
       ...(tracingOptions ? { tracing: tracingOptions } : {}),
       config: {
@@ -184,6 +200,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     logger,
     ...(tracing ? { tracer: tracing.tracer } : {}),
     knativeDir,
+    tokens: issuer,
     topicOverride: topic,
     dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
@@ -196,11 +213,14 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     log,
     runner,
     ...(traces.store ? { traces: traces.store } : {}),
+    issuer,
     async close() {
       gate.fail();
       await runner.close();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
       await processes?.close();
+      await jwks?.close();
+      await tokenFiles?.close();
       // Drops every connection: long-lived streams (WatchOrder, /admin/events) would keep it waiting.
       await server.close();
       gateway.close();

@@ -57,6 +57,20 @@ export function backoffMs(delivery: Delivery, retry: number): number {
 }
 
 /**
+ * The delivery's OIDC token for its destination (Knative's sender identity), asked for at each
+ * attempt (the issuer caches it until near expiry); undefined sends none.
+ */
+export type DeliveryToken = () => Promise<string | undefined>;
+
+/** What a delivery is told and tells: when to stop, each attempt (traces), each retry (metrics), its token. */
+export interface DeliveryHooks {
+  signal: AbortSignal;
+  onAttempt?: (attempt: Attempt) => void;
+  onRetry?: () => void;
+  token?: DeliveryToken | undefined;
+}
+
+/**
  * POSTs the event to `url` until it is delivered, it fails in a way Knative does not retry, or the
  * Trigger's retries are spent; `onRetry` hears of each attempt after the first (metrics). Rejects
  * only when `signal` aborts (the runner is stopping).
@@ -66,17 +80,16 @@ export async function deliverWithRetries(
   event: RecordEvent,
   delivery: Delivery,
   timeoutMs: number,
-  signal: AbortSignal,
-  onAttempt?: (attempt: Attempt) => void,
-  onRetry?: () => void,
+  hooks: DeliveryHooks,
 ): Promise<Attempt> {
+  const { signal, onAttempt, onRetry, token } = hooks;
   const retries = delivery.retry ?? 0;
   for (let retry = 0; ; retry++) {
     if (retry > 0) {
       await sleep(backoffMs(delivery, retry), signal);
       onRetry?.();
     }
-    const attempt = await post(url, event, timeoutMs, signal);
+    const attempt = await post(url, event, timeoutMs, signal, token);
     onAttempt?.(attempt);
     if (attempt.delivered || !isRetryable(attempt) || retry >= retries) return attempt;
   }
@@ -88,14 +101,17 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 const urls = new Map<string, URL>();
 
-/** One HTTP POST of `event` in binary content mode. */
+/** One HTTP POST of `event` in binary content mode, with the destination's token when there is one. */
 export async function post(
   url: string,
   event: RecordEvent,
   timeoutMs: number,
   signal: AbortSignal,
+  token?: DeliveryToken,
 ): Promise<Attempt> {
   const headers: Record<string, string> = {};
+  const bearer = await token?.();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   for (const [name, value] of Object.entries(event.attributes)) {
     if (name === "datacontenttype") headers["content-type"] = value;
     else headers[`ce-${name}`] = encodeHeaderValue(value);

@@ -19,6 +19,11 @@ export interface ObjectRef {
 export interface Destination {
   ref?: ObjectRef;
   uri?: string;
+  /**
+   * The OIDC audience of the destination's delivery tokens (`authentication-oidc`): what a Knative
+   * Service, not being an Eventing Addressable, cannot announce in its status itself.
+   */
+  audience?: string;
 }
 
 /** A `spec.delivery`: how failed deliveries are retried and where they end up. */
@@ -235,6 +240,7 @@ function parseDestination(raw: unknown, namespace: string, where: string): Desti
     };
   }
   if (typeof raw.uri === "string") destination.uri = raw.uri;
+  if (typeof raw.audience === "string") destination.audience = raw.audience;
   return destination.ref || destination.uri ? destination : undefined;
 }
 

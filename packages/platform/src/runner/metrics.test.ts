@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLog, type EventLog } from "@shop/runtime";
-import { sampleValue, waitFor } from "@shop/runtime/testing";
+import { sampleValue, testEventIssuer, waitFor } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Runner, startRunner } from "./runner.ts";
 
@@ -57,6 +57,7 @@ describe("the runner's /metrics", () => {
       knativeDir: dir,
       topicOverride: "shop.events",
       resolveSubscriber: () => url,
+      tokens: await testEventIssuer(),
       logger: quiet,
     });
   });

@@ -27,6 +27,7 @@ import {
   createTestDatabase,
   fixtureFunction,
   fixtureGreetings,
+  testEventIssuer,
   testTopic,
   waitFor,
 } from "@shop/runtime/testing";
@@ -46,7 +47,7 @@ metadata: { name: orders-user-registered, namespace: shop, annotations: { kafka.
 spec:
   broker: shop
   filters: [{ exact: { type: shop.identity.v1.UserRegistered } }]
-  subscriber: { ref: { apiVersion: serving.knative.dev/v1, kind: Service, name: orders } }
+  subscriber: { ref: { apiVersion: serving.knative.dev/v1, kind: Service, name: orders }, audience: shop/orders }
   delivery:
     retry: 2
     backoffPolicy: exponential
@@ -82,7 +83,9 @@ describe("runtime + runner on real Kafka and Postgres", () => {
   let databaseUrl: string;
 
   async function start(options: StartOptions = {}) {
+    const issuer = await testEventIssuer();
     return startFunction(fixtureFunction, {
+      eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
       ...options,
       logger: createLogger("orders", "warn"),
       config: {
@@ -121,6 +124,7 @@ describe("runtime + runner on real Kafka and Postgres", () => {
     runner = await startRunner({
       log,
       knativeDir: dir,
+      tokens: await testEventIssuer(),
       topicOverride: topic,
       dlqTopic,
       resolveSubscriber: (ref) => (ref.name === "orders" ? `http://127.0.0.1:${port}` : recorderUrl),

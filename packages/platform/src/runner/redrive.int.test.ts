@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { type EventLog, type RunningFunction, toCloudEvent, toKafkaRecord } from "@shop/runtime";
-import { createTestDatabase, startForTest, testTopic, waitFor } from "@shop/runtime/testing";
+import { createTestDatabase, startForTest, testEventIssuer, testTopic, waitFor } from "@shop/runtime/testing";
 import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -101,6 +101,7 @@ beforeAll(async () => {
   runner = await startRunner({
     log,
     knativeDir: dir,
+    tokens: await testEventIssuer(),
     topicOverride: eventsTopic,
     dlqTopic,
     resolveSubscriber: (ref) => (ref.name === "redrive" ? `${fn.url}/` : inventoryUrl),

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLog, type EventLog, type LogRecord, type OutgoingRecord } from "@shop/runtime";
+import { testEventIssuer } from "@shop/runtime/testing";
 import { HTTP } from "cloudevents";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createKafkaLog } from "../log/kafka-log.ts";
@@ -141,6 +142,7 @@ describe.each(logs)("the local runner over the %s log", (_, createLog) => {
     const runner = await startRunner({
       log,
       knativeDir: dir,
+      tokens: await testEventIssuer(),
       resolveSubscriber: (ref) => {
         expect(ref).toMatchObject({ kind: "Service", name: "subscriber", namespace: "shop" });
         return subscriberUrl;

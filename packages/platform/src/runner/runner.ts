@@ -7,11 +7,12 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Tracer } from "@opentelemetry/api";
-import type { EventLog, LogLogger, LogRecord, OutgoingRecord, Subscription } from "@shop/runtime";
+import type { EventLog, LogLogger, OutgoingRecord, Subscription } from "@shop/runtime";
+import { deadLetterer } from "./dead-letterer.ts";
 import {
   type Attempt,
+  type DeliveryToken,
   deliverWithRetries,
-  post,
   type RecordEvent,
   recordToEvent,
   replyEvent,
@@ -49,6 +50,12 @@ export interface RunnerOptions {
   dlqTopic?: string;
   /** Per-attempt request timeout when the Trigger sets no `delivery.timeout` (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Mints each delivery's OIDC token for its destination's `audience`, as Knative does with
+   * `authentication-oidc` enabled (`createEventIssuer`; the functions trust its keys). A destination
+   * that names no audience gets no token, as in Knative.
+   */
+  tokens: { token(audience: string): Promise<string> };
   logger?: LogLogger;
   /** With tracing on: a span per delivery, between the producer's span and the consumers'. */
   tracer?: Tracer;
@@ -111,6 +118,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     return { url: address(sink) };
   }
 
+  /** The token of deliveries to `destination`: for its audience, or none when it names none. */
+  function tokenFor(destination: Destination | undefined): DeliveryToken | undefined {
+    const audience = destination?.audience;
+    return audience ? () => options.tokens.token(audience) : undefined;
+  }
+
   function address(destination: Destination): string {
     const base = destination.ref ? options.resolveSubscriber(destination.ref) : "";
     if (!base) return destination.uri ?? "";
@@ -140,26 +153,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   );
   await options.log.ensureTopics([...topics]);
 
-  /** What becomes of a record whose delivery to `url` failed for good: dead-lettered as Knative does, or dropped. */
-  function deadLetterer(dlq: ReturnType<typeof deadLetter>, url: string, timeoutMs: number, where: object) {
-    return async (record: LogRecord, errorHeaders: Record<string, string>) => {
-      const headers = { ...record.headers, ...errorHeaders, ce_knativeerrordest: url };
-      if (!dlq) {
-        options.logger?.error(
-          { ...where, ...headers },
-          "event dropped: delivery failed and no dead letter sink",
-        );
-      } else if ("topic" in dlq) {
-        await options.log.publish(dlq.topic, [{ key: record.key, value: record.value, headers }]);
-        options.logger?.warn({ ...where, ...headers, dlq: dlq.topic }, "event dead-lettered");
-      } else {
-        const event = recordToEvent({ ...record, headers });
-        const sent = "invalid" in event ? undefined : await post(dlq.url, event, timeoutMs, stopping.signal);
-        // A dead letter sink that refuses too must not lose the event: fail, and the log hands it over again.
-        if (!sent?.delivered) throw new Error(`dead letter sink ${dlq.url} refused the event`);
-      }
-    };
-  }
+  const deadLetterContext = { log: options.log, logger: options.logger, signal: stopping.signal };
 
   /** Delivers with the Trigger's retries, in a delivery span when tracing is on. */
   function deliver(
@@ -168,13 +162,13 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     event: RecordEvent,
     delivery: Delivery,
     timeoutMs: number,
-    onRetry: () => void,
+    hooks: { onRetry: () => void; token: DeliveryToken | undefined },
   ) {
     const { tracer } = options;
-    if (!tracer)
-      return deliverWithRetries(url, event, delivery, timeoutMs, stopping.signal, undefined, onRetry);
+    const signal = stopping.signal;
+    if (!tracer) return deliverWithRetries(url, event, delivery, timeoutMs, { signal, ...hooks });
     return traceDelivery(tracer, { name, url }, event, (traced, onAttempt) =>
-      deliverWithRetries(url, traced, delivery, timeoutMs, stopping.signal, onAttempt, onRetry),
+      deliverWithRetries(url, traced, delivery, timeoutMs, { signal, onAttempt, ...hooks }),
     );
   }
 
@@ -183,8 +177,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       const url = address(trigger.subscriber);
       const timeoutMs = delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { trigger: `${trigger.namespace}/${trigger.name}`, subscriber: url };
-      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
-      const redelivered = () => metrics.redelivered(trigger.name);
+      const token = tokenFor(trigger.subscriber);
+      const deadLetterRecord = deadLetterer(deadLetterContext, {
+        dlq,
+        url,
+        timeoutMs,
+        where,
+        token: tokenFor(delivery.deadLetterSink),
+      });
+      const hooks = { onRetry: () => metrics.redelivered(trigger.name), token };
 
       const subscription = await options.log.subscribe({
         groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
@@ -205,7 +206,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
             return;
           }
           if (!matches(trigger.filters, event.attributes)) return;
-          const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs, redelivered);
+          const attempt = await deliver(where.trigger, url, event, delivery, timeoutMs, hooks);
           if (attempt.delivered) {
             const reply = replyEvent(attempt);
             if (reply) await options.log.publish(topic, [toRecord(reply)]);
@@ -221,8 +222,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     for (const { source, url, topics: sourceTopics, dlq } of sources) {
       const timeoutMs = source.delivery.timeoutMs ?? options.requestTimeoutMs ?? 30_000;
       const where = { kafkaSource: `${source.namespace}/${source.name}`, sink: url };
-      const deadLetterRecord = deadLetterer(dlq, url, timeoutMs, where);
-      const redelivered = () => metrics.redelivered(source.name);
+      const token = tokenFor(source.sink);
+      const deadLetterRecord = deadLetterer(deadLetterContext, {
+        dlq,
+        url,
+        timeoutMs,
+        where,
+        token: tokenFor(source.delivery.deadLetterSink),
+      });
+      const hooks = { onRetry: () => metrics.redelivered(source.name), token };
       for (const topic of sourceTopics) {
         const subscription = await options.log.subscribe({
           groupId: source.consumerGroup,
@@ -231,14 +239,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           fromBeginning: source.initialOffset === "earliest",
           handler: async (record) => {
             const event = sourceEvent(record, source);
-            const attempt = await deliver(
-              where.kafkaSource,
-              url,
-              event,
-              source.delivery,
-              timeoutMs,
-              redelivered,
-            );
+            const attempt = await deliver(where.kafkaSource, url, event, source.delivery, timeoutMs, hooks);
             // A source has no Broker to publish a reply to: Knative drops it too.
             if (!attempt.delivered) await deadLetterRecord(record, errorHeaders(attempt));
           },

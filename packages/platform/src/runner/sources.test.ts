@@ -9,8 +9,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryLog, type EventLog, type LogRecord } from "@shop/runtime";
-import { waitFor } from "@shop/runtime/testing";
+import { createEventVerifier, createMemoryLog, type EventLog, type LogRecord } from "@shop/runtime";
+import { testEventIssuer, waitFor } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Runner, startRunner } from "./runner.ts";
 import { KAFKA_EVENT_TYPE, sourceEvent } from "./sources.ts";
@@ -107,7 +107,7 @@ spec:
   topics: [shop.events.dlq]
   initialOffset: earliest
   delivery: { retry: 2, backoffPolicy: exponential, backoffDelay: PT0.01S }
-  sink: { ref: { apiVersion: serving.knative.dev/v1, kind: Service, name: redrive } }
+  sink: { ref: { apiVersion: serving.knative.dev/v1, kind: Service, name: redrive }, audience: shop/redrive }
 ---
 apiVersion: sources.knative.dev/v1beta1
 kind: KafkaSource
@@ -127,6 +127,7 @@ spec:
     runner = await startRunner({
       log,
       knativeDir: dir,
+      tokens: await testEventIssuer(),
       dlqTopic: "test.dlq",
       resolveSubscriber: (ref) => {
         expect(ref).toMatchObject({ kind: "Service", name: "redrive" });
@@ -170,6 +171,22 @@ spec:
       message: "two failures, then the delivery",
     });
     expect(received.find((h) => h["ce-id"] === "e-retried")).toMatchObject({ "ce-knativeerrorcode": "500" });
+  });
+
+  it("sends each delivery a token for its sink's audience, and none to a sink that names no audience", async () => {
+    const issuer = await testEventIssuer();
+    const verifier = createEventVerifier({
+      mode: "oidc",
+      issuer: issuer.issuer,
+      audience: "shop/redrive",
+      keys: { get: issuer.keys },
+    })!;
+    await log.publish("test.dlq", [ce("e-token")]);
+    const delivered = await waitFor(() => received.find((h) => h["ce-id"] === "e-token"));
+    expect(await verifier.check(delivered.authorization)).toBeUndefined();
+    await log.publish("other", [ce("always-anonymous")]);
+    const anonymous = await waitFor(() => received.find((h) => h["ce-id"] === "always-anonymous"));
+    expect(anonymous.authorization).toBeUndefined();
   });
 
   it("delivers a record that is no CloudEvent wrapped, as Knative's source does", async () => {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCloudEvent, toHttpBinary } from "../events/codec.ts";
 import type { RunningFunction } from "../function.ts";
 import { fixtureFunction } from "../testing/fixture/fixture.ts";
-import { startForTest, waitFor } from "../testing/index.ts";
+import { eventAuthorization, startForTest, waitFor } from "../testing/index.ts";
 import { MAX_EVENT_BYTES } from "./http.ts";
 
-const event = (userId: string) =>
+const unauthenticated = (userId: string) =>
   toHttpBinary(
     toCloudEvent(
       UserRegisteredSchema,
@@ -19,6 +19,11 @@ const event = (userId: string) =>
       },
     ),
   );
+/** An event as the broker delivers it to the fixture (function orders), with its token. */
+const event = async (userId: string) => {
+  const { headers, body } = unauthenticated(userId);
+  return { headers: { ...headers, authorization: await eventAuthorization("orders") }, body };
+};
 
 describe("the function server", () => {
   let fn: RunningFunction;
@@ -30,7 +35,7 @@ describe("the function server", () => {
   it("answers liveness, readiness and Prometheus metrics", async () => {
     expect((await fetch(`${fn.url}/health/liveness`)).status).toBe(200);
     expect((await fetch(`${fn.url}/health/readiness`)).status).toBe(200);
-    const { headers, body } = event("m1");
+    const { headers, body } = await event("m1");
     expect((await fetch(fn.url!, { method: "POST", headers, body })).status).toBe(200);
     const metrics = await (await fetch(`${fn.url}/metrics`)).text();
     expect(metrics).toMatch(
@@ -41,18 +46,40 @@ describe("the function server", () => {
   it("answers 400 to a request that is no CloudEvent and 413 to an oversized one", async () => {
     const bad = await fetch(fn.url!, {
       method: "POST",
-      headers: { "content-type": "application/protobuf" },
+      headers: { "content-type": "application/protobuf", authorization: await eventAuthorization("orders") },
       body: "x",
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/not a CloudEvent/);
-    const { headers } = event("m2");
+    const { headers } = await event("m2");
     const huge = await fetch(fn.url!, { method: "POST", headers, body: new Uint8Array(MAX_EVENT_BYTES + 1) });
     expect(huge.status).toBe(413);
   });
 
+  it("answers 401 with a sentence to a delivery without a valid token, before reading it", async () => {
+    const { headers, body } = unauthenticated("m4");
+    const refused = await fetch(fn.url!, { method: "POST", headers, body });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await refused.text()).toBe("event delivery needs an OIDC token: no Authorization header");
+    const wrong = await fetch(fn.url!, {
+      method: "POST",
+      headers: { ...headers, authorization: "Bearer x.y.z" },
+      body,
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toMatch(/^event token refused: /);
+    const metrics = await (await fetch(`${fn.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /shop_events_total\{type="unauthenticated",outcome="rejected",function="orders"\} 2/,
+    );
+    expect(metrics).not.toMatch(
+      /shop_events_total\{type="shop.identity.v1.UserRegistered",outcome="handled",function="orders"\} 2/,
+    );
+  });
+
   it("finishes the event in hand when told to stop, then refuses new connections", async () => {
-    const { headers, body } = event("m3");
+    const { headers, body } = await event("m3");
     // The body arrives in two parts, so the event is still in hand when the function is told to stop.
     const req = request(fn.url!, { method: "POST", headers: { ...headers, "content-length": body.length } });
     const answered = new Promise<number>((resolve, reject) => {

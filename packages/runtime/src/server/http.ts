@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EventVerifier } from "../events/auth.ts";
 import { fromHttp, MalformedEventError } from "../events/codec.ts";
 import type { DispatchOutcome } from "../events/subscriptions.ts";
 import { type Logger, withLogContext } from "../logger.ts";
@@ -30,6 +31,8 @@ export interface RequestHandlerOptions {
   corsOrigins?: string[];
   /** Proxies in front that append to X-Forwarded-For (see `clientAddress`); 0 when absent. */
   trustedProxyHops?: number;
+  /** Checks each delivery's OIDC token before anything else is read; absent: authentication is off. */
+  eventVerifier?: EventVerifier;
 }
 
 /** A request handler that also knows how many requests are in flight (for graceful shutdown). */
@@ -116,6 +119,16 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
 async function receiveEvent(req: IncomingMessage, res: ServerResponse, options: RequestHandlerOptions) {
   const { logger, metrics } = options;
   const started = performance.now();
+  // The token first: a sender without one is answered before its body is read or parsed.
+  const refused = await options.eventVerifier?.check(headerValue(req, "authorization"));
+  if (refused) {
+    req.resume();
+    logger.warn({ reason: refused }, "refused an unauthenticated event delivery");
+    metrics.events.inc({ type: "unauthenticated", outcome: "rejected" });
+    res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
+    reply(res, 401, refused);
+    return;
+  }
   let body: Uint8Array;
   try {
     body = await readBody(req, MAX_EVENT_BYTES);

@@ -3,6 +3,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
+import { defaultEventAudience } from "../events/auth-config.ts";
+import { createEventIssuer, type EventIssuer } from "../events/event-issuer.ts";
 import { createLogger } from "../logger.ts";
 
 export { fixtureFunction } from "./fixture/fixture.ts";
@@ -77,9 +79,25 @@ export function testTopic(prefix = "test"): string {
   return `${prefix}.${randomUUID()}`;
 }
 
+let testIssuer: Promise<EventIssuer> | undefined;
+
+/**
+ * The event token issuer of this test process: what `startForTest` functions trust unless told
+ * otherwise, and what a test's runner (or a test POSTing an event itself) mints tokens with.
+ */
+export function testEventIssuer(): Promise<EventIssuer> {
+  testIssuer ??= createEventIssuer({ issuer: "shop-test-broker" });
+  return testIssuer;
+}
+
+/** The Authorization header of a delivery to function `name` (audience `shop/<name>`), from the test issuer. */
+export async function eventAuthorization(name: string): Promise<string> {
+  return `Bearer ${await (await testEventIssuer()).token(defaultEventAudience(name))}`;
+}
+
 /**
  * Starts a function for a unit test: PGlite in memory and an in-memory event log, not listening.
- * Its events are read back with `publishedEvents`.
+ * Its events are read back with `publishedEvents`. Its `POST /` trusts `testEventIssuer()`.
  */
 export async function startForTest<Config, Deps>(
   definition: import("../function.ts").FunctionDefinition<Config, Deps>,
@@ -87,9 +105,12 @@ export async function startForTest<Config, Deps>(
 ) {
   const { startFunction } = await import("../start.ts");
   const { createLogger } = await import("../logger.ts");
+  const issuer = await testEventIssuer();
   return startFunction(definition, {
     listen: false,
     logger: createLogger(definition.name, "silent"),
+    eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
+    eventTokens: (audience) => issuer.token(audience),
     ...options,
     config: {
       database: { kind: "pglite", dataDir: undefined },
