@@ -17,6 +17,8 @@ export {
   shopFunction,
   shopFunctions,
 } from "./functions.ts";
+// Traces: the embedded store fed by its exporter, and Zipkin's read API on the shop's port.
+export { admitAdmin } from "./host/admin-access.ts";
 export { createAdminEvents, type WireRecord } from "./host/admin-events.ts";
 export { createDocsHandler, docsDir } from "./host/docs.ts";
 export { createGateway, type Target } from "./host/gateway.ts";
@@ -46,8 +48,6 @@ export { functionDir, knativeDir, repoRoot, runFunctionScript } from "./paths.ts
 export { type JwksServer, serveJwks } from "./runner/jwks-server.ts";
 export { DEFAULT_DLQ_TOPIC, type Runner, type RunnerOptions, startRunner } from "./runner/runner.ts";
 export { type TokenFiles, writeTokenFiles } from "./runner/token-files.ts";
-// Traces: the embedded store fed by its exporter, and Zipkin's read API on the shop's port.
-export { type Refusal, refuseUnlessAdmin } from "./trace/admin-access.ts";
 export {
   type HostTracing,
   type HostTracingOptions,

@@ -133,7 +133,7 @@ it("says what is wrong: not an order id, not an administrator, no shop", async (
     '"o-1 and error" is not an order id',
   );
   await expect(fetchOrderTraces({ ...source, token: customer }, "o-7")).rejects.toThrow(
-    /answered 403: Only an administrator may do this\.$/,
+    /answered 403: Only an administrator may see this\.$/,
   );
   await expect(fetchOrderTraces({ api: "http://127.0.0.1:9/api/v2" }, "o-7")).rejects.toThrow(
     /^nothing answers at http:\/\/127\.0\.0\.1:9\/api\/v2/,

@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RunningFunction, TokenVerifier } from "@shop/runtime";
+import { admitAdmin } from "./admin-access.ts";
 import { mergeExpositions } from "./merge-metrics.ts";
-import { admitAdmin } from "./ops-access.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

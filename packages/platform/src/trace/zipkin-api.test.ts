@@ -144,7 +144,7 @@ describe("anyone else", () => {
     const asCustomer = await get(path, customer);
     expect([asCustomer.status, await asCustomer.text()]).toEqual([
       403,
-      "Only an administrator may do this.\n",
+      "Only an administrator may see this.",
     ]);
   });
 

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TokenVerifier } from "@shop/runtime";
-import { refuseUnlessAdmin } from "./admin-access.ts";
+import { admitAdmin } from "../host/admin-access.ts";
 import type { SpanStore } from "./span-store.ts";
 import { answerFromStore } from "./store-api.ts";
 
@@ -42,11 +42,7 @@ export function createZipkinApi(options: ZipkinApiOptions): Handler {
 
 async function answer(options: ZipkinApiOptions, url: URL, req: IncomingMessage, res: ServerResponse) {
   if (req.method !== "GET" && req.method !== "HEAD") return text(res, 405, "the trace API is read-only: GET");
-  const refusal = await refuseUnlessAdmin(req, options.verifier);
-  if (refusal) {
-    if (refusal.status === 401) res.setHeader("www-authenticate", 'Bearer realm="shop"');
-    return text(res, refusal.status, refusal.message);
-  }
+  if (!(await admitAdmin(options.verifier, req, res))) return;
   const route = url.pathname.slice(ZIPKIN_API_PATH.length);
   if (options.zipkinUrl) return forward(options.zipkinUrl, route, url.search, res);
   if (!options.store) {

@@ -1,5 +1,5 @@
 /**
- * Who may read the shop's operations endpoints (`/ops/…`: metrics, traces): an admin, proven by a
+ * Who may read the shop's admin paths outside Connect (`/ops/…`: metrics, traces): an admin, proven by a
  * bearer token that the runtime's verifier accepts — the same check an admin-only RPC makes.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
