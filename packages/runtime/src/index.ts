@@ -22,7 +22,14 @@ export {
   type TokenVerifier,
 } from "./auth/tokens.ts";
 // Secrets.
-export { envSecretStore, type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
+export {
+  envSecretStore,
+  type FunctionConfig,
+  isDevelopment,
+  KNATIVE_PROXY_HOPS,
+  readConfig,
+  type SecretStore,
+} from "./config.ts";
 export type { Db } from "./db/database.ts";
 export {
   type CancelledOrdersTable,

@@ -69,7 +69,7 @@ export function createGateway(
 function proxy1(base: string, req: IncomingMessage, res: ServerResponse) {
   const upstream = request(
     new URL(req.url ?? "/", base),
-    { method: req.method, headers: req.headers },
+    { method: req.method, headers: withForwardedFor(req.headers, req.socket.remoteAddress) },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -98,6 +98,17 @@ function session(sessions: Map<string, ClientHttp2Session>, base: string): Clien
   opened.unref();
   sessions.set(base, opened);
   return opened;
+}
+
+/**
+ * The headers with the client's address appended to X-Forwarded-For, as Envoy Gateway does in the
+ * cluster: a function process sees the gateway as its peer, and counts this one hop
+ * (`SHOP_TRUSTED_PROXY_HOPS=1`, set by `startFunctionProcesses`) to find the client.
+ */
+function withForwardedFor(headers: IncomingHttpHeaders, client: string | undefined): IncomingHttpHeaders {
+  const before = [headers["x-forwarded-for"]].flat().filter(Boolean).join(", ");
+  const address = client ?? "unknown";
+  return { ...headers, "x-forwarded-for": before ? `${before}, ${address}` : address };
 }
 
 // Connection-specific headers, which HTTP/2 forbids, and what node sets itself.
@@ -131,7 +142,7 @@ const {
 function proxy2(upstreamSession: ClientHttp2Session, req: Http2ServerRequest, res: Http2ServerResponse) {
   const down = res.stream;
   const upstream = upstreamSession.request({
-    ...endToEnd(req.headers),
+    ...endToEnd(withForwardedFor(req.headers, req.socket.remoteAddress)),
     ":method": req.method,
     ":path": req.url,
     ":authority": req.authority,
