@@ -49,6 +49,8 @@ export interface FunctionDefinition<Config = any, Deps = any> {
    * the function waits not ready, saying which is missing (`requireSecrets`).
    */
   devSecrets?: Record<string, Record<string, string>>;
+  /** Serves the public keys of access tokens at `/.well-known/jwks.json` (identity, the issuer). */
+  publishesKeys?: boolean;
   /** Builds the dependencies that routes, handlers and `onStart` receive (providers, caches, notifiers). */
   setup?: (context: SetupContext<Config>) => Deps | Promise<Deps>;
   /** The one list of what the function consumes; the Triggers in knative/ match it. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connectrpc/connect-node";
 import type { App } from "./app.ts";
+import { publicKeySet } from "./auth/jwks.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
 import { type FunctionConfig, isDevelopment, readConfig } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
@@ -142,6 +143,7 @@ export async function startFunction<Config, Deps>(
     unary,
     corsOrigins: config.corsOrigins,
     trustedProxyHops: config.trustedProxyHops,
+    ...(definition.publishesKeys ? { jwks: () => publicKeySet(secrets) } : {}),
     ready: async () =>
       accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
   });

@@ -18,8 +18,10 @@ export interface Principal {
   sessionId?: string;
 }
 
-const ISSUER = "shop-identity";
-const AUDIENCE = "shop";
+/** The `iss` of every access token (what the gateway's SecurityPolicy checks too). */
+export const ISSUER = "shop-identity";
+/** The `aud` of every access token. */
+export const AUDIENCE = "shop";
 
 /** Verifies access tokens against the published keys, re-reading them when an unknown `kid` appears. */
 export interface TokenVerifier {
