@@ -155,7 +155,7 @@ install_gateway() {
   step "Envoy Gateway $ENVOY_GATEWAY_VERSION and the gateway shop"
   helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm \
     --version "v$ENVOY_GATEWAY_VERSION" --namespace envoy-gateway-system --create-namespace --wait
-  kubectl apply -f "$HERE/gateway/gateway.yaml"
+  kubectl apply -k "$HERE/gateway"
   kubectl -n shop wait gateway/shop --for=condition=Programmed --timeout=300s
 }
 

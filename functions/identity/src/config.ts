@@ -41,9 +41,14 @@ export interface AdminCredentials {
   isDevDefault: boolean;
 }
 
-/** Reads the admin credentials once; without a secret store entry, the dev defaults. */
+/**
+ * Reads the admin credentials once. There is no fallback here: a development store serves DEV_ADMIN
+ * (the definition's `devSecrets`), and outside development the runtime does not start identity until
+ * the secret exists (`requireSecrets`), so the public dev password never guards a real deployment.
+ */
 export async function readAdminCredentials(secrets: SecretStore): Promise<AdminCredentials> {
-  const secret = (await secrets.read(ADMIN_SECRET_PATH)) ?? DEV_ADMIN;
+  const secret = await secrets.read(ADMIN_SECRET_PATH);
+  if (!secret) throw new Error(`no admin account: the secret ${ADMIN_SECRET_PATH} is missing`);
   const email = secret.email ?? "";
   const password = secret.password ?? "";
   return { email, password, isDevDefault: email === DEV_ADMIN.email && password === DEV_ADMIN.password };

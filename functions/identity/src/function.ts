@@ -23,6 +23,8 @@ export const identityFunction = defineFunction({
   config: readIdentityConfig,
   // A local run without Vault serves the public dev admin, so every local process agrees on it.
   devSecrets: { [ADMIN_SECRET_PATH]: DEV_ADMIN },
+  // The issuer publishes its public keys for the gateway and third parties (/.well-known/jwks.json).
+  publishesKeys: true,
   setup,
   subscriptions,
   routes,

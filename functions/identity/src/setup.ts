@@ -37,7 +37,17 @@ export function setup({ config, app }: SetupContext<IdentityConfig>): IdentityDe
 export async function onStart(deps: IdentityDeps, app: App): Promise<void> {
   const admin = await readAdminCredentials(app.secrets);
   const change = await app.transaction((tx) => ensureAdmin(tx, admin, deps));
-  if (change !== "unchanged") app.logger.info({ email: admin.email, change }, "admin account %s", change);
+  if (change === "not-promoted") {
+    app.logger.error(
+      { email: admin.email, change },
+      "the admin email %s belongs to an account identity did not create, whose password is not the " +
+        "admin secret's: it stays a customer, and there is no admin until that account is removed or " +
+        "the secret names another email",
+      admin.email,
+    );
+  } else if (change !== "unchanged") {
+    app.logger.info({ email: admin.email, change }, "admin account %s", change);
+  }
   if (admin.isDevDefault) {
     // The dev defaults are public (DEV_ADMIN in config.ts), so naming them here leaks nothing. With
     // the local secret store (the one that takes dev defaults) the start banner prints them anyway, so

@@ -98,8 +98,14 @@ part() {
 }
 
 put_key() { # the public keys first: a token signed with the new key must meet verifiers that know it
-  local json="$1"
+  local json="$1" wait="${2:-0}"
   part jwks "$json" | v kv put -mount=shop jwks - >/dev/null
+  if ((wait > 0)); then
+    # The gateway (Envoy Gateway's remoteJWKS) caches identity's /.well-known/jwks.json for 5 minutes
+    # and does not re-fetch on an unknown kid: sign with the new key only once every copy knows it.
+    printf 'new key published in shop/jwks; waiting %ss for cached copies (the gateway) before signing with it\n' "$wait"
+    sleep "$wait"
+  fi
   part jwt "$json" | v kv put -mount=shop identity/jwt - >/dev/null
   printf 'signing key %s published in shop/jwks and set in shop/identity/jwt\n' \
     "$(part jwt "$json" | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).kid))')"
@@ -143,7 +149,8 @@ case "$MODE" in
     ;;
   rotate-signing-key)
     TARGET="${TARGET:-cluster}"
-    put_key "$(new_key_json "$(v kv get -mount=shop -field=jwks jwks)")"
+    # 5 minutes of the gateway's JWKS cache plus 60 s of identity's secret cache (JWKS_MAX_AGE_SECONDS).
+    put_key "$(new_key_json "$(v kv get -mount=shop -field=jwks jwks)")" "${JWKS_CACHE_WAIT:-360}"
     printf 'identity signs with it within 2 minutes; kill -HUP a function to read it at once.\n'
     ;;
   *)

@@ -42,11 +42,22 @@ export interface FunctionConfig {
   processedEventsRetentionMs: number;
   /** Browser origins allowed to call the Connect routes (`SHOP_CORS_ORIGINS`, comma-separated); none by default. */
   corsOrigins: string[];
-  /** Proxies in front that append to X-Forwarded-For (`SHOP_TRUSTED_PROXY_HOPS`; Knative: 2); default 0. */
+  /**
+   * Proxies in front that append to X-Forwarded-For (`SHOP_TRUSTED_PROXY_HOPS`). Default: on Knative
+   * (`K_SERVICE` is set) `KNATIVE_PROXY_HOPS`, elsewhere 0 (the socket's peer is the client).
+   */
   trustedProxyHops: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The proxies every request passes on Shop's Knative deployment, right to left: the pod's queue-proxy
+ * (the socket's peer), Kourier (kourier-internal) and Envoy Gateway, each appending the address it saw
+ * to X-Forwarded-For. Knative sets `K_SERVICE` in every revision, so a function there counts them
+ * without configuration and per-address limits see the client, not the queue-proxy.
+ */
+export const KNATIVE_PROXY_HOPS = 3;
 
 /** Reads a function's config from `env`. Unknown values fall back to the documented defaults. */
 export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
@@ -66,7 +77,7 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     tickIntervalMs: Number(env.SHOP_TICK_INTERVAL_MS ?? 10_000),
     outboxRetentionMs: Number(env.SHOP_OUTBOX_RETENTION_MS ?? DAY_MS),
     processedEventsRetentionMs: Number(env.SHOP_PROCESSED_EVENTS_RETENTION_MS ?? 8 * DAY_MS),
-    trustedProxyHops: Number(env.SHOP_TRUSTED_PROXY_HOPS ?? 0),
+    trustedProxyHops: Number(env.SHOP_TRUSTED_PROXY_HOPS ?? (env.K_SERVICE ? KNATIVE_PROXY_HOPS : 0)),
     corsOrigins: (env.SHOP_CORS_ORIGINS ?? "")
       .split(",")
       .map((origin) => origin.trim())
@@ -102,11 +113,21 @@ export interface SecretStore {
 }
 
 /**
+ * Whether `env` is a development run: no Vault (`VAULT_ADDR`) and not `NODE_ENV=production`. Only a
+ * development run may use dev values for a missing secret; anywhere else a missing secret is missing.
+ */
+export function isDevelopment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.VAULT_ADDR && env.NODE_ENV !== "production";
+}
+
+/**
  * Secrets from environment variables: `shop/orders/db` is read from `SHOP_SECRET_ORDERS_DB` (JSON).
- * A path with no variable gets dev values: the fixed dev token keys (so separate local processes agree)
- * or a random value made once per process. Local runs need nothing; production uses Vault.
+ * In development a path with no variable gets dev values: the fixed dev token keys (so separate local
+ * processes agree), a function's declared `devSecrets`, or a random value made once per process. With
+ * `NODE_ENV=production` it serves the variables only, and offers no dev defaults.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
+  if (!isDevelopment(env)) return productionEnvSecretStore(env);
   const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
   return {
     useDevDefaults(defaults) {
@@ -114,11 +135,7 @@ export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStor
     },
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     async read(path) {
-      const variable = `SHOP_SECRET_${path
-        .replace(/^shop\//, "")
-        .replace(/[^a-z0-9]+/gi, "_")
-        .toUpperCase()}`;
-      const raw = env[variable];
+      const raw = env[secretVariable(path)];
       if (raw) return JSON.parse(raw) as Record<string, string>;
       let value = generated.get(path);
       if (!value) {
@@ -126,6 +143,24 @@ export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStor
         generated.set(path, value);
       }
       return value;
+    },
+  };
+}
+
+/** The variable holding secret `path`: `shop/orders/db` → `SHOP_SECRET_ORDERS_DB`. */
+function secretVariable(path: string): string {
+  return `SHOP_SECRET_${path
+    .replace(/^shop\//, "")
+    .replace(/[^a-z0-9]+/gi, "_")
+    .toUpperCase()}`;
+}
+
+function productionEnvSecretStore(env: NodeJS.ProcessEnv): SecretStore {
+  return {
+    describe: () => "environment variables (production: no dev values)",
+    async read(path) {
+      const raw = env[secretVariable(path)];
+      return raw ? (JSON.parse(raw) as Record<string, string>) : undefined;
     },
   };
 }

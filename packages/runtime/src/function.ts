@@ -46,9 +46,13 @@ export interface FunctionDefinition<Config = any, Deps = any> {
   config?: (env: NodeJS.ProcessEnv) => Config;
   /**
    * Secrets a local run (no Vault) uses where no `SHOP_SECRET_*` variable gives one: public dev
-   * values, so separate local processes agree and the start banner can print them.
+   * values, so separate local processes agree and the start banner can print them. Outside
+   * development (`VAULT_ADDR` or `NODE_ENV=production`) they are required instead: until each exists
+   * the function waits not ready, saying which is missing (`requireSecrets`).
    */
   devSecrets?: Record<string, Record<string, string>>;
+  /** Serves the public keys of access tokens at `/.well-known/jwks.json` (identity, the issuer). */
+  publishesKeys?: boolean;
   /** Builds the dependencies that routes, handlers and `onStart` receive (providers, caches, notifiers). */
   setup?: (context: SetupContext<Config>) => Deps | Promise<Deps>;
   /** The one list of what the function consumes; the Triggers in knative/ match it. */

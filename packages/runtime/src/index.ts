@@ -13,16 +13,26 @@ export {
   createAuthInterceptor,
   principalKey,
 } from "./auth/interceptor.ts";
+export { JWKS_HTTP_PATH, JWKS_MAX_AGE_SECONDS, publicKeySet } from "./auth/jwks.ts";
 export { JWKS_PATH, keyFromSeed, publicJwk, SIGNING_KEY_PATH, type SigningKey } from "./auth/keys.ts";
 export {
+  AUDIENCE as TOKEN_AUDIENCE,
   createTokenSigner,
   createTokenVerifier,
+  ISSUER as TOKEN_ISSUER,
   type Principal,
   type TokenSigner,
   type TokenVerifier,
 } from "./auth/tokens.ts";
 // Secrets.
-export { envSecretStore, type FunctionConfig, readConfig, type SecretStore } from "./config.ts";
+export {
+  envSecretStore,
+  type FunctionConfig,
+  isDevelopment,
+  KNATIVE_PROXY_HOPS,
+  readConfig,
+  type SecretStore,
+} from "./config.ts";
 export type { Db } from "./db/database.ts";
 export {
   type CancelledOrdersTable,

@@ -5,8 +5,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compressionBrotli, compressionGzip, connectNodeAdapter } from "@connectrpc/connect-node";
 import type { App } from "./app.ts";
+import { publicKeySet } from "./auth/jwks.ts";
 import { createTokenVerifier } from "./auth/tokens.ts";
-import { type FunctionConfig, readConfig } from "./config.ts";
+import { type FunctionConfig, isDevelopment, readConfig } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import type { OutboxTable, ProcessedEventsTable } from "./db/tables.ts";
 import { eventVerifierFor } from "./events/auth.ts";
@@ -24,6 +25,7 @@ import { registerOutboxGauges } from "./outbox/backlog.ts";
 import { startRelay } from "./outbox/relay.ts";
 import { prune } from "./outbox/retention.ts";
 import { createSecretStore, databaseFromSecrets } from "./secrets/index.ts";
+import { requireSecrets } from "./secrets/required.ts";
 import { createRequestHandler, startingHandler } from "./server/http.ts";
 import { listenDual } from "./server/listen.ts";
 import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
@@ -45,13 +47,18 @@ export async function startFunction<Config, Deps>(
   shipping?.reportTo(logger);
   const ownSecrets = !options.secrets;
   const secrets = options.secrets ?? createSecretStore(process.env, logger);
-  if (definition.devSecrets) secrets.useDevDefaults?.(definition.devSecrets);
+  // Dev values only for a development run on a store that offers them (never Vault): see requireSecrets.
+  const development = isDevelopment(options.env ?? process.env) && secrets.useDevDefaults !== undefined;
+  if (definition.devSecrets && development) secrets.useDevDefaults?.(definition.devSecrets);
   const started = performance.now();
   // Listen first, answering as starting: while secrets load (a Vault that is down or refuses keeps the
   // function waiting here, one log line, retrying) liveness says alive and readiness not ready, so
   // Kubernetes waits instead of restarting the pod in a loop.
   const listener = options.listen === false ? undefined : await listen(config.port);
   await secrets.load?.();
+  if (definition.devSecrets && !development) {
+    await requireSecrets(definition.name, Object.keys(definition.devSecrets), secrets, logger);
+  }
   // Secrets next: the database URL may be one of them.
   if (!options.config?.database && !process.env.DATABASE_URL) {
     config.database = await databaseFromSecrets(definition.name, secrets, config.database);
@@ -147,6 +154,7 @@ export async function startFunction<Config, Deps>(
     unary,
     corsOrigins: config.corsOrigins,
     trustedProxyHops: config.trustedProxyHops,
+    ...(definition.publishesKeys ? { jwks: () => publicKeySet(secrets) } : {}),
     ready: async () =>
       accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
   });

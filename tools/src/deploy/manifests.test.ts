@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { functionNames, knativeDir, loadManifests, parseManifests, repoRoot } from "@shop/platform";
+import { JWKS_HTTP_PATH, TOKEN_AUDIENCE, TOKEN_ISSUER } from "@shop/runtime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
@@ -352,6 +353,36 @@ describe("infra/cluster/", () => {
     const cors = clusterObjects.find((o) => o.kind === "SecurityPolicy")!;
     expect(get(cors, "spec", "targetRefs", 0)).toMatchObject({ kind: "Gateway", name: "shop" });
     expect((get(cors, "spec", "cors", "allowOrigins") as string[]).length).toBeGreaterThan(0);
+  });
+
+  it("verifies access tokens at the edge against identity's JWKS, and routes the JWKS path to identity", () => {
+    // As kustomize builds the gateway (what up.sh applies with kubectl apply -k).
+    const gateway = objectsOf(built("infra/cluster/gateway"));
+    const policies = gateway.filter((o) => o.kind === "SecurityPolicy");
+    // One policy on the Gateway: a second one on a route would replace it there (CORS lost), not add.
+    expect(policies.map((p) => get(p, "spec", "targetRefs"))).toEqual([
+      [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "shop" }],
+    ]);
+    const jwt = get(policies[0], "spec", "jwt") as Record<string, unknown>;
+    // Anonymous calls pass (the functions decide); a token that is present must verify.
+    expect(jwt.optional).toBe(true);
+    const providers = jwt.providers as Array<Record<string, unknown>>;
+    expect(providers).toHaveLength(1);
+    expect(providers[0]).toMatchObject({ issuer: TOKEN_ISSUER, audiences: [TOKEN_AUDIENCE] });
+    expect(Object.keys(providers[0]?.remoteJWKS as object)).toEqual(["uri"]);
+    const uri = new URL(String(get(providers[0], "remoteJWKS", "uri")));
+    expect(uri.pathname).toBe(JWKS_HTTP_PATH);
+    expect(uri.host).toBe("identity.shop.svc.cluster.local");
+    expect(find(objects, "Service", "identity"), "identity's Knative Service").toBeDefined();
+    // Envoy Gateway's CRD bounds: a provider name and a URI of at most 253 characters.
+    expect(String(providers[0]?.name).length).toBeGreaterThan(0);
+    expect(uri.href.length).toBeLessThanOrEqual(253);
+    const route = gateway
+      .filter((o) => o.kind === "HTTPRoute")
+      .flatMap((r) => get(r, "spec", "rules") as unknown[])
+      .find((rule) => get(rule, "matches", 0, "path", "value") === JWKS_HTTP_PATH);
+    expect(get(route, "matches", 0, "path", "type")).toBe("Exact");
+    expect(get(route, "filters", 0, "urlRewrite", "hostname")).toBe(uri.host);
   });
 
   it("has shell scripts that pass bash -n and shellcheck", () => {

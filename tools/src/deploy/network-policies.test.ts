@@ -27,7 +27,7 @@ interface Policy extends K8sObject {
   spec: {
     podSelector: Peer["podSelector"];
     policyTypes: string[];
-    ingress: { from: Peer[] }[];
+    ingress: { from: Peer[]; ports?: { port: number; protocol?: string }[] }[];
   };
 }
 
@@ -48,7 +48,7 @@ const peers = (p: Policy) =>
   );
 
 describe.each(Object.entries(overlays))("overlay %s", (_overlay, objects) => {
-  it("lets only Knative's data plane reach the functions' pods", () => {
+  it("lets only Knative's data plane reach the functions' pods, and Prometheus their metrics port", () => {
     const functions = policy(objects, "shop", "functions-ingress");
     expect(functions).toBeDefined();
     expect(functions!.spec.policyTypes).toEqual(["Ingress"]);
@@ -59,7 +59,16 @@ describe.each(Object.entries(overlays))("overlay %s", (_overlay, objects) => {
       "kourier-system: app=3scale-kourier-gateway",
       "knative-serving: app in activator,autoscaler",
       "knative-eventing: app in kafka-broker-dispatcher,kafka-source-dispatcher",
+      "monitoring: app.kubernetes.io/name=prometheus",
     ]);
+    // Prometheus (infra/cluster/monitoring's PodMonitor) reaches /metrics on the user port only.
+    const scrape = functions!.spec.ingress.find((rule) =>
+      rule.from.some(
+        (peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring",
+      ),
+    );
+    expect(scrape?.ports).toEqual([{ port: 8080, protocol: "TCP" }]);
+    expect(functions!.spec.ingress.filter((rule) => rule !== scrape).every((rule) => !rule.ports)).toBe(true);
   });
 
   it("names each function's audience on every delivery to it (Trigger subscribers, sources' sinks)", () => {

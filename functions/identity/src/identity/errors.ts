@@ -62,6 +62,15 @@ export function badRefreshToken(): DomainError {
   );
 }
 
+/** The refusal of an access token whose session was revoked (logout, a password or role change). */
+export function sessionEnded(): DomainError {
+  return new DomainError(
+    Code.Unauthenticated,
+    "Your session has ended. Please log in again.",
+    "session-ended",
+  );
+}
+
 /** The refusal of a login while the account is locked after repeated failures. */
 export function accountLocked(retryAfterSeconds: number): DomainError {
   return new DomainError(

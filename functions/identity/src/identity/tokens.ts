@@ -7,7 +7,11 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { TokenSigner, Tx } from "@shop/runtime";
 import { refreshTokens } from "../db/schema.ts";
 
-/** Access tokens live 15 minutes: every function verifies them offline, so they cannot be revoked early. */
+/**
+ * Access tokens live 15 minutes. They carry their session (`sid`, the refresh-token family): identity
+ * refuses one whose session was revoked at once (Me); every other function verifies offline, so for
+ * them this lifetime is the bound on a revoked session.
+ */
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 /** Refresh tokens live 30 days from their issue; each Refresh issues a new one. */
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
@@ -51,7 +55,10 @@ export async function issueTokens(
     createdAt: now,
     expiresAt: refreshTokenExpiresAt,
   });
-  const access = await signer.sign({ userId: subject.userId, role: subject.role }, ACCESS_TOKEN_SECONDS);
+  const access = await signer.sign(
+    { userId: subject.userId, role: subject.role, sessionId: familyId },
+    ACCESS_TOKEN_SECONDS,
+  );
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,

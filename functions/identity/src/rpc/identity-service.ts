@@ -56,7 +56,8 @@ export function identityService(deps: IdentityDeps, app: App): ServiceImpl<typeo
       return {};
     },
     async me(_req, context) {
-      const user = await getUser(app.db, caller(context).userId);
+      const { userId, sessionId } = caller(context);
+      const user = await getUser(app.db, userId, sessionId);
       return { user: toUserMessage(user) };
     },
   };

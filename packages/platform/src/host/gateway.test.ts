@@ -35,6 +35,8 @@ let fn: DualServer;
 let trailersOnly: Http2Server;
 let gateway: Gateway;
 let front: DualServer;
+// Answers with the X-Forwarded-For it received.
+let echo: DualServer;
 
 beforeAll(async () => {
   fn = await listenDual(
@@ -54,7 +56,9 @@ beforeAll(async () => {
     ),
   );
   await new Promise<void>((resolve) => trailersOnly.listen(0, "127.0.0.1", resolve));
+  echo = await listenDual(0, (req, res) => res.end(String(req.headers["x-forwarded-for"])), "127.0.0.1");
   gateway = createGateway({
+    identity: echo.url,
     orders: fn.url,
     promotions: `http://127.0.0.1:${(trailersOnly.address() as AddressInfo).port}`,
     // Nobody listens on port 1.
@@ -67,6 +71,7 @@ afterAll(async () => {
   await front?.close();
   gateway?.close();
   await fn?.close();
+  await echo?.close();
   await new Promise((resolve) => trailersOnly?.close(resolve));
 });
 
@@ -89,6 +94,30 @@ describe.each(Object.entries(transports))("%s through the gateway", (_name, tran
     const statuses: OrderStatus[] = [];
     for await (const { order } of client.watchOrder({ id: "o-2" })) statuses.push(order!.status);
     expect(statuses).toEqual([OrderStatus.PENDING, OrderStatus.CONFIRMED]);
+  });
+});
+
+describe("the client's address", () => {
+  // A function process counts the gateway as one trusted hop (SHOP_TRUSTED_PROXY_HOPS=1).
+  const path = "/shop.identity.v1.IdentityService/Login";
+
+  it("is appended to X-Forwarded-For over HTTP/1.1, after what the caller wrote", async () => {
+    const answer = await fetch(`${front.url}${path}`, { headers: { "x-forwarded-for": "6.6.6.6" } });
+    expect(await answer.text()).toBe("6.6.6.6, 127.0.0.1");
+    expect(await (await fetch(`${front.url}${path}`)).text()).toBe("127.0.0.1");
+  });
+
+  it("is appended to X-Forwarded-For over HTTP/2", async () => {
+    const session = connect(front.url);
+    const stream = session.request({ ":method": "GET", ":path": path, "x-forwarded-for": "6.6.6.6" });
+    stream.end();
+    let body = "";
+    stream.setEncoding("utf8").on("data", (chunk: string) => {
+      body += chunk;
+    });
+    await new Promise((resolve) => stream.once("end", resolve));
+    session.close();
+    expect(body).toBe("6.6.6.6, 127.0.0.1");
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * One port for the whole shop on one machine: Connect services by their path (`/shop.<name>.v1.*`
  * goes to function `<name>`, as the cluster's HTTPRoutes do) and each function's CloudEvents endpoint
- * at `/functions/<name>/` (where the local runner delivers in embedded mode).
+ * at `/functions/<name>/` (where the local runner delivers in embedded mode); identity's public keys at
+ * `/.well-known/jwks.json`.
  *
  * The gateway serves what `listenDual` accepts, HTTP/1.1 and h2c, and keeps the protocol on the way to
  * a function: an in-process function gets the request as it came (its handler serves both, as it does
@@ -44,7 +45,9 @@ export function createGateway(
     const url = req.url ?? "/";
     const service = /^\/shop\.([a-z]+)\.v1\./.exec(url);
     const direct = /^\/functions\/([a-z]+)(\/.*)?$/.exec(url);
-    const name = service?.[1] ?? direct?.[1];
+    // identity publishes the public keys of its tokens at the well-known path, as in the cluster.
+    const keys = url.split("?")[0] === "/.well-known/jwks.json" ? "identity" : undefined;
+    const name = service?.[1] ?? direct?.[1] ?? keys;
     const target = name ? targets[name] : undefined;
     // Handlers written for node:http serve HTTP/2 through node's compatibility API as well.
     const [req1, res1] = [req as IncomingMessage, res as ServerResponse];
@@ -69,7 +72,7 @@ export function createGateway(
 function proxy1(base: string, req: IncomingMessage, res: ServerResponse) {
   const upstream = request(
     new URL(req.url ?? "/", base),
-    { method: req.method, headers: req.headers },
+    { method: req.method, headers: withForwardedFor(req.headers, req.socket.remoteAddress) },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -98,6 +101,17 @@ function session(sessions: Map<string, ClientHttp2Session>, base: string): Clien
   opened.unref();
   sessions.set(base, opened);
   return opened;
+}
+
+/**
+ * The headers with the client's address appended to X-Forwarded-For, as Envoy Gateway does in the
+ * cluster: a function process sees the gateway as its peer, and counts this one hop
+ * (`SHOP_TRUSTED_PROXY_HOPS=1`, set by `startFunctionProcesses`) to find the client.
+ */
+function withForwardedFor(headers: IncomingHttpHeaders, client: string | undefined): IncomingHttpHeaders {
+  const before = [headers["x-forwarded-for"]].flat().filter(Boolean).join(", ");
+  const address = client ?? "unknown";
+  return { ...headers, "x-forwarded-for": before ? `${before}, ${address}` : address };
 }
 
 // Connection-specific headers, which HTTP/2 forbids, and what node sets itself.
@@ -131,7 +145,7 @@ const {
 function proxy2(upstreamSession: ClientHttp2Session, req: Http2ServerRequest, res: Http2ServerResponse) {
   const down = res.stream;
   const upstream = upstreamSession.request({
-    ...endToEnd(req.headers),
+    ...endToEnd(withForwardedFor(req.headers, req.socket.remoteAddress)),
     ":method": req.method,
     ":path": req.url,
     ":authority": req.authority,

@@ -53,7 +53,8 @@ export async function startFunctionProcesses(
       const port = await freePort();
       const child = spawn(process.execPath, ["dist/server.mjs"], {
         cwd: functionDir(name),
-        env: { ...process.env, ...env, PORT: String(port) },
+        // Clients reach a function process through the gateway only, which appends one X-Forwarded-For hop.
+        env: { ...process.env, ...env, PORT: String(port), SHOP_TRUSTED_PROXY_HOPS: "1" },
         // The IPC channel is the child's lifeline: it closes when this process dies (see runFunction).
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });

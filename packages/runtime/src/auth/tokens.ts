@@ -10,10 +10,18 @@ import { JWKS_PATH, SIGNING_KEY_PATH } from "./keys.ts";
 export interface Principal {
   userId: string;
   role: "customer" | "admin";
+  /**
+   * The session the token was issued for (claim `sid`: identity's refresh-token family), when it has
+   * one. identity refuses a token of a revoked session at once; every other function verifies offline,
+   * so there the token's short lifetime bounds a revoked session.
+   */
+  sessionId?: string;
 }
 
-const ISSUER = "shop-identity";
-const AUDIENCE = "shop";
+/** The `iss` of every access token (what the gateway's SecurityPolicy checks too). */
+export const ISSUER = "shop-identity";
+/** The `aud` of every access token. */
+export const AUDIENCE = "shop";
 
 /** Verifies access tokens against the published keys, re-reading them when an unknown `kid` appears. */
 export interface TokenVerifier {
@@ -42,7 +50,9 @@ export function createTokenVerifier(secrets: SecretStore, { refreshMs = 60_000 }
     if (typeof payload.sub !== "string" || (role !== "customer" && role !== "admin")) {
       throw new Error("token lacks sub or role");
     }
-    return { userId: payload.sub, role } satisfies Principal;
+    const principal: Principal = { userId: payload.sub, role };
+    if (typeof payload.sid === "string") principal.sessionId = payload.sid;
+    return principal;
   }
   return {
     async verify(token) {
@@ -90,7 +100,10 @@ export function createTokenSigner(secrets: SecretStore, { refreshMs = 60_000 } =
     async sign(principal, ttlSeconds) {
       const { kid, key: privateKey } = await key();
       const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-      const token = await new SignJWT({ role: principal.role })
+      const claims = principal.sessionId
+        ? { role: principal.role, sid: principal.sessionId }
+        : { role: principal.role };
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: "EdDSA", kid, typ: "JWT" })
         .setSubject(principal.userId)
         .setIssuer(ISSUER)

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { JWKS_HTTP_PATH, JWKS_MAX_AGE_SECONDS } from "../auth/jwks.ts";
 import type { EventVerifier } from "../events/auth.ts";
 import { fromHttp, MalformedEventError } from "../events/codec.ts";
 import type { DispatchOutcome } from "../events/subscriptions.ts";
@@ -33,6 +34,8 @@ export interface RequestHandlerOptions {
   trustedProxyHops?: number;
   /** Checks each delivery's OIDC token before anything else is read; absent: authentication is off. */
   eventVerifier?: EventVerifier;
+  /** The public key set served at JWKS_HTTP_PATH (identity); that path is Connect's (404) when absent. */
+  jwks?: () => Promise<string>;
 }
 
 /** A request handler that also knows how many requests are in flight (for graceful shutdown). */
@@ -44,7 +47,7 @@ export interface FunctionRequestHandler {
 }
 
 /** Paths the server answers itself; everything else (but `POST /`) is for Connect. */
-const ROUTES = new Set(["/health/liveness", "/health/readiness", "/metrics"]);
+const ROUTES = new Set(["/health/liveness", "/health/readiness", "/metrics", JWKS_HTTP_PATH]);
 
 /** Builds the request handler of a function. */
 export function createRequestHandler(options: RequestHandlerOptions): FunctionRequestHandler {
@@ -89,6 +92,8 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
           .catch(() => false)
           .then((ok) => reply(res, ok ? 200 : 503, ok ? "ready" : "not ready"))
           .finally(() => done("health", res.statusCode));
+      } else if (path === JWKS_HTTP_PATH && options.jwks) {
+        void answerJwks(res, options.jwks, options.logger).finally(() => done("jwks", res.statusCode));
       } else if (path === "/metrics") {
         void metrics.registry
           .metrics()
@@ -164,6 +169,22 @@ async function receiveEvent(req: IncomingMessage, res: ServerResponse, options: 
       }
     }
   });
+}
+
+/** The public keys, cacheable by anyone for JWKS_MAX_AGE_SECONDS; 503 (not cached) while unreadable. */
+async function answerJwks(res: ServerResponse, jwks: () => Promise<string>, logger: Logger) {
+  try {
+    const body = await jwks();
+    res.writeHead(200, {
+      "content-type": "application/jwk-set+json",
+      "cache-control": `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+    });
+    res.end(body);
+  } catch (error) {
+    logger.warn({ err: error }, "cannot serve the public keys");
+    res.setHeader("cache-control", "no-store");
+    reply(res, 503, "public keys unavailable");
+  }
 }
 
 /**

@@ -12,22 +12,43 @@ import { cors } from "@connectrpc/connect";
 export const CLIENT_ADDRESS_HEADER = "x-shop-client-address";
 
 /**
- * The caller's address: the socket's peer, or, behind `trustedProxyHops` proxies that each append to
- * X-Forwarded-For (Knative: the ingress and the queue-proxy, so 2), the address the outermost trusted
- * proxy saw. Entries a caller wrote into X-Forwarded-For itself sit further left and are ignored.
+ * The caller's address: the socket's peer, or, behind `trustedProxyHops` proxies that each append the
+ * address they saw (X-Forwarded-For, or RFC 7239 `Forwarded: for=` when there is no X-Forwarded-For),
+ * the address the outermost trusted proxy saw. The chain is read right to left, the peer being the
+ * innermost hop: entries a caller wrote into the header itself sit further left and are never chosen.
+ * A chain shorter than the hops (a request that skipped a proxy) yields its leftmost entry.
  */
 export function clientAddress(req: IncomingMessage, trustedProxyHops = 0): string {
-  // Every request passes here: no proxy to trust (or nothing forwarded) needs no parsing.
-  if (trustedProxyHops === 0 || req.headers["x-forwarded-for"] === undefined) {
-    return req.socket.remoteAddress ?? "unknown";
-  }
-  const forwarded = [req.headers["x-forwarded-for"]]
-    .flat()
-    .flatMap((value) => (value ?? "").split(","))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const chain = [...forwarded, req.socket.remoteAddress ?? "unknown"];
+  const peer = req.socket.remoteAddress ?? "unknown";
+  // Every request passes here: no proxy to trust needs no parsing.
+  if (trustedProxyHops === 0) return peer;
+  const forwarded = forwardedChain(req);
+  if (forwarded.length === 0) return peer;
+  const chain = [...forwarded, peer];
   return chain[Math.max(0, chain.length - 1 - trustedProxyHops)] ?? "unknown";
+}
+
+/** The addresses proxies appended, oldest first: X-Forwarded-For, else the `for=` of Forwarded. */
+function forwardedChain(req: IncomingMessage): string[] {
+  const xff = req.headers["x-forwarded-for"];
+  if (xff !== undefined) return splitList([xff].flat()).map((entry) => entry.trim());
+  const header = req.headers.forwarded;
+  if (header === undefined) return [];
+  return splitList([header]).map((element) => forwardedFor(element));
+}
+
+function splitList(values: string[]): string[] {
+  return values.flatMap((value) => value.split(",")).filter((entry) => entry.trim() !== "");
+}
+
+/** The node of `for=` in one Forwarded element (`for="[2001:db8::1]:443";proto=https` → 2001:db8::1). */
+function forwardedFor(element: string): string {
+  const pair = element.split(";").find((part) => part.trim().toLowerCase().startsWith("for="));
+  const node = (pair?.trim().slice(4) ?? "unknown").replace(/^"|"$/g, "");
+  const v6 = /^\[([^\]]+)\]/.exec(node);
+  if (v6?.[1]) return v6[1];
+  // RFC 7239 brackets IPv6, so only an IPv4 node or a name has one colon, before its port.
+  return /^[^:]+:\d+$/.test(node) ? node.slice(0, node.lastIndexOf(":")) : node;
 }
 
 /**
