@@ -3,6 +3,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { devKeySecrets } from "./auth/keys.ts";
+import { devTransitKeyPath, devTransitSecrets, openWithKey, sealWithKey } from "./secrets/transit.ts";
 
 /** Where a function keeps its data. */
 export type DatabaseConfig =
@@ -95,6 +96,16 @@ export interface SecretStore {
    * real secrets (Vault) has no such method, so a missing secret stays missing there.
    */
   useDevDefaults?(defaults: Record<string, Record<string, string>>): void;
+  /**
+   * Vault's Transit engine: encrypts `plaintext` with the named key (`vault:v1:…`; a derived key's for
+   * `context`), if the caller's policy may. The key never leaves Vault (secrets/transit.ts).
+   */
+  encrypt?(key: string, plaintext: string, context?: string): Promise<string>;
+  /**
+   * Decrypts a Transit ciphertext of the named key (with the `context` it was made with, for a derived
+   * key), if the caller's policy may; UnreadableCiphertextError when it cannot be opened at all.
+   */
+  decrypt?(key: string, ciphertext: string, context?: string): Promise<string>;
 }
 
 /**
@@ -103,25 +114,40 @@ export interface SecretStore {
  * or a random value made once per process. Local runs need nothing; production uses Vault.
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
-  const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
+  const generated = new Map<string, Record<string, string>>(
+    Object.entries({ ...devKeySecrets(), ...devTransitSecrets() }),
+  );
+  // Transit locally: the dev key of `shop/transit/<key>` (SHOP_SECRET_TRANSIT_<KEY> overrides it).
+  const transitKey = async (key: string) => {
+    const value = await read(devTransitKeyPath(key));
+    if (!value?.key) throw new Error(`no Transit key ${key} in the local secret store`);
+    return Buffer.from(value.key, "base64");
+  };
+  async function read(path: string) {
+    const raw = env[variableOf(path)];
+    if (raw) return JSON.parse(raw) as Record<string, string>;
+    let value = generated.get(path);
+    if (!value) {
+      value = { value: randomBytes(32).toString("base64url") };
+      generated.set(path, value);
+    }
+    return value;
+  }
   return {
+    encrypt: async (key, plaintext, context) => sealWithKey(await transitKey(key), plaintext, context),
+    decrypt: async (key, ciphertext, context) => openWithKey(key, await transitKey(key), ciphertext, context),
     useDevDefaults(defaults) {
       for (const [path, value] of Object.entries(defaults)) generated.set(path, value);
     },
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
-    async read(path) {
-      const variable = `SHOP_SECRET_${path
-        .replace(/^shop\//, "")
-        .replace(/[^a-z0-9]+/gi, "_")
-        .toUpperCase()}`;
-      const raw = env[variable];
-      if (raw) return JSON.parse(raw) as Record<string, string>;
-      let value = generated.get(path);
-      if (!value) {
-        value = { value: randomBytes(32).toString("base64url") };
-        generated.set(path, value);
-      }
-      return value;
-    },
+    read,
   };
+}
+
+/** The variable of a secret path: `shop/orders/db` → `SHOP_SECRET_ORDERS_DB`. */
+function variableOf(path: string): string {
+  return `SHOP_SECRET_${path
+    .replace(/^shop\//, "")
+    .replace(/[^a-z0-9]+/gi, "_")
+    .toUpperCase()}`;
 }
