@@ -2,7 +2,7 @@
  * The dependencies of orders, built once per running function from its config: what its routes, its
  * saga handlers and its reconciler share.
  */
-import type { SetupContext } from "@shop/runtime";
+import { type SetupContext, sealPaymentToken } from "@shop/runtime";
 import type { OrdersConfig } from "./config.ts";
 import type { OrderStatusName } from "./db/schema.ts";
 import { createSagaMetrics, type SagaMetrics } from "./metrics/saga-metrics.ts";
@@ -36,11 +36,17 @@ export interface OrdersDeps {
   reconciler: { reasked: StatusCounter; cancelled: StatusCounter };
   /** Orders that became final, for /metrics (saga duration, final states and reasons). */
   sagaMetrics: SagaMetrics;
+  /**
+   * Seals a customer's payment token for payments, bound to the order (Vault Transit; orders may
+   * encrypt, never decrypt): the only form of the token orders stores or emits.
+   */
+  sealPaymentToken: (token: string, orderId: string) => Promise<string>;
 }
 
 /** Builds the dependencies of orders. */
 export function setup({ config, app, metrics }: SetupContext<OrdersConfig>): OrdersDeps {
   return {
+    sealPaymentToken: (token, orderId) => sealPaymentToken(app.secrets, token, orderId),
     notifier: createOrderNotifier(),
     watch: { pollMs: config.watchPollMs, maxMs: config.watchMaxMs },
     now: () => new Date(),

@@ -3,24 +3,37 @@
  * payments emitted. Only tests import this file.
  */
 import { create } from "@bufbuild/protobuf";
-import { type RunningFunction, toCloudEvent } from "@shop/runtime";
-import { publishedEvents } from "@shop/runtime/testing";
+import { envSecretStore, type RunningFunction, toCloudEvent } from "@shop/runtime";
+import { publishedEvents, sealedLocally } from "@shop/runtime/testing";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
 import { ReservedLineSchema, StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
 import { eq } from "drizzle-orm";
 import { payments } from "./db/schema.ts";
+import type { PaymentProvider } from "./payments/provider.ts";
 import { chargeKeyFor } from "./payments/settle.ts";
 import type { TestProvider } from "./payments/test-provider.ts";
+import { type PaymentsDeps, tokenOpener } from "./setup.ts";
 
-/** StockReserved from inventory: the order is ready to be charged `totalMinor` EUR with `token`. */
+// The local secret store, as orders and payments use it without Vault (the dev Transit key).
+const localSecrets = envSecretStore({});
+
+/** Payments' dependencies for a test: `provider`, and sealed tokens opened with the dev Transit key. */
+export function testDeps(provider: PaymentProvider): PaymentsDeps {
+  return { provider, openPaymentToken: tokenOpener(localSecrets) };
+}
+
+/**
+ * StockReserved from inventory: the order is ready to be charged `totalMinor` EUR with `token`, sealed
+ * for the order as orders seals it.
+ */
 export function stockReserved(orderId: string, token: string, totalMinor = 4_200n) {
   const message = create(StockReservedSchema, {
     orderId,
     customerId: "customer-1",
     lines: [create(ReservedLineSchema, { productId: "mug", quantity: 1 })],
     total: create(MoneySchema, { amountMinor: totalMinor, currency: "EUR" }),
-    paymentToken: token,
+    sealedPaymentToken: sealedLocally(token, orderId),
   });
   return toCloudEvent(StockReservedSchema, message, { source: "/functions/inventory", key: orderId });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vault for Shop: KV v2 at shop/, a policy per function (policies/<function>.hcl), its login, and the
+# Vault for Shop: KV v2 at shop/, Transit at transit/ (key shop-payment-token), a policy per function (policies/<function>.hcl), its login, and the
 # dev KV layout. Idempotent: what exists is kept (keys are rotated only on request).
 #
 #   setup.sh                      in the cluster: Vault (Helm, dev mode) in namespace vault, Kubernetes
@@ -113,6 +113,12 @@ put_key() { # the public keys first: a token signed with the new key must meet v
 
 dev_layout() {
   enable secrets shop kv-v2
+  # Transit: the key that seals customers' payment tokens for payments (orders encrypts, payments decrypts).
+  enable secrets transit transit
+  if ! v read transit/keys/shop-payment-token >/dev/null 2>&1; then
+    # derived: each ciphertext is bound to its order id (the context), useless for any other order.
+    v write transit/keys/shop-payment-token derived=true >/dev/null
+  fi
   if ! exists identity/jwt; then put_key "$(new_key_json)"; fi
   if ! exists identity/admin; then
     node -e 'process.stdout.write(JSON.stringify({ email: "admin@shop.example", password: require("node:crypto").randomBytes(18).toString("base64url") }))' |

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { devKeySecrets } from "./auth/keys.ts";
 import { type LogShipping, logShippingFromEnv } from "./log-ship/settings.ts";
+import { devTransitKeyPath, devTransitSecrets, openWithKey, sealWithKey } from "./secrets/transit.ts";
 
 /** Where a function keeps its data. */
 export type DatabaseConfig =
@@ -110,6 +111,16 @@ export interface SecretStore {
    * real secrets (Vault) has no such method, so a missing secret stays missing there.
    */
   useDevDefaults?(defaults: Record<string, Record<string, string>>): void;
+  /**
+   * Vault's Transit engine: encrypts `plaintext` with the named key (`vault:v1:…`; a derived key's for
+   * `context`), if the caller's policy may. The key never leaves Vault (secrets/transit.ts).
+   */
+  encrypt?(key: string, plaintext: string, context?: string): Promise<string>;
+  /**
+   * Decrypts a Transit ciphertext of the named key (with the `context` it was made with, for a derived
+   * key), if the caller's policy may; UnreadableCiphertextError when it cannot be opened at all.
+   */
+  decrypt?(key: string, ciphertext: string, context?: string): Promise<string>;
 }
 
 /**
@@ -128,26 +139,37 @@ export function isDevelopment(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStore {
   if (!isDevelopment(env)) return productionEnvSecretStore(env);
-  const generated = new Map<string, Record<string, string>>(Object.entries(devKeySecrets()));
+  const generated = new Map<string, Record<string, string>>(
+    Object.entries({ ...devKeySecrets(), ...devTransitSecrets() }),
+  );
+  // Transit locally: the dev key of `shop/transit/<key>` (SHOP_SECRET_TRANSIT_<KEY> overrides it).
+  const transitKey = async (key: string) => {
+    const value = await read(devTransitKeyPath(key));
+    if (!value?.key) throw new Error(`no Transit key ${key} in the local secret store`);
+    return Buffer.from(value.key, "base64");
+  };
+  async function read(path: string) {
+    const raw = env[secretVariable(path)];
+    if (raw) return JSON.parse(raw) as Record<string, string>;
+    let value = generated.get(path);
+    if (!value) {
+      value = { value: randomBytes(32).toString("base64url") };
+      generated.set(path, value);
+    }
+    return value;
+  }
   return {
+    encrypt: async (key, plaintext, context) => sealWithKey(await transitKey(key), plaintext, context),
+    decrypt: async (key, ciphertext, context) => openWithKey(key, await transitKey(key), ciphertext, context),
     useDevDefaults(defaults) {
       for (const [path, value] of Object.entries(defaults)) generated.set(path, value);
     },
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
-    async read(path) {
-      const raw = env[secretVariable(path)];
-      if (raw) return JSON.parse(raw) as Record<string, string>;
-      let value = generated.get(path);
-      if (!value) {
-        value = { value: randomBytes(32).toString("base64url") };
-        generated.set(path, value);
-      }
-      return value;
-    },
+    read,
   };
 }
 
-/** The variable holding secret `path`: `shop/orders/db` → `SHOP_SECRET_ORDERS_DB`. */
+/** The variable of a secret path: `shop/orders/db` → `SHOP_SECRET_ORDERS_DB`. */
 function secretVariable(path: string): string {
   return `SHOP_SECRET_${path
     .replace(/^shop\//, "")

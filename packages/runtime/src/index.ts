@@ -136,6 +136,12 @@ export {
   vaultOptionsFromEnv,
   vaultSecretStore,
 } from "./secrets/index.ts";
+export {
+  openPaymentToken,
+  PAYMENT_TOKEN_KEY,
+  sealPaymentToken,
+  UnreadableCiphertextError,
+} from "./secrets/transit.ts";
 export { readBody } from "./server/body.ts";
 export { MAX_EVENT_BYTES } from "./server/http.ts";
 export { type DualHandler, type DualServer, listenDual } from "./server/listen.ts";

@@ -33,10 +33,23 @@ export function viewRecord(record: OutgoingRecord): EventView {
   try {
     const decoded = decodeEvent(fromKafkaRecord(record));
     if (!decoded) return { ...view, problem: `unknown event type ${view.type ?? "(none)"}` };
-    return { ...view, message: toJson(decoded.schema, decoded.message, { registry }) };
+    return { ...view, message: withoutPaymentTokens(toJson(decoded.schema, decoded.message, { registry })) };
   } catch (error) {
     return { ...view, problem: (error as Error).message };
   }
+}
+
+/**
+ * The message with its payment tokens masked: the deprecated token in clear (events of orders placed
+ * before tokens were sealed, still in the topic's retention) is never printed, and the sealed one is
+ * shown as what it is, not as a long ciphertext nobody here can open.
+ */
+function withoutPaymentTokens(message: JsonValue): JsonValue {
+  if (message === null || typeof message !== "object" || Array.isArray(message)) return message;
+  const masked = { ...message };
+  if (typeof masked.paymentToken === "string") masked.paymentToken = "[redacted]";
+  if (typeof masked.sealedPaymentToken === "string") masked.sealedPaymentToken = "[sealed for payments]";
+  return masked;
 }
 
 /** Which events to show: any of `types` (a trailing `*` matches a prefix), about `order` if set. */

@@ -73,7 +73,10 @@ export const answeredOrders = inventory.table(
     totalMinor: bigint("total_minor", { mode: "bigint" }).notNull().default(sql`0`),
     currency: text("currency").notNull().default(""),
     // Only while the units are held, for payments to charge: cleared once the order is sold or released.
+    // In clear only for orders placed before tokens were sealed; the sealed one (which the inventory
+    // cannot open) for every other.
     paymentToken: text("payment_token"),
+    sealedPaymentToken: text("sealed_payment_token"),
     reason: text("reason").notNull().default(""),
     productIds: jsonb("product_ids").$type<string[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

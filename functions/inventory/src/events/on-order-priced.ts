@@ -19,6 +19,8 @@ export async function onOrderPriced(message: OrderPriced, context: EventContext)
       quantity: line.quantity,
     })),
     total: { amountMinor: message.total?.amountMinor ?? 0n, currency: message.total?.currency ?? "" },
+    sealedPaymentToken: message.sealedPaymentToken,
+    // Deprecated field: accepted from orders placed before tokens were sealed (README).
     paymentToken: message.paymentToken,
   });
 }

@@ -20,6 +20,9 @@ export interface PricedOrder {
   customerId: string;
   lines: { productId: string; productName: string; quantity: number }[];
   total: { amountMinor: bigint; currency: string };
+  /** The payment token sealed for payments, passed on as is (the inventory cannot open it). */
+  sealedPaymentToken: string;
+  /** Deprecated: a token in clear, only for an order placed before tokens were sealed; else "". */
   paymentToken: string;
 }
 
@@ -49,6 +52,7 @@ export async function emitReserved(
       customerId: order.customerId,
       lines: lines.map((line) => create(ReservedLineSchema, line)),
       total: money(order.total.amountMinor, order.total.currency),
+      sealedPaymentToken: order.sealedPaymentToken,
       paymentToken: order.paymentToken,
     }),
     { key: order.orderId },
@@ -78,7 +82,7 @@ export async function recordAnswer(
     totalMinor: order.total.amountMinor,
     currency: order.total.currency,
     ...(answer.outcome === "reserved"
-      ? { paymentToken: order.paymentToken }
+      ? { paymentToken: order.paymentToken || null, sealedPaymentToken: order.sealedPaymentToken || null }
       : { reason: answer.reason, productIds: answer.productIds }),
   });
 }
@@ -88,7 +92,10 @@ export async function recordAnswer(
  * than the units are held.
  */
 export async function forgetPaymentToken(tx: Tx, orderId: string): Promise<void> {
-  await tx.db.update(answeredOrders).set({ paymentToken: null }).where(eq(answeredOrders.orderId, orderId));
+  await tx.db
+    .update(answeredOrders)
+    .set({ paymentToken: null, sealedPaymentToken: null })
+    .where(eq(answeredOrders.orderId, orderId));
 }
 
 /**
@@ -118,6 +125,7 @@ export async function answerAgain(tx: Tx, order: PricedOrder): Promise<ReserveOu
     orderId: order.orderId,
     customerId: answer.customerId,
     total: { amountMinor: answer.totalMinor, currency: answer.currency },
+    sealedPaymentToken: answer.sealedPaymentToken ?? order.sealedPaymentToken,
     paymentToken: answer.paymentToken ?? order.paymentToken,
   };
   await emitReserved(tx, stored ?? order, lines);

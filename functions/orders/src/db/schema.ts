@@ -83,8 +83,12 @@ export const orders = ordersSchema.table(
     cancelReason: text("cancel_reason").notNull().default(""),
     // Set by OrderPriced; null while promotions have not answered (even if a later step already has).
     pricedAt: timestamp("priced_at", { withTimezone: true }),
-    // Kept while the order is open, to ask again with the same OrderPlaced; cleared once it is final.
+    // The payment token in clear: only orders placed before tokens were sealed have one (their re-asks
+    // still carry it); cleared once the order is final. New orders keep only the sealed one.
     paymentToken: text("payment_token"),
+    // The payment token sealed for payments (secrets/transit.ts in the runtime), bound to this order:
+    // kept while the order is open, to ask again with the same OrderPlaced; cleared once it is final.
+    sealedPaymentToken: text("sealed_payment_token"),
     // When the reconciler next asks for the missing step again (moved on by each re-ask, never past
     // give_up_at). The defaults are for orders placed before deadlines: asked again at once, given up
     // 10 minutes after the migration; PlaceOrder sets both from the config.

@@ -30,7 +30,11 @@ export async function cancelOrder(
 ): Promise<SagaOutcome> {
   const cancelReason = reason.trim() || DEFAULT_REASONS[cause];
   // The payment token is not kept past the saga: a final order is never asked for again.
-  const outcome = await advance(tx.db, orderId, "CANCELLED", { cancelReason, paymentToken: null });
+  const outcome = await advance(tx.db, orderId, "CANCELLED", {
+    cancelReason,
+    paymentToken: null,
+    sealedPaymentToken: null,
+  });
   if (outcome.kind === "applied") {
     const { order } = outcome;
     await tx.emit(

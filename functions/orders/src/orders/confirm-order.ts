@@ -21,6 +21,7 @@ export async function confirmOrder(
     ...totalUnlessPriced(amountMinor),
     // Not kept past the saga: a final order is never asked for again.
     paymentToken: null,
+    sealedPaymentToken: null,
   });
   if (outcome.kind === "applied") {
     const { order } = outcome;

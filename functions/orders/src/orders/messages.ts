@@ -68,7 +68,9 @@ export function toOrderPlaced(row: OrderRow): OrderPlaced {
     lines: toOrderLines(row.lines, row.currency),
     subtotal: money(row.subtotalMinor, row.currency),
     couponCode: row.couponCode,
-    paymentToken: row.paymentToken ?? "",
+    sealedPaymentToken: row.sealedPaymentToken ?? "",
+    // Only an order placed before tokens were sealed has one in clear; its re-ask carries it as before.
+    ...(row.paymentToken ? { paymentToken: row.paymentToken } : {}),
     placedAt: timestampFromDate(row.createdAt),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * PlaceOrder: price the lines from the catalog projection, store the order PENDING and start the
  * purchase saga with OrderPlaced, all in one transaction. The same (customer, idempotency key)
- * returns the order placed first and emits nothing.
+ * returns the order placed first and emits nothing. The payment token is sealed for payments first
+ * (bound to the new order's id): orders stores and emits only the sealed one.
  */
 
 import { randomUUID } from "node:crypto";
@@ -49,6 +50,11 @@ export interface PlaceOrderResult {
   created: boolean;
 }
 
+/** What PlaceOrder needs besides the transaction: the saga's clock and the payment token's sealer. */
+export interface PlaceOrderDeps extends SagaClock {
+  sealPaymentToken: (token: string, orderId: string) => Promise<string>;
+}
+
 /**
  * Places an order, or returns the one already placed with the same idempotency key. The order gets
  * its saga deadlines from `clock` (see deadlines.ts).
@@ -56,7 +62,7 @@ export interface PlaceOrderResult {
 export async function placeOrder(
   tx: Tx,
   input: PlaceOrderInput,
-  clock: SagaClock,
+  clock: PlaceOrderDeps,
 ): Promise<PlaceOrderResult> {
   const idempotencyKey = input.idempotencyKey;
   if (idempotencyKey.length === 0) throw idempotencyKeyMissing();
@@ -73,11 +79,15 @@ export async function placeOrder(
   const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
   const placedAt = clock.now();
+  const id = randomUUID();
+  // Sealed only for an order about to be placed (not for a retry), inside the transaction: a Vault that
+  // does not answer fails the call and nothing is stored.
+  const sealedPaymentToken = await clock.sealPaymentToken(input.paymentToken, id);
 
   const inserted = await tx.db
     .insert(orders)
     .values({
-      id: randomUUID(),
+      id,
       customerId: input.customerId,
       idempotencyKey,
       status: "PENDING",
@@ -87,7 +97,8 @@ export async function placeOrder(
       discountMinor: 0n,
       totalMinor: subtotal,
       couponCode,
-      paymentToken: input.paymentToken,
+      paymentToken: null,
+      sealedPaymentToken,
       createdAt: placedAt,
       updatedAt: placedAt,
       ...deadlinesOf(placedAt, clock.saga),

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { envSecretStore, openPaymentToken, UnreadableCiphertextError } from "@shop/runtime";
 import { testClient } from "@shop/runtime/testing";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
@@ -67,8 +68,16 @@ describe("OrderService", { timeout: 30_000 }, () => {
       customerId: "alice",
       subtotal: { amountMinor: 7749n, currency: "EUR" },
       couponCode: "SPRING10",
-      paymentToken: "tok_visa",
+      // The token travels only sealed for payments, bound to this order.
+      paymentToken: "",
+      sealedPaymentToken: expect.stringMatching(/^vault:v1:/),
     });
+    const placed = events[0]?.message as { sealedPaymentToken?: string } | undefined;
+    const sealed = placed?.sealedPaymentToken ?? "";
+    expect(sealed).not.toContain("tok_visa");
+    const local = envSecretStore({});
+    await expect(openPaymentToken(local, sealed, order?.id ?? "")).resolves.toBe("tok_visa");
+    await expect(openPaymentToken(local, sealed, "another-order")).rejects.toThrow(UnreadableCiphertextError);
   });
 
   it("returns the same order for the same idempotency key and emits only once", async () => {

@@ -2,7 +2,15 @@ import { createLogger, type RunningFunction, startFunction } from "@shop/runtime
 import { createTestDatabase } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { paymentsFunction } from "../function.ts";
-import { chargesOf, eventsFor, orderCancelled, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import {
+  chargesOf,
+  eventsFor,
+  orderCancelled,
+  paymentOf,
+  stockReserved,
+  testDeps,
+  typesFor,
+} from "../test-support.ts";
 import { createTestProvider, type TestProvider } from "./test-provider.ts";
 
 // Real Postgres: the unknown record commits while the delivery is answered 5xx, and deliveries,
@@ -16,7 +24,7 @@ describe("charges whose outcome is unknown, on real Postgres", () => {
     const url = await createTestDatabase(inject("databaseUrl"));
     provider = createTestProvider({ unavailableAttempts: 4 });
     fn = await startFunction(paymentsFunction, {
-      deps: { provider },
+      deps: testDeps(provider),
       listen: false,
       logger: createLogger("payments", "silent"),
       config: {

@@ -2,7 +2,7 @@ import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentsFunction } from "../function.ts";
-import { chargesOf, eventsFor, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import { chargesOf, eventsFor, paymentOf, stockReserved, testDeps, typesFor } from "../test-support.ts";
 import { createTestProvider, DECLINED, NOT_ACCEPTED, type TestProvider } from "./test-provider.ts";
 
 describe("charging a reserved order", () => {
@@ -11,7 +11,7 @@ describe("charging a reserved order", () => {
 
   beforeAll(async () => {
     provider = createTestProvider();
-    fn = await startForTest(paymentsFunction, { deps: { provider } });
+    fn = await startForTest(paymentsFunction, { deps: testDeps(provider) });
   });
   afterAll(() => fn.close());
 
@@ -113,7 +113,7 @@ describe("a payment provider that stays unavailable", () => {
   beforeAll(async () => {
     // tok_unavailable normally recovers after 2 failures; here it never does.
     provider = createTestProvider({ unavailableAttempts: 100 });
-    fn = await startForTest(paymentsFunction, { deps: { provider } });
+    fn = await startForTest(paymentsFunction, { deps: testDeps(provider) });
   });
   afterAll(() => fn.close());
 

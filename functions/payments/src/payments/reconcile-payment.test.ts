@@ -2,7 +2,15 @@ import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentsFunction } from "../function.ts";
-import { chargesOf, eventsFor, orderCancelled, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import {
+  chargesOf,
+  eventsFor,
+  orderCancelled,
+  paymentOf,
+  stockReserved,
+  testDeps,
+  typesFor,
+} from "../test-support.ts";
 import { NOTHING_CHARGED_CANCELLED } from "./messages.ts";
 import { type PaymentProvider, TransientProviderError } from "./provider.ts";
 import { createTestProvider, DECLINED, type TestProvider } from "./test-provider.ts";
@@ -22,7 +30,7 @@ describe("a charge whose answer was lost (tok_timeout: the provider charged, the
         return provider.getCharge(key);
       },
     };
-    fn = await startForTest(paymentsFunction, { deps: { provider: flaky } });
+    fn = await startForTest(paymentsFunction, { deps: testDeps(flaky) });
   });
   afterAll(() => fn.close());
 

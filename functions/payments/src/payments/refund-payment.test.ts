@@ -2,7 +2,15 @@ import type { RunningFunction } from "@shop/runtime";
 import { startForTest } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentsFunction } from "../function.ts";
-import { chargesOf, eventsFor, orderCancelled, paymentOf, stockReserved, typesFor } from "../test-support.ts";
+import {
+  chargesOf,
+  eventsFor,
+  orderCancelled,
+  paymentOf,
+  stockReserved,
+  testDeps,
+  typesFor,
+} from "../test-support.ts";
 import { type PaymentProvider, TransientProviderError } from "./provider.ts";
 import { createTestProvider, type TestProvider } from "./test-provider.ts";
 
@@ -21,7 +29,7 @@ describe("refunding a cancelled order", () => {
         return provider.refund(request);
       },
     };
-    fn = await startForTest(paymentsFunction, { deps: { provider: flaky } });
+    fn = await startForTest(paymentsFunction, { deps: testDeps(flaky) });
   });
   afterAll(() => fn.close());
 

@@ -59,7 +59,9 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
         const failed = failures.get(idempotencyKey) ?? 0;
         if (failed < unavailableAttempts) {
           failures.set(idempotencyKey, failed + 1);
-          throw new TransientProviderError("the test provider is unavailable (tok_unavailable)");
+          throw new TransientProviderError(
+            "the test provider is unavailable (the card fails its first charges)",
+          );
         }
       }
       let result: ChargeResult;

@@ -29,6 +29,8 @@ export async function onOrderPlaced(message: OrderPlaced, context: EventContext)
     couponCode: message.couponCode,
     now: message.placedAt ? timestampDate(message.placedAt) : new Date(),
     lines: message.lines,
+    sealedPaymentToken: message.sealedPaymentToken,
+    // Deprecated field: accepted from orders placed before tokens were sealed (README).
     paymentToken: message.paymentToken,
   });
 }

@@ -24,7 +24,12 @@ export interface OrderToPrice {
   now: Date;
   /** The order's lines as placed, passed on unchanged in OrderPriced. */
   lines: OrderLine[];
-  /** The customer's payment method, passed on unchanged in OrderPriced for payments. */
+  /** The payment token sealed for payments, passed on unchanged in OrderPriced (promotions cannot open it). */
+  sealedPaymentToken: string;
+  /**
+   * Deprecated: a token in clear, only from an OrderPlaced of an order placed before tokens were
+   * sealed (passed on so that its saga ends as it began); "" for every other order.
+   */
   paymentToken: string;
 }
 
@@ -61,6 +66,7 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
       discount: amount(result.discount),
       total: amount(result.total),
       promotions: result.promotions,
+      sealedPaymentToken: order.sealedPaymentToken,
       paymentToken: order.paymentToken,
     });
     await tx.emit(OrderPricedSchema, message, { key: orderId });

@@ -51,6 +51,11 @@ export interface ShopOptions {
   /** Port of the gateway (0 = any free one). */
   port?: number;
   logLevel?: string;
+  /**
+   * Where the log lines of this process go (the runner's and the in-process functions'): a test reads
+   * them back. Default: stdout.
+   */
+  logDestination?: NodeJS.WritableStream;
   /** Real mode only: run each function as its own process (as in the cluster) instead of in this one. */
   processes?: boolean;
   /** With `processes`: brings the functions' bundles up to date before they start (see processes.ts). */
@@ -97,7 +102,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const embedded = !options.databaseUrl;
   const topic = options.topic ?? "shop.events";
   const dlqTopic = options.dlqTopic ?? "shop.events.dlq";
-  const logger = createLogger("shop", options.logLevel ?? "warn");
+  const logger = createLogger("shop", options.logLevel ?? "warn", options.logDestination);
   const log: EventLog = options.kafkaBrokers?.length
     ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop", logger })
     : createMemoryLog({ logger });
@@ -151,7 +156,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     functions[name] = await startFunction(definition, {
       log,
       listen: false,
-      logger: createLogger(name, options.logLevel ?? "warn"),
+      logger: createLogger(name, options.logLevel ?? "warn", options.logDestination),
       eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
       eventTokens: (audience) => issuer.token(audience),
       ...(pglite ? { pglite } : {}),

@@ -19,6 +19,8 @@ export interface VaultStoreOptions {
   login: VaultLogin;
   /** Path of the KV v2 engine; default `shop`. */
   mount?: string;
+  /** Path of the Transit engine; default `transit`. */
+  transitMount?: string;
   logger?: Logger;
   /** How long a value read is served from memory; default 60 s. */
   cacheTtlMs?: number;
@@ -95,6 +97,7 @@ export function vaultOptionsFromEnv(env: NodeJS.ProcessEnv, logger?: Logger): Va
     endpoint,
     login,
     mount: env.VAULT_KV_MOUNT ?? "shop",
+    transitMount: env.VAULT_TRANSIT_MOUNT ?? "transit",
     cacheTtlMs: Number(env.SHOP_SECRETS_CACHE_SECONDS ?? 60) * 1000,
     ...(logger ? { logger } : {}),
   };

@@ -1,6 +1,7 @@
 /**
  * Secrets from HashiCorp Vault through node-vault: log in (Kubernetes auth in the cluster, AppRole or a
- * token outside it), read KV v2 secrets, keep the token renewed, and cache what was read.
+ * token outside it), read KV v2 secrets, keep the token renewed, and cache what was read; encrypt and
+ * decrypt with Transit keys (vault-transit.ts).
  *
  * Paths are the logical ones of the seam: `shop/orders/database` is key `orders/database` of the KV v2
  * engine mounted at `shop/` (API path `shop/data/orders/database`). With another mount (`secret`, the
@@ -17,6 +18,7 @@ import {
   type VaultApiError,
   type VaultStoreOptions,
 } from "./vault-options.ts";
+import { vaultTransit } from "./vault-transit.ts";
 
 /** A Vault-backed secret store (every optional part of the seam implemented). */
 export type VaultSecretStore = Required<Omit<SecretStore, "useDevDefaults">>;
@@ -195,6 +197,9 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
   const freshReadAt = new Map<string, number>();
 
   return {
+    ...vaultTransit(vaultClient, options.transitMount ?? "transit", async () => {
+      if (!loaded) await establish();
+    }),
     describe,
     load: () => (loaded ? Promise.resolve() : establish()),
     ready: () => loaded && healthy,

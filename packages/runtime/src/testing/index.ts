@@ -10,6 +10,7 @@ import { createLogger } from "../logger.ts";
 export { fixtureFunction } from "./fixture/fixture.ts";
 export { greetings as fixtureGreetings } from "./fixture/schema.ts";
 export { metricNames, parseScrape, type Sample, sampleValue } from "./scrape.ts";
+export { sealedLocally } from "./sealed.ts";
 export { type TestClientOptions, testClient } from "./test-client.ts";
 export { startVaultDouble, type TokenTtl, type VaultDouble } from "./vault-double.ts";
 export { type PolicyRule, parsePolicy } from "./vault-policy.ts";

@@ -2,13 +2,14 @@
  * A Vault API double for tests: a node:http server answering exactly the endpoints Shop uses, with
  * Vault's documented response shapes and error codes, so the real node-vault client is exercised over
  * HTTP. Endpoints: KV v2 read (`GET /v1/<mount>/data/<path>`), AppRole and Kubernetes login, token
- * renew-self and lookup-self. Tokens carry policies written in Vault's HCL (the files of
+ * renew-self and lookup-self, Transit encrypt and decrypt (vault-double-transit.ts). Tokens carry policies written in Vault's HCL (the files of
  * infra/cluster/vault/policies), so a function's token reads only what its policy grants.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
+import { newTransitKey, type TransitKeys, transitAnswer } from "./vault-double-transit.ts";
 import { allows, type PolicyRule, parsePolicy } from "./vault-policy.ts";
 
 /** How long tokens of a role live, in seconds. */
@@ -48,6 +49,8 @@ export interface VaultDouble {
   addKubernetesRole(name: string, serviceAccountJwt: string, policies: string[], ttl?: TokenTtl): void;
   /** Writes a new version of the KV v2 secret at its logical path (`shop/identity/jwt`, mount first). */
   put(path: string, data: Record<string, unknown>): void;
+  /** Creates the Transit key `name` (as `vault write -f transit/keys/<name>`), if absent. */
+  addTransitKey(name: string): void;
   /** Seals (every request answers 503) or unseals. */
   seal(sealed: boolean): void;
   /** Stops answering (connections refused) until `up()`, on the same port. */
@@ -67,6 +70,7 @@ export async function startVaultDouble({ mount = "shop" } = {}): Promise<VaultDo
   const k8sRoles = new Map<string, { jwt: string; policies: string[] } & TokenTtl>();
   const tokens = new Map<string, Token>();
   const kv = new Map<string, Secret>();
+  const transitKeys: TransitKeys = new Map();
   const stats = { logins: 0, renewals: 0, reads: {} as Record<string, number> };
   const seen: string[] = [];
   let sealed = false;
@@ -129,9 +133,9 @@ export async function startVaultDouble({ mount = "shop" } = {}): Promise<VaultDo
     const token = typeof id === "string" ? tokens.get(id) : undefined;
     return token && token.expires > now() ? token : undefined;
   }
-  const can = (token: Token, path: string) =>
+  const can = (token: Token, path: string, capability = "read") =>
     token.policies.includes("root") ||
-    token.policies.some((name) => allows(policies.get(name) ?? [], path, "read"));
+    token.policies.some((name) => allows(policies.get(name) ?? [], path, capability));
 
   async function answer(req: IncomingMessage): Promise<[number, object]> {
     if (sealed) return [503, { errors: ["Vault is sealed"] }];
@@ -191,6 +195,11 @@ export async function startVaultDouble({ mount = "shop" } = {}): Promise<VaultDo
         }),
       ];
     }
+    const transit =
+      req.method === "POST" || req.method === "PUT"
+        ? transitAnswer(transitKeys, path, body, (at) => can(token, at, "update"))
+        : undefined;
+    if (transit) return [transit[0], transit[0] === 200 ? envelope(transit[1]) : transit[1]];
     if (req.method === "GET" && path.startsWith(`${mount}/data/`)) {
       if (!can(token, path)) return denied;
       stats.reads[path] = (stats.reads[path] ?? 0) + 1;
@@ -259,6 +268,9 @@ export async function startVaultDouble({ mount = "shop" } = {}): Promise<VaultDo
       const version = (kv.get(key)?.version ?? 0) + 1;
       kv.set(key, { data, version, created: new Date().toISOString() });
       seen.push(...Object.values(data).filter((v): v is string => typeof v === "string"));
+    },
+    addTransitKey(name) {
+      if (!transitKeys.has(name)) transitKeys.set(name, newTransitKey());
     },
     seal(value) {
       sealed = value;

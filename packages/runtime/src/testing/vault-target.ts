@@ -17,6 +17,8 @@ export interface VaultTarget {
   addAppRole(name: string, policies: string[], ttl?: TokenTtl): Promise<{ roleId: string; secretId: string }>;
   /** Writes a new version of a KV v2 secret at its logical path (`shop/identity/jwt`). */
   put(path: string, data: Record<string, unknown>): Promise<void>;
+  /** Creates a Transit key (the engine mounted at `transit/`), as setup.sh does; kept if it exists. */
+  addTransitKey(name: string): Promise<void>;
   /** Refuses connections until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -35,6 +37,7 @@ export async function vaultForTests(env: NodeJS.ProcessEnv = process.env): Promi
       putPolicy: async (name, hcl) => double.putPolicy(name, hcl),
       addAppRole: async (name, policies, ttl) => double.addAppRole(name, policies, ttl),
       put: async (path, data) => double.put(path, data),
+      addTransitKey: async (name) => double.addTransitKey(name),
       down: double.down,
       up: double.up,
       close: double.close,
@@ -64,6 +67,11 @@ export async function vaultForTests(env: NodeJS.ProcessEnv = process.env): Promi
       return { roleId, secretId };
     },
     put: async (path, data) => void (await admin.write(`shop/data/${path.replace(/^shop\//, "")}`, { data })),
+    async addTransitKey(name) {
+      await admin.mount({ mount_point: "transit", type: "transit" }).catch(ignoreInUse);
+      // Derived, as setup.sh makes it: every ciphertext is bound to its context (the order id).
+      await admin.transitCreateKey({ name, derived: true });
+    },
     down: proxy.down,
     up: proxy.up,
     close: proxy.down,

@@ -1,0 +1,1 @@
+ALTER TABLE "inventory"."answered_orders" ADD COLUMN "sealed_payment_token" text;

@@ -1,0 +1,1 @@
+ALTER TABLE "orders"."orders" ADD COLUMN "sealed_payment_token" text;
