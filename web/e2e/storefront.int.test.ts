@@ -15,7 +15,6 @@ import {
   DEV_ADMIN,
   loginAs,
   placeOrderWhenKnown,
-  repoRoot,
   type Shop,
   type ShopClients,
   shopClients,
@@ -23,12 +22,11 @@ import {
   storefront,
 } from "@shop/platform";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CODES, seedShop } from "../../tools/src/shop/seed.ts";
+import { CHROMIUM, launchChromium, SCREENSHOTS } from "./browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = join(repoRoot, "test-output", "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
@@ -176,19 +174,7 @@ beforeAll(async () => {
   const email = `rival-${randomUUID().slice(0, 8)}@example.com`;
   await shopClients(shop.url).identity.register({ email, password: "correct horse battery" });
   rival = (await loginAs(shop.url, email, "correct horse battery")).clients;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
