@@ -14,6 +14,9 @@ export const policy: AccessPolicy = {
   Refresh: "anonymous",
   Logout: "anonymous",
   Me: "customer",
+  VerifyEmail: "anonymous",
+  RequestPasswordReset: "anonymous",
+  ResetPassword: "anonymous",
 };
 
 /** The routes of identity. */

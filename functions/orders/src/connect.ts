@@ -13,6 +13,7 @@ export const policy: AccessPolicy = {
   GetOrder: "customer",
   ListOrders: "customer",
   WatchOrder: "customer",
+  CancelOrder: "customer",
 };
 
 /** Registers OrderService. */

@@ -62,6 +62,7 @@ describe("openapi.json", () => {
     expect(Object.keys(schemas["shop.promotions.v1.Promotion"].dependentSchemas)).toEqual([
       "percentOff",
       "amountOff",
+      "freeShipping",
     ]);
     expect(openapi.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
     expect(schemas["connect.error"].required).toEqual(["code"]);

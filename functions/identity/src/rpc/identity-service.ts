@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type App, caller, clientAddressOf } from "@shop/runtime";
 import {
   type IdentityService,
@@ -59,6 +59,15 @@ export function identityService(deps: IdentityDeps, app: App): ServiceImpl<typeo
       const { userId, sessionId } = caller(context);
       const user = await getUser(app.db, userId, sessionId);
       return { user: toUserMessage(user) };
+    },
+    async verifyEmail() {
+      throw new ConnectError("VerifyEmail is not available yet.", Code.Unimplemented);
+    },
+    async requestPasswordReset() {
+      throw new ConnectError("RequestPasswordReset is not available yet.", Code.Unimplemented);
+    },
+    async resetPassword() {
+      throw new ConnectError("ResetPassword is not available yet.", Code.Unimplemented);
     },
   };
 }

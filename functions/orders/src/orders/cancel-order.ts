@@ -14,6 +14,8 @@ const DEFAULT_REASONS: Record<CancellationCause, string> = {
   [CancellationCause.OUT_OF_STOCK]: "Some products of your order are out of stock.",
   [CancellationCause.PAYMENT_FAILED]: "Your payment did not go through.",
   [CancellationCause.TIMED_OUT]: "We could not complete your order in time, so we cancelled it.",
+  [CancellationCause.CUSTOMER_REQUESTED]: "You cancelled this order.",
+  [CancellationCause.ADMIN_REQUESTED]: "Our team cancelled this order.",
 };
 
 /** A step's refusal of an order: which order, which step (`cause`), and its sentence, if any. */

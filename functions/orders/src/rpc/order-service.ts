@@ -3,7 +3,7 @@
  * verbs' DomainErrors, which the runtime's error interceptor turns into Connect codes.
  */
 import { create } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type App, caller } from "@shop/runtime";
 import {
   GetOrderResponseSchema,
@@ -57,6 +57,10 @@ export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof Ord
       for await (const order of watchOrder(app.db, input, deps)) {
         yield create(WatchOrderResponseSchema, { order: toOrderMessage(order) });
       }
+    },
+
+    async cancelOrder() {
+      throw new ConnectError("CancelOrder is not available yet.", Code.Unimplemented);
     },
   };
 }
