@@ -154,11 +154,14 @@ describe("knative/", () => {
       expect(runner.triggers.length).toBeGreaterThan(10);
       expect(runner.brokers).toEqual(cluster.brokers);
       expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
-      // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic), not
-      // the example consumer of overlays/local (knative/examples).
+      // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic,
+      // analytics' on shop.events), not the example consumer of overlays/local (knative/examples).
       const intoFunctions = cluster.kafkaSources.filter((s) => names.includes(s.sink.ref?.name ?? ""));
-      expect(runner.kafkaSources).toEqual(intoFunctions);
-      expect(runner.kafkaSources.map((s) => s.topics)).toEqual([["shop.events.dlq"]]);
+      expect(byName(runner.kafkaSources)).toEqual(byName(intoFunctions));
+      expect(byName(runner.kafkaSources).map((s) => [s.name, s.topics])).toEqual([
+        ["analytics-events", ["shop.events"]],
+        ["redrive-dead-letters", ["shop.events.dlq"]],
+      ]);
     },
   );
 
