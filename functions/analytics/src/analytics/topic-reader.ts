@@ -51,6 +51,10 @@ export function createTopicReader(options: TopicReaderOptions): ReadTopic {
           ),
         options.timeoutMs,
       );
+      // kafkajs restarts a consumer after a retriable crash by itself; one it gives up on ends the read.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
       await consumer.run({
         eachBatch: async ({ batch }) => {
           const last = ends.get(batch.partition);
