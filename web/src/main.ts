@@ -4,6 +4,7 @@
 import "./style.css";
 import { cartCount, onCartChange } from "./cart.ts";
 import { h, replace } from "./dom.ts";
+import { analyticsPage } from "./pages/analytics.ts";
 import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
@@ -27,6 +28,7 @@ function renderAccount() {
   const session = currentSession();
   // The admin's part of the nav; the pages behind it check the role again (and the shop checks the token).
   document.getElementById("admin-nav")?.toggleAttribute("hidden", !session?.admin);
+  document.getElementById("admin-nav-analytics")?.toggleAttribute("hidden", !session?.admin);
   replace(
     account,
     session
@@ -62,6 +64,7 @@ startRouter(
     "/orders/:id": { name: "orders", page: orderPage },
     "/admin/operations": { name: "operations", page: operationsPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
+    "/admin/analytics": { name: "analytics", page: analyticsPage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {
