@@ -20,6 +20,7 @@ import { CancellationCause } from "@shop/schemas/orders/v1/events";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { analyticsProblems } from "../faults/books-analytics.ts";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
 const DAY_MS = 86_400_000;
@@ -178,6 +179,9 @@ describe("analytics after a run of orders through the saga", () => {
       { message: "analytics to have every final order", timeoutMs: 60_000 },
     );
     expect(fromReport(report)).toEqual(expected);
+    // The fault suite's per-order check agrees (and is shown to find a disagreement below).
+    const ids = (await sql<{ id: string }[]>`select id from orders.orders`).map((r) => r.id);
+    expect(await analyticsProblems(sql, ids)).toEqual([]);
     expect(expected).toMatchObject({ placed: 5 + LOAD, cancelled: declined + 1 });
     expect(report.ordersPlaced).toBe(expected.placed);
     expect(report.ordersConverted).toBe(expected.confirmed);
@@ -193,6 +197,10 @@ describe("analytics after a run of orders through the saga", () => {
     // Spoil the projection first, so that only a rebuild from the topic can give the figures back.
     await sql`delete from analytics.order_facts where order_id in (select order_id from analytics.order_facts limit 10)`;
     expect(fromReport(await admin.analytics.getSalesReport(range()))).not.toEqual(expected);
+    const ids = (await sql<{ id: string }[]>`select id from orders.orders`).map((r) => r.id);
+    const spoiled = await analyticsProblems(sql, ids);
+    expect(spoiled).toHaveLength(10);
+    for (const sentence of spoiled) expect(sentence).toMatch(/^analytics does not know order .+ as placed$/);
     const replay = await admin.analytics.replayAnalytics({}, { timeoutMs: 120_000 });
     expect(replay.orders).toBe(expected.placed);
     // At least OrderPlaced, OrderPriced and a final event per order (and the products', stock's, …).
@@ -200,5 +208,6 @@ describe("analytics after a run of orders through the saga", () => {
     const after = await admin.analytics.getSalesReport(range());
     expect(fromReport(after)).toEqual(expected);
     expect(after).toEqual(before);
+    expect(await analyticsProblems(sql, ids)).toEqual([]);
   });
 });
