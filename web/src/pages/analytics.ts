@@ -135,13 +135,15 @@ export const analyticsPage: Page = async (main, { query, signal }) => {
     h(
       "p",
       { class: "spans" },
-      SPANS.map((days) =>
+      // " · " between the spans: links that run together read as one.
+      SPANS.flatMap((days, i) => [
+        i > 0 && " · ",
         h(
           "a",
           { href: `#/admin/analytics?days=${days}`, ...(days === span ? { "aria-current": "page" } : {}) },
           `${days} days`,
         ),
-      ),
+      ]),
       " ",
       rebuild,
     ),
