@@ -151,8 +151,8 @@ export async function postmasterOf(url: string): Promise<number> {
 /** SQL counters of the database at `url`: commits and, with pg_stat_statements loaded, statements. */
 export interface SqlCounters {
   commits: number;
-  /** undefined when the server does not load pg_stat_statements (infra/local's own Postgres does). */
-  statements: number | undefined;
+  /** Calls per normalised statement; undefined when the server does not load pg_stat_statements. */
+  statements: Map<string, number> | undefined;
 }
 
 /** Reads the database's commit and statement counters. */
@@ -162,13 +162,14 @@ export async function sqlCounters(url: string): Promise<SqlCounters> {
     const [row] = await sql<
       { n: string }[]
     >`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
-    let statements: number | undefined;
+    let statements: Map<string, number> | undefined;
     try {
       await sql`create extension if not exists pg_stat_statements`;
-      const [s] = await sql<{ n: string | null }[]>`
-        select sum(calls)::text as n from pg_stat_statements
-        where dbid = (select oid from pg_database where datname = current_database())`;
-      statements = Number(s?.n ?? 0);
+      const rows = await sql<{ query: string; n: string }[]>`
+        select query, sum(calls)::text as n from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+        group by query`;
+      statements = new Map(rows.map((r) => [r.query, Number(r.n)]));
     } catch {
       statements = undefined;
     }
@@ -176,6 +177,16 @@ export async function sqlCounters(url: string): Promise<SqlCounters> {
   } finally {
     await sql.end();
   }
+}
+
+/** Statements per order between two readings, most frequent first. */
+function statementsPerOrder(before: SqlCounters, after: SqlCounters, orders: number) {
+  if (!before.statements || !after.statements) return undefined;
+  const rows = [...after.statements.entries()]
+    .map(([query, n]) => ({ query, perOrder: (n - (before.statements!.get(query) ?? 0)) / orders }))
+    .filter((r) => r.perOrder > 0)
+    .sort((a, b) => b.perOrder - a.perOrder);
+  return { total: rows.reduce((sum, r) => sum + r.perOrder, 0), top: rows.slice(0, 15) };
 }
 
 /** Kafka requests by API, summed over every process of the shop (`/ops/metrics`, as the admin). */
@@ -195,6 +206,8 @@ export interface RunCost {
   cpu: ReturnType<typeof cpuPerOrder>;
   commitsPerOrder: number;
   statementsPerOrder: number | undefined;
+  /** The most frequent statements (normalised by pg_stat_statements), per order. */
+  topStatements: { query: string; perOrder: number }[];
   /** Kafka requests per order by API, largest first. */
   kafkaPerOrder: { api: string; perOrder: number }[];
 }
@@ -211,6 +224,7 @@ export async function measureCost(targets: CostTargets, databaseUrl: string, sho
     const sqlAfter = await sqlCounters(databaseUrl);
     const kafkaAfter = await kafkaRequests(shopUrl, token);
     const per = (a: number, b: number) => (a - b) / orders;
+    const statements = statementsPerOrder(sqlBefore, sqlAfter, orders);
     return {
       cpu: cpuPerOrder(cpuBefore, cpuAfter, orders),
       kafkaPerOrder: [...kafkaAfter.entries()]
@@ -218,11 +232,19 @@ export async function measureCost(targets: CostTargets, databaseUrl: string, sho
         .filter((r) => r.perOrder > 0)
         .sort((a, b) => b.perOrder - a.perOrder),
       commitsPerOrder: per(sqlAfter.commits, sqlBefore.commits),
-      statementsPerOrder:
-        sqlAfter.statements === undefined || sqlBefore.statements === undefined
-          ? undefined
-          : per(sqlAfter.statements, sqlBefore.statements),
+      statementsPerOrder: statements?.total,
+      topStatements: statements?.top ?? [],
     };
+  };
+}
+
+/** The most frequent SQL statements of a run, per order, as a results table. */
+export function statementsTable(title: string, cost: RunCost) {
+  const oneLine = (q: string) => q.replace(/\s+/g, " ").replaceAll("|", "\\|").slice(0, 140);
+  return {
+    title,
+    header: ["statement (normalised)", "calls per order"],
+    rows: cost.topStatements.map((s) => [`\`${oneLine(s.query)}\``, s.perOrder.toFixed(2)]),
   };
 }
 

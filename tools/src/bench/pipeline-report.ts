@@ -3,7 +3,7 @@
  * limit, then the cost per order per process (costs.ts) and, with --profile, where the CPU went.
  */
 import type { RunCost } from "./costs.ts";
-import { costTable } from "./costs.ts";
+import { costTable, statementsTable } from "./costs.ts";
 import {
   type kafkaRaw,
   type latencyAtRate,
@@ -122,6 +122,7 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
               `Cost per order, each function its own process (${deployedMax.orders} orders at ${fixed(deployedMax.ordersPerS)}/s)`,
               deployedCost,
             ),
+            statementsTable("The most frequent SQL statements as deployed, per order", deployedCost),
           ]
         : []),
       ...(deployedProfiles.length > 0
