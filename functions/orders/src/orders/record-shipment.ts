@@ -44,7 +44,7 @@ export async function recordShipment(tx: Tx, update: ShipmentUpdate): Promise<Sa
   const [order] = await tx.db.select().from(orders).where(eq(orders.id, update.orderId)).for("update");
   if (!order) return { kind: "missing" };
   const merged = merge(order.shipment, update);
-  if (JSON.stringify(merged) === JSON.stringify(order.shipment)) return { kind: "unchanged", order };
+  if (sameShipment(merged, order.shipment)) return { kind: "unchanged", order };
   const [updated] = await tx.db
     .update(orders)
     .set({ shipment: merged, updatedAt: sql`now()` })
@@ -73,4 +73,10 @@ function merge(current: StoredShipment | null, update: ShipmentUpdate): StoredSh
     dispatchedAt: base.dispatchedAt ?? update.dispatchedAt?.toISOString() ?? null,
     deliveredAt: base.deliveredAt ?? update.deliveredAt?.toISOString() ?? null,
   };
+}
+
+/** True when `a` and `b` say the same (jsonb keeps its own key order, so not by their JSON text). */
+function sameShipment(a: StoredShipment, b: StoredShipment | null): boolean {
+  if (!b) return false;
+  return (Object.keys(a) as (keyof StoredShipment)[]).every((key) => a[key] === b[key]);
 }
