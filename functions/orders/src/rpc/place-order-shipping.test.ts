@@ -219,6 +219,15 @@ describe("PlaceOrder with shipping", { timeout: 30_000 }, () => {
     expect(priced?.shipping).toMatchObject({ price: eur(490n), charged: eur(490n) });
   });
 
+  it("shows the discount, not the shipping, when the reserved total overtakes promotions' answer", async () => {
+    const { order } = await place({ shippingAddress: berlin(), shippingOption: "standard" });
+    const id = order?.id ?? "";
+    // 40.00 + 4.90 shipping − 5.00 discount, as inventory carries it from OrderPriced.
+    await deliverFor(fn, StockReservedSchema, id, { total: eur(3990n) });
+    const { order: reserved } = await (await clientAs(fn, erin)).getOrder({ id });
+    expect(reserved).toMatchObject({ status: OrderStatus.RESERVED, total: eur(3990n), discount: eur(500n) });
+  });
+
   it("gives an order without shipping no shipping charge, whatever promotions says", async () => {
     const { order } = await place({});
     const id = order?.id ?? "";
