@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { money, type Tx } from "@shop/runtime";
 import { ShippingOptionChangedSchema } from "@shop/schemas/shipping/v1/events";
-import { sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { type OptionRow, shippingOptions } from "../db/schema.ts";
 import type { OptionDefinition } from "./options.ts";
 
@@ -38,7 +38,7 @@ export async function publishOptions(tx: Tx, { options }: PublishOptionsInput): 
           version: row.version + 1n,
           updatedAt: new Date(),
         })
-        .where(sql`${shippingOptions.id} = ${option.id}`);
+        .where(eq(shippingOptions.id, option.id));
     }
   }
   for (const row of rows.values()) {
@@ -46,13 +46,13 @@ export async function publishOptions(tx: Tx, { options }: PublishOptionsInput): 
       await tx.db
         .update(shippingOptions)
         .set({ active: false, version: row.version + 1n, updatedAt: new Date() })
-        .where(sql`${shippingOptions.id} = ${row.id}`);
+        .where(eq(shippingOptions.id, row.id));
     }
   }
   const unpublished = await tx.db
     .update(shippingOptions)
     .set({ publishedVersion: sql`${shippingOptions.version}` })
-    .where(sql`${shippingOptions.publishedVersion} < ${shippingOptions.version}`)
+    .where(lt(shippingOptions.publishedVersion, shippingOptions.version))
     .returning();
   for (const row of unpublished.sort((a, b) => a.id.localeCompare(b.id))) {
     await tx.emit(
