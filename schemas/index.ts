@@ -18,6 +18,7 @@ import { file_shop_payments_v1_events } from "./gen/shop/payments/v1/events_pb.t
 import { file_shop_promotions_v1_events } from "./gen/shop/promotions/v1/events_pb.ts";
 import { file_shop_promotions_v1_promotions } from "./gen/shop/promotions/v1/promotions_pb.ts";
 import { file_shop_shipping_v1_events } from "./gen/shop/shipping/v1/events_pb.ts";
+import { file_shop_shipping_v1_shipping } from "./gen/shop/shipping/v1/shipping_pb.ts";
 
 /** Every proto file of Shop. */
 export const files = [
@@ -34,6 +35,7 @@ export const files = [
   file_shop_inventory_v1_events,
   file_shop_payments_v1_events,
   file_shop_common_v1_address,
+  file_shop_shipping_v1_shipping,
   file_shop_shipping_v1_events,
 ];
 
