@@ -6,8 +6,8 @@ export { type AddressLimiter, type AddressLimits, createAddressLimiter } from ".
 export { type AdminChange, ensureAdmin } from "./ensure-admin.ts";
 export { type Outcome, unwrap } from "./errors.ts";
 export { getUser } from "./get-user.ts";
-export { type LoginDeps, type LoginInput, login } from "./login.ts";
 export { LINK_SECONDS, type LinkPurpose, type LinkSealer } from "./link-tokens.ts";
+export { type LoginDeps, type LoginInput, login } from "./login.ts";
 export { logout } from "./logout.ts";
 export { createPasswordHasher, type PasswordHasher, type ScryptCost } from "./passwords.ts";
 export { refresh } from "./refresh.ts";

@@ -71,9 +71,7 @@ export async function supersedeLinks(tx: Tx, purpose: LinkPurpose, userId: strin
   await tx.db
     .update(emailTokens)
     .set({ usedAt: now })
-    .where(
-      and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)),
-    );
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
 }
 
 /** What claiming a link token found: its user, or why it does not work. */

@@ -15,7 +15,11 @@ import { publicUser, type User } from "./users.ts";
  * Uses a verification token: marks its account verified, emits EmailVerified (key user id) and
  * returns the account. Unknown (forged, another purpose's), expired or used tokens → InvalidArgument.
  */
-export async function verifyEmail(tx: Tx, input: { token: string }, deps: { now: () => Date }): Promise<User> {
+export async function verifyEmail(
+  tx: Tx,
+  input: { token: string },
+  deps: { now: () => Date },
+): Promise<User> {
   const now = deps.now();
   const claim = await claimLink(tx, "verify-email", input.token, now);
   if (!claim.ok) {
