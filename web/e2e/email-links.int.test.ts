@@ -91,6 +91,7 @@ describe("emailed links in the storefront", { timeout: 120_000 }, () => {
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByText("email not verified").waitFor();
+    await shot(page, "unverified");
 
     const token = await linkToken(email, "verify");
     await page.goto(`${shop.url}/#/verify?token=${encodeURIComponent(token)}`);

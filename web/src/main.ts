@@ -39,7 +39,7 @@ function renderAccount() {
           session.emailVerified === false &&
             h(
               "span",
-              { class: "muted small", title: "Follow the link in your welcome email" },
+              { class: "unverified", title: "Follow the link in your welcome email to confirm it" },
               "email not verified",
             ),
           h("button", { type: "button", class: "link", onclick: () => void logout() }, "Log out"),
