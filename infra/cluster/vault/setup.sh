@@ -119,6 +119,11 @@ dev_layout() {
     # derived: each ciphertext is bound to its order id (the context), useless for any other order.
     v write transit/keys/shop-payment-token derived=true >/dev/null
   fi
+  # The key that seals emailed-link tokens for notifications (identity encrypts, notifications decrypts).
+  if ! v read transit/keys/shop-notification-token >/dev/null 2>&1; then
+    # derived: each ciphertext is bound to its user id (the context).
+    v write transit/keys/shop-notification-token derived=true >/dev/null
+  fi
   if ! exists identity/jwt; then put_key "$(new_key_json)"; fi
   if ! exists identity/admin; then
     node -e 'process.stdout.write(JSON.stringify({ email: "admin@shop.example", password: require("node:crypto").randomBytes(18).toString("base64url") }))' |
