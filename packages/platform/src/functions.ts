@@ -10,6 +10,7 @@ import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
 import { redriveFunction } from "@shop/redrive/function";
 import type { FunctionDefinition } from "@shop/runtime";
+import { webhooksFunction } from "@shop/webhooks/function";
 
 /**
  * The administrator a local shop starts with when no secret names one: identity's public dev default
@@ -37,6 +38,7 @@ export const shopFunctions: readonly FunctionDefinition[] = [
   paymentsFunction,
   promotionsFunction,
   redriveFunction,
+  webhooksFunction,
 ];
 
 /** The names of every function, in the order of {@link shopFunctions}. */
