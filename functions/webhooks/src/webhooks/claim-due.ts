@@ -20,26 +20,43 @@ export async function claimDue(
   tx: Tx,
   { now, limit, leaseMs }: { now: Date; limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
+  const enabled = tx.db.select({ id: endpoints.id }).from(endpoints).where(eq(endpoints.enabled, true));
   const due = await tx.db
-    .select({ delivery: deliveries, endpoint: endpoints })
+    .select({ id: deliveries.id })
     .from(deliveries)
-    .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
     .where(
-      and(eq(deliveries.status, "pending"), eq(endpoints.enabled, true), lte(deliveries.nextAttemptAt, now)),
+      and(
+        eq(deliveries.status, "pending"),
+        lte(deliveries.nextAttemptAt, now),
+        inArray(deliveries.endpointId, enabled),
+      ),
     )
     .orderBy(asc(deliveries.nextAttemptAt))
     .limit(limit)
-    .for("update", { of: deliveries, skipLocked: true });
+    .for("update", { skipLocked: true });
   if (due.length === 0) return [];
-  const leased = new Date(now.getTime() + leaseMs);
-  await tx.db
+  const leased = await tx.db
     .update(deliveries)
-    .set({ nextAttemptAt: leased })
+    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
     .where(
       inArray(
         deliveries.id,
-        due.map((d) => d.delivery.id),
+        due.map((d) => d.id),
+      ),
+    )
+    .returning();
+  const owners = await tx.db
+    .select()
+    .from(endpoints)
+    .where(
+      inArray(
+        endpoints.id,
+        leased.map((d) => d.endpointId),
       ),
     );
-  return due;
+  const byId = new Map(owners.map((endpoint) => [endpoint.id, endpoint]));
+  return leased.flatMap((delivery) => {
+    const endpoint = byId.get(delivery.endpointId);
+    return endpoint ? [{ delivery, endpoint }] : [];
+  });
 }
