@@ -4,6 +4,7 @@ import type { RunningFunction } from "@shop/runtime";
 import { publishedEvents, startForTest, waitFor } from "@shop/runtime/testing";
 import { DeliveryStatus, EndpointSchema, PayloadFormat } from "@shop/schemas/webhooks/v1/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WebhooksConfig } from "../config.ts";
 import { webhooksFunction } from "../function.ts";
 import type { WebhooksDeps } from "../setup.ts";
 import { ADMIN, CUSTOMER, orderPlaced, startEndpoint, webhookClient } from "../test-support.ts";
@@ -28,7 +29,7 @@ const resolve = async (host: string) => {
 };
 
 describe("WebhookService", () => {
-  let fn: RunningFunction<unknown, WebhooksDeps>;
+  let fn: RunningFunction<WebhooksConfig, WebhooksDeps>;
   let admin: Awaited<ReturnType<typeof webhookClient>>;
   let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
   beforeAll(async () => {
