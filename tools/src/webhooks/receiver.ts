@@ -16,7 +16,8 @@ export interface Received {
 
 /** How the receiver is started. */
 export interface ReceiverOptions {
-  secret: string;
+  /** The endpoint's signing secret (a function: known only once the endpoint is registered). */
+  secret: string | (() => string);
   /** Port on 127.0.0.1 (0: any free one). */
   port?: number;
   host?: string;
@@ -37,6 +38,7 @@ export interface Receiver {
 /** Starts a receiver. */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const received: Received[] = [];
+  const secretOf = () => (typeof options.secret === "function" ? options.secret() : options.secret);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -45,7 +47,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       const delivery = {
         headers: req.headers,
         body,
-        verdict: verifyWebhook(options.secret, req.headers, body),
+        verdict: verifyWebhook(secretOf(), req.headers, body),
       };
       received.push(delivery);
       options.onDelivery?.(delivery);
