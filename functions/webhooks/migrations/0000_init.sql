@@ -59,6 +59,7 @@ ALTER TABLE "webhooks"."deliveries" ADD CONSTRAINT "deliveries_endpoint_id_endpo
 CREATE UNIQUE INDEX "deliveries_event_endpoint_idx" ON "webhooks"."deliveries" USING btree ("event_source","event_id","endpoint_id");--> statement-breakpoint
 CREATE INDEX "deliveries_due_idx" ON "webhooks"."deliveries" USING btree ("next_attempt_at") WHERE "webhooks"."deliveries"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "deliveries_endpoint_idx" ON "webhooks"."deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
+CREATE INDEX "deliveries_done_idx" ON "webhooks"."deliveries" USING btree ("created_at") WHERE "webhooks"."deliveries"."status" <> 'pending';--> statement-breakpoint
 CREATE INDEX "outbox_unpublished_idx" ON "webhooks"."outbox" USING btree ("seq") WHERE "webhooks"."outbox"."published_at" is null;--> statement-breakpoint
 CREATE INDEX "outbox_published_at_idx" ON "webhooks"."outbox" USING btree ("published_at") WHERE "webhooks"."outbox"."published_at" is not null;--> statement-breakpoint
 CREATE INDEX "processed_events_processed_at_idx" ON "webhooks"."processed_events" USING btree ("processed_at");

@@ -27,6 +27,11 @@ export interface WebhooksConfig extends RetrySchedule {
   /** How many due deliveries one round takes (`WEBHOOKS_BATCH`, default 20). */
   batch: number;
   /**
+   * How long a delivery that is done with (delivered or failed) stays in the delivery log, in ms
+   * (`WEBHOOKS_RETENTION_MS`, default 30 days).
+   */
+  retentionMs: number;
+  /**
    * `host:port` pairs (or bare hosts, any port) that may be reached over http and at private,
    * loopback or link-local addresses (`WEBHOOKS_ALLOW_HOSTS`, comma-separated; default none).
    */
@@ -41,6 +46,7 @@ export function readWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
     horizonMs: positive(env, "WEBHOOKS_RETRY_HORIZON_MS", 24 * HOUR),
     timeoutMs: positive(env, "WEBHOOKS_TIMEOUT_MS", 10 * SECOND),
     batch: positive(env, "WEBHOOKS_BATCH", 20),
+    retentionMs: positive(env, "WEBHOOKS_RETENTION_MS", 30 * 24 * HOUR),
     allowHosts: (env.WEBHOOKS_ALLOW_HOSTS ?? "")
       .split(",")
       .map((host) => host.trim().toLowerCase())

@@ -30,6 +30,8 @@ export interface WebhooksDeps {
   send: Send;
   /** How many due deliveries one round takes. */
   batch: number;
+  /** How long deliveries done with stay in the log, in ms. */
+  retentionMs: number;
   /** How long a delivery being sent is kept from other replicas, in ms. */
   leaseMs: number;
   report: WebhooksReport;
@@ -50,6 +52,7 @@ export function setup({ config, app, metrics }: SetupContext<WebhooksConfig>): W
     secrets: signingSecrets(app.secrets),
     send: createSend(policy, config.timeoutMs),
     batch: config.batch,
+    retentionMs: config.retentionMs,
     // Past any attempt's timeout, with room for recording its outcome.
     leaseMs: config.timeoutMs + 30_000,
     report: createReport(metrics, app.logger),

@@ -82,6 +82,8 @@ export const deliveries = webhooks.table(
     index("deliveries_due_idx").on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     // The delivery log of an endpoint, newest first.
     index("deliveries_endpoint_idx").on(table.endpointId, table.createdAt),
+    // Retention: deliveries done with, oldest first.
+    index("deliveries_done_idx").on(table.createdAt).where(sql`${table.status} <> 'pending'`),
   ],
 );
 

@@ -118,7 +118,7 @@ describe("WebhookService", () => {
     });
     expect(await refusal(admin.getEndpoint({ id: "e-1" }))).toEqual({
       code: Code.InvalidArgument,
-      message: '"e-1" is not a endpoint id.',
+      message: '"e-1" is not an endpoint id.',
     });
     expect(await refusal(admin.getEndpoint({ id: "00000000-0000-4000-8000-000000000000" }))).toEqual({
       code: Code.NotFound,

@@ -35,8 +35,9 @@ import { deliveryMessage, endpointMessage, formatOf } from "./messages.ts";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Ids are uuids: anything else is refused before it reaches Postgres (which would answer an error).
-function checkedId(id: string, what = "endpoint"): string {
-  if (!UUID.test(id)) throw invalidRequest(`"${id}" is not a ${what} id.`);
+function checkedId(id: string, what: "endpoint" | "delivery" = "endpoint"): string {
+  if (!UUID.test(id))
+    throw invalidRequest(`"${id}" is not ${what === "endpoint" ? "an endpoint" : "a delivery"} id.`);
   return id;
 }
 

@@ -35,7 +35,7 @@ export function checkedEventTypes(eventTypes: readonly string[]): string[] {
   return [...new Set(eventTypes)];
 }
 
-/** Checks a format; `undefined` is refused unless `optional`. */
+/** Checks that a format is given (PROTOBUF or JSON). */
 export function checkedFormat(format: PayloadFormat | undefined): PayloadFormat {
   if (!format)
     throw invalidRequest("An endpoint needs a format: PAYLOAD_FORMAT_PROTOBUF or PAYLOAD_FORMAT_JSON.");

@@ -10,6 +10,7 @@ export * from "./endpoint-input.ts";
 export * from "./enqueue-deliveries.ts";
 export * from "./errors.ts";
 export * from "./manage-endpoint.ts";
+export * from "./prune-deliveries.ts";
 export * from "./read-endpoints.ts";
 export * from "./record-attempt.ts";
 export * from "./redeliver-delivery.ts";
