@@ -1,6 +1,6 @@
 import { toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { RunningFunction } from "@shop/runtime";
+import { envSecretStore, type RunningFunction } from "@shop/runtime";
 import { publishedEvents, startForTest, waitFor } from "@shop/runtime/testing";
 import { DeliveryStatus, EndpointSchema, PayloadFormat } from "@shop/schemas/webhooks/v1/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -218,6 +218,30 @@ describe("WebhookService", () => {
       await admin.deleteEndpoint({ id: created!.id });
     } finally {
       await gone.close();
+    }
+  });
+
+  it("refuses to register while the secret store cannot keep secrets, leaving no endpoint behind", async () => {
+    // A store that only reads, as a production run without Vault has (the dev store, less its write).
+    const { write: _write, ...readOnly } = envSecretStore({});
+    const strict = await startForTest(webhooksFunction, {
+      secrets: readOnly,
+      settings: { allowHosts: [endpoint.host] },
+    });
+    try {
+      const client = await webhookClient(strict, ADMIN);
+      expect(
+        await refusal(
+          client.createEndpoint({ url: endpoint.url, eventTypes: ["shop.orders.v1.OrderPlaced"], format: 1 }),
+        ),
+      ).toEqual({
+        code: Code.FailedPrecondition,
+        message:
+          "The secret store of webhooks cannot write, so no signing secret can be kept; configure Vault.",
+      });
+      expect((await client.listEndpoints({})).endpoints).toEqual([]);
+    } finally {
+      await strict.close();
     }
   });
 });
