@@ -19,6 +19,8 @@ import { file_shop_promotions_v1_events } from "./gen/shop/promotions/v1/events_
 import { file_shop_promotions_v1_promotions } from "./gen/shop/promotions/v1/promotions_pb.ts";
 import { file_shop_shipping_v1_events } from "./gen/shop/shipping/v1/events_pb.ts";
 import { file_shop_shipping_v1_shipping } from "./gen/shop/shipping/v1/shipping_pb.ts";
+import { file_shop_webhooks_v1_events } from "./gen/shop/webhooks/v1/events_pb.ts";
+import { file_shop_webhooks_v1_webhooks } from "./gen/shop/webhooks/v1/webhooks_pb.ts";
 
 /** Every proto file of Shop. */
 export const files = [
@@ -37,6 +39,8 @@ export const files = [
   file_shop_common_v1_address,
   file_shop_shipping_v1_shipping,
   file_shop_shipping_v1_events,
+  file_shop_webhooks_v1_webhooks,
+  file_shop_webhooks_v1_events,
 ];
 
 /** Every message, enum and service of Shop (and the well-known types they use), by full name. */

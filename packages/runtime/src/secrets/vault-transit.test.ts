@@ -56,7 +56,16 @@ describe("payment tokens sealed with Vault Transit", () => {
 
   it("no policy but payments' may open one: orders, promotions and inventory are refused", async () => {
     const sealed = await sealPaymentToken((await storeFor("orders")).store, "tok_visa", "order-3");
-    for (const name of ["orders", "promotions", "inventory", "catalog", "identity", "redrive", "shipping"]) {
+    for (const name of [
+      "orders",
+      "promotions",
+      "inventory",
+      "catalog",
+      "identity",
+      "redrive",
+      "shipping",
+      "webhooks",
+    ]) {
       const { store } = await storeFor(name);
       const opened = openPaymentToken(store, sealed, "order-3");
       await expect(opened, name).rejects.toThrow(/cannot decrypt .*HTTP 403/);
