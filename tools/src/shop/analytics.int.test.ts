@@ -1,7 +1,7 @@
 /**
  * analytics on real Kafka and real Postgres, fed by its KafkaSource on the shop's topic as the local
  * runner plays it: orders placed through the real saga (confirmed ones with and without a coupon, a
- * declined payment, an out-of-stock order), then GetSalesReport against the same figures recomputed by
+ * declined payment, an out-of-stock order, a confirmed order the customer cancels), then GetSalesReport against the same figures recomputed by
  * SQL from orders' own tables — and again after a replay from the topic's start.
  */
 import { randomUUID } from "node:crypto";
@@ -110,7 +110,8 @@ function fromReport(report: GetSalesReportResponse) {
     report.days.reduce((total, d) => total + pick(d), 0);
   return {
     placed: sum((d) => d.ordersPlaced),
-    confirmed: sum((d) => d.ordersConfirmed),
+    // Confirmed and not cancelled since: what orders' table shows as CONFIRMED.
+    confirmed: report.ordersConverted,
     cancelled: sum((d) => d.ordersCancelled),
     revenue: report.days.flatMap((d) => d.revenue).reduce((total, m) => total + m.amountMinor, 0n),
     products: report.topProducts.map((p) => [p.productId, p.units, p.revenue?.amountMinor]),
@@ -163,6 +164,12 @@ describe("analytics after a run of orders through the saga", () => {
     );
     declined = 1 + load.filter((_, i) => i % 4 === 0).length;
     expect(load.filter((o) => o.status === OrderStatus.CANCELLED)).toHaveLength(declined - 1);
+    // The customer cancels a confirmed order (nothing ships, so it is before dispatch): its revenue goes.
+    const { order: withdrawn } = await customer.orders.cancelOrder({
+      id: finals[1]!.id,
+      reason: "Changed my mind",
+    });
+    expect(withdrawn?.status).toBe(OrderStatus.CANCELLED);
     expected = await fromOrdersTables();
   });
 
@@ -182,14 +189,20 @@ describe("analytics after a run of orders through the saga", () => {
     // The fault suite's per-order check agrees (and is shown to find a disagreement below).
     const ids = (await sql<{ id: string }[]>`select id from orders.orders`).map((r) => r.id);
     expect(await analyticsProblems(sql, ids)).toEqual([]);
-    expect(expected).toMatchObject({ placed: 5 + LOAD, cancelled: declined + 1 });
+    expect(expected).toMatchObject({ placed: 5 + LOAD, cancelled: declined + 2 });
+    // Confirmed per day counts the withdrawn order too: it was confirmed that day.
+    expect(report.days.reduce((n, d) => n + d.ordersConfirmed, 0)).toBe(expected.confirmed + 1);
     expect(report.ordersPlaced).toBe(expected.placed);
     expect(report.ordersConverted).toBe(expected.confirmed);
     expect(report.conversion).toBeCloseTo(expected.confirmed / expected.placed);
     expect(report.cancellations.map((c) => [c.cause, c.count])).toEqual([
       [CancellationCause.PAYMENT_FAILED, declined],
       [CancellationCause.OUT_OF_STOCK, 1],
+      [CancellationCause.CUSTOMER_REQUESTED, 1],
     ]);
+    expect(
+      report.cancellations.find((c) => c.cause === CancellationCause.CUSTOMER_REQUESTED)?.afterConfirmation,
+    ).toBe(1);
   });
 
   it("reports the same figures again after a replay from the start of the topic", async () => {
