@@ -15,7 +15,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive notifications)
 NAMESPACE="${NAMESPACE:-shop}"
 VAULT_CHART_VERSION="${VAULT_CHART_VERSION:-0.30.0}"
 MODE="${1:-cluster}"
@@ -119,6 +119,10 @@ dev_layout() {
     # derived: each ciphertext is bound to its order id (the context), useless for any other order.
     v write transit/keys/shop-payment-token derived=true >/dev/null
   fi
+  # The key that seals email tokens for notifications (identity encrypts, notifications decrypts), bound to the user id.
+  if ! v read transit/keys/shop-notification-token >/dev/null 2>&1; then
+    v write transit/keys/shop-notification-token derived=true >/dev/null
+  fi
   if ! exists identity/jwt; then put_key "$(new_key_json)"; fi
   if ! exists identity/admin; then
     node -e 'process.stdout.write(JSON.stringify({ email: "admin@shop.example", password: require("node:crypto").randomBytes(18).toString("base64url") }))' |
@@ -128,6 +132,11 @@ dev_layout() {
   # The test provider needs no key; a real adapter's key is put here by hand, never in git.
   if ! exists payments/provider; then
     printf '{"apiKey":"test-provider-needs-no-key"}' | v kv put -mount=shop payments/provider - >/dev/null
+  fi
+  # The SMTP relay notifications sends through; the real host and credentials are put here by hand, never in git.
+  if ! exists notifications/smtp; then
+    printf '{"host":"smtp.shop.example","port":"587","from":"Shop <shop@shop.example>"}' |
+      v kv put -mount=shop notifications/smtp - >/dev/null
   fi
   # Each function's database URL, from the Secret <function>-db that up.sh made with its role's password.
   if [[ "$MODE" != "local" ]]; then

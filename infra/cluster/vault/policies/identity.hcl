@@ -7,3 +7,8 @@ path "shop/data/identity/*" {
 path "shop/data/jwks" {
   capabilities = ["read"]
 }
+
+# Seal the email-verification and password-reset tokens for notifications (Transit): encrypt only.
+path "transit/encrypt/shop-notification-token" {
+  capabilities = ["update"]
+}
