@@ -16,6 +16,7 @@ import { file_shop_orders_v1_orders } from "./gen/shop/orders/v1/orders_pb.ts";
 import { file_shop_payments_v1_events } from "./gen/shop/payments/v1/events_pb.ts";
 import { file_shop_promotions_v1_events } from "./gen/shop/promotions/v1/events_pb.ts";
 import { file_shop_promotions_v1_promotions } from "./gen/shop/promotions/v1/promotions_pb.ts";
+import { file_shop_shipping_v1_events } from "./gen/shop/shipping/v1/events_pb.ts";
 
 /** Every proto file of Shop. */
 export const files = [
@@ -31,6 +32,7 @@ export const files = [
   file_shop_inventory_v1_inventory,
   file_shop_inventory_v1_events,
   file_shop_payments_v1_events,
+  file_shop_shipping_v1_events,
 ];
 
 /** Every message, enum and service of Shop (and the well-known types they use), by full name. */

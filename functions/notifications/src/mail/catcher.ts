@@ -35,8 +35,15 @@ export interface MailCatcher {
 /** How many messages a catcher keeps: the newest, so a long dev session does not grow without end. */
 export const CAUGHT_LIMIT = 200;
 
+/** Where a catcher listens, and which recipients it refuses as a real server would (550, tests). */
+export interface MailCatcherOptions {
+  host?: string;
+  port?: number;
+  refuse?: (address: string) => boolean;
+}
+
 /** Starts a catcher on `host`:`port` (default 127.0.0.1 and any free port). */
-export async function startMailCatcher(options: { host?: string; port?: number } = {}): Promise<MailCatcher> {
+export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {
   const host = options.host ?? "127.0.0.1";
   const caught: CaughtMail[] = [];
   let seq = 0;
@@ -45,6 +52,10 @@ export async function startMailCatcher(options: { host?: string; port?: number }
     disabledCommands: ["STARTTLS", "AUTH"],
     authOptional: true,
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!options.refuse?.(address.address)) return callback();
+      callback(Object.assign(new Error(`no mailbox ${address.address} here`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envSecretStore } from "../config.ts";
 import { captureLogs, provisionFunction, type VaultTarget, vaultForTests } from "../testing/index.ts";
 import {
+  NOTIFICATION_TOKEN_KEY,
+  openNotificationToken,
   openPaymentToken,
   PAYMENT_TOKEN_KEY,
+  sealNotificationToken,
   sealPaymentToken,
   UnreadableCiphertextError,
 } from "./transit.ts";
@@ -17,6 +20,7 @@ const stores: { close(): Promise<void> }[] = [];
 beforeAll(async () => {
   vault = await vaultForTests();
   await vault.addTransitKey(PAYMENT_TOKEN_KEY);
+  await vault.addTransitKey(NOTIFICATION_TOKEN_KEY);
 });
 afterAll(async () => {
   for (const store of stores) await store.close();
@@ -75,5 +79,44 @@ describe("payment tokens sealed with Vault Transit", () => {
     const vaultSealed = await sealPaymentToken((await storeFor("orders")).store, "tok_visa", "order-5");
     await expect(openPaymentToken(local, vaultSealed, "order-5")).rejects.toThrow(UnreadableCiphertextError);
     await expect(openPaymentToken(local, "tok_visa", "order-5")).rejects.toThrow(UnreadableCiphertextError);
+  });
+});
+
+describe("email tokens sealed with Vault Transit", () => {
+  it("identity seals, notifications opens, for the user it was sealed for only", async () => {
+    const identity = await storeFor("identity");
+    const notifications = await storeFor("notifications");
+    const sealed = await sealNotificationToken(identity.store, "verify-abc", "user-1");
+    expect(sealed).toMatch(/^vault:v1:/);
+    await expect(openNotificationToken(notifications.store, sealed, "user-1")).resolves.toBe("verify-abc");
+    await expect(openNotificationToken(notifications.store, sealed, "user-2")).rejects.toThrow(
+      UnreadableCiphertextError,
+    );
+    for (const { logs } of [identity, notifications])
+      expect(logs.lines().join("\n")).not.toContain("verify-abc");
+  });
+
+  it("no policy but notifications' may open one, and only identity may seal one", async () => {
+    const sealed = await sealNotificationToken((await storeFor("identity")).store, "reset-1", "user-3");
+    for (const name of ["identity", "orders", "payments", "catalog", "redrive"]) {
+      const { store } = await storeFor(name);
+      await expect(openNotificationToken(store, sealed, "user-3"), name).rejects.toThrow(
+        /cannot decrypt .*HTTP 403/,
+      );
+    }
+    for (const name of ["notifications", "orders", "payments"]) {
+      const { store } = await storeFor(name);
+      await expect(sealNotificationToken(store, "reset-1", "user-3"), name).rejects.toThrow(
+        /cannot encrypt .*HTTP 403/,
+      );
+    }
+  });
+
+  it("the local secret store seals them with its own dev Transit key, not the payment token's", async () => {
+    const sealed = await sealNotificationToken(envSecretStore({}), "verify-1", "user-4");
+    await expect(openNotificationToken(envSecretStore({}), sealed, "user-4")).resolves.toBe("verify-1");
+    await expect(openPaymentToken(envSecretStore({}), sealed, "user-4")).rejects.toThrow(
+      UnreadableCiphertextError,
+    );
   });
 });
