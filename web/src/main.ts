@@ -8,6 +8,7 @@ import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
+import { devMailPage } from "./pages/dev-mail.ts";
 import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
 import { ordersPage } from "./pages/orders.ts";
@@ -62,6 +63,7 @@ startRouter(
     "/orders/:id": { name: "orders", page: orderPage },
     "/admin/operations": { name: "operations", page: operationsPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
+    "/dev/mail": { name: "dev-mail", page: devMailPage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {

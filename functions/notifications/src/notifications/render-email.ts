@@ -38,10 +38,11 @@ export async function renderEmail(email: StoredEmail, context: RenderContext): P
   switch (email.kind) {
     case "welcome": {
       const event = fromJson(UserRegisteredSchema, data);
-      const token = await context.openToken(event.sealedVerificationToken, event.userId);
+      const sealed = event.sealedVerificationToken;
+      const token = sealed ? await context.openToken(sealed, event.userId) : undefined;
       return welcomeEmail({
         email: event.email,
-        verifyUrl: `${base}/verify?token=${encodeURIComponent(token)}`,
+        ...(token ? { verifyUrl: `${base}/verify?token=${encodeURIComponent(token)}` } : {}),
         ...(event.verificationExpiresAt ? { expiresAt: timestampDate(event.verificationExpiresAt) } : {}),
       });
     }

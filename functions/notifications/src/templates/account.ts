@@ -4,24 +4,32 @@
  */
 import { escapeHtml, htmlPage, link, p, type RenderedEmail, textPage } from "./layout.ts";
 
-/** The welcome email of a new account, with the link that verifies its address. */
-export function welcomeEmail(input: { email: string; verifyUrl: string; expiresAt?: Date }): RenderedEmail {
+/**
+ * The welcome email of a new account, with the link that verifies its address (none when the event
+ * carried no token: an account registered before verification existed).
+ */
+export function welcomeEmail(input: { email: string; verifyUrl?: string; expiresAt?: Date }): RenderedEmail {
   const until = input.expiresAt ? ` (the link works until ${input.expiresAt.toUTCString()})` : "";
   const ask = `Please confirm that ${input.email} is your address${until}:`;
+  const verify = input.verifyUrl;
   return {
-    subject: "Welcome to Shop: please confirm your email",
+    subject: verify ? "Welcome to Shop: please confirm your email" : "Welcome to Shop",
     text: textPage([
       "Welcome to Shop, and thank you for signing up.",
-      `${ask}\n${input.verifyUrl}`,
+      ...(verify ? [`${ask}\n${verify}`] : []),
       "If you did not create this account, ignore this email and nothing happens.",
     ]),
     html: htmlPage(
       "Welcome to Shop",
       [
         p("Thank you for signing up."),
-        p(ask),
-        `<p>${link(input.verifyUrl, "Confirm my email")}</p>`,
-        `<p style="color: #666">Or paste this into your browser: ${escapeHtml(input.verifyUrl)}</p>`,
+        ...(verify
+          ? [
+              p(ask),
+              `<p>${link(verify, "Confirm my email")}</p>`,
+              `<p style="color: #666">Or paste this into your browser: ${escapeHtml(verify)}</p>`,
+            ]
+          : []),
         p("If you did not create this account, ignore this email and nothing happens."),
       ].join("\n"),
     ),

@@ -176,3 +176,12 @@ describe("escapeHtml", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });
 });
+
+describe("the welcome without a token", () => {
+  it("welcomes without a link when the event carried no verification token", () => {
+    const email = welcomeEmail({ email: "ada@example.com" });
+    expect(email.subject).toBe("Welcome to Shop");
+    expect(email.text).not.toContain("http");
+    expect(email.html).not.toContain("<a ");
+  });
+});
