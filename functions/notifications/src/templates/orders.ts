@@ -15,9 +15,9 @@ export function receiptEmail(order: OrderConfirmed, orderUrl: string): RenderedE
     label: `${line.quantity} × ${line.productName || line.productId}`,
     amount: formatMoney(line.lineTotal),
   }));
-  const sums: { label: string; amount: string }[] = [
-    { label: "Subtotal", amount: formatMoney(order.subtotal) },
-  ];
+  const sums: { label: string; amount: string }[] = [];
+  // An OrderConfirmed from before it carried the receipt's amounts has only its total.
+  if (order.subtotal) sums.push({ label: "Subtotal", amount: formatMoney(order.subtotal) });
   if (order.discount && order.discount.amountMinor > 0n) {
     const why = [order.couponCode && `code ${order.couponCode}`, ...order.promotions].filter(Boolean);
     sums.push({

@@ -185,3 +185,12 @@ describe("the welcome without a token", () => {
     expect(email.html).not.toContain("<a ");
   });
 });
+
+describe("the receipt of an older OrderConfirmed", () => {
+  it("shows the total alone when the event carries no lines or subtotal", () => {
+    const bare = create(OrderConfirmedSchema, { orderId: "o-9", total: money(2500n, "EUR") });
+    const { text } = receiptEmail(bare, ORDER_URL);
+    expect(text).toContain("Total paid: €25.00");
+    expect(text).not.toContain("Subtotal");
+  });
+});
