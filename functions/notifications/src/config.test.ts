@@ -10,6 +10,7 @@ describe("notifications' config", () => {
       horizonMs: 86_400_000,
       batch: 20,
       timeoutMs: 30_000,
+      retentionMs: 30 * 24 * 3_600_000,
     });
     expect(
       readNotificationsConfig({

@@ -35,6 +35,11 @@ export interface NotificationsConfig {
   batch: number;
   /** How long the SMTP server has to take one email, in ms (`NOTIFICATIONS_SMTP_TIMEOUT_MS`, 30 s). */
   timeoutMs: number;
+  /**
+   * How long emails sent or given up on are kept, in ms (`NOTIFICATIONS_RETENTION_MS`, default 30 days:
+   * past the 8 days processed events are kept, so a redelivery within them still finds its email).
+   */
+  retentionMs: number;
 }
 
 /** Reads notifications' config from `env`; throws, naming the variable, on a value it cannot use. */
@@ -57,6 +62,7 @@ export function readNotificationsConfig(env: NodeJS.ProcessEnv): NotificationsCo
     horizonMs: positive(env, "NOTIFICATIONS_HORIZON_MS", 24 * HOUR),
     batch: positive(env, "NOTIFICATIONS_BATCH", 20),
     timeoutMs: positive(env, "NOTIFICATIONS_SMTP_TIMEOUT_MS", 30 * SECOND),
+    retentionMs: positive(env, "NOTIFICATIONS_RETENTION_MS", 30 * 24 * HOUR),
   };
 }
 

@@ -10,6 +10,8 @@ import { createSmtpSender } from "./mail/smtp.ts";
 export interface NotificationsDeps {
   /** Sends the pending emails: kicked after each commit that owes one, drained on every tick. */
   mailer: Mailer;
+  /** How long emails sent or given up on are kept, in ms. */
+  retentionMs: number;
 }
 
 /** Builds notifications' dependencies: the SMTP sender over the secret store, and the mailer. */
@@ -28,5 +30,5 @@ export function setup({ config, app, metrics }: SetupContext<NotificationsConfig
     },
     { batch: config.batch, logger: app.logger, metrics },
   );
-  return { mailer };
+  return { mailer, retentionMs: config.retentionMs };
 }

@@ -105,3 +105,21 @@ describe("when the SMTP server refuses a recipient for good", () => {
     expect(mailTo(catcher, "nobody@example.com")).toEqual([]);
   });
 });
+
+describe("retention", () => {
+  it("deletes the emails done with past their retention on a tick, never a parked one", async () => {
+    await fn.receive(orderConfirmed("o-parked-long", "u-never"));
+    await customer("u-old", "old@example.com");
+    const before = (await storedEmails(fn, "u-old")).length;
+    expect(before).toBe(1);
+    const original = fn.deps.retentionMs;
+    fn.deps.retentionMs = -60_000; // everything owed until a minute from now is past it
+    try {
+      await fn.tick();
+    } finally {
+      fn.deps.retentionMs = original;
+    }
+    expect(await storedEmails(fn, "u-old")).toEqual([]);
+    expect(await storedEmails(fn, "u-never")).toEqual([expect.objectContaining({ state: "parked" })]);
+  });
+});

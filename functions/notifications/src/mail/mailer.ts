@@ -69,6 +69,8 @@ export function createMailer(
     }
     running = rounds().finally(() => {
       running = undefined;
+      // A kick that came after the last round looked: one more drain, so its email does not wait a tick.
+      if (again && !closed) void drain().catch(() => undefined);
     });
     return running;
   };
