@@ -8,7 +8,8 @@ path "shop/data/jwks" {
   capabilities = ["read"]
 }
 
-# Seal the email-verification and password-reset tokens for notifications (Transit): encrypt only.
+# Seal the tokens of emailed links (verification, password reset) for notifications (Transit): encrypt
+# only. identity never needs to open one: it keeps their sha256.
 path "transit/encrypt/shop-notification-token" {
   capabilities = ["update"]
 }

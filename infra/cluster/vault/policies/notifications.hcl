@@ -1,6 +1,5 @@
-# notifications: read its own secrets (KV v2 mount "shop", keys notifications/...) and the public token keys,
-# and open the verification and reset tokens identity sealed for it; nothing else.
-# Its own secrets include the SMTP settings and credentials (notifications/smtp).
+# notifications: read its own secrets (KV v2 mount "shop", keys notifications/...) and the public token
+# keys, and open the link tokens identity sealed for it; nothing else.
 path "shop/data/notifications/*" {
   capabilities = ["read"]
 }
@@ -9,7 +8,7 @@ path "shop/data/jwks" {
   capabilities = ["read"]
 }
 
-# Open the email tokens identity sealed for it (Transit): the only policy that may decrypt with the key.
+# Open the verification and reset tokens identity sealed (Transit): the only policy that may decrypt with the key.
 path "transit/decrypt/shop-notification-token" {
   capabilities = ["update"]
 }

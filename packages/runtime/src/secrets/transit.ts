@@ -17,8 +17,8 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 export const PAYMENT_TOKEN_KEY = "shop-payment-token";
 
 /**
- * The Transit key that seals the email-verification and password-reset tokens for the emails that carry
- * them: identity encrypts, notifications decrypts. Derived, with the user id as its context.
+ * The Transit key that seals the tokens of emailed links (email verification, password reset):
+ * identity encrypts, notifications decrypts. Derived: the context is the user id.
  */
 export const NOTIFICATION_TOKEN_KEY = "shop-notification-token";
 
@@ -29,13 +29,12 @@ export function devTransitKeyPath(key: string): string {
 
 /** Dev values of the Transit keys, in the shape the secret store returns (fixed: processes agree). */
 export function devTransitSecrets(): Record<string, Record<string, string>> {
-  const dev = (key: string) => ({
-    key: createHash("sha256").update(`shop dev transit key ${key}: not for production`).digest("base64"),
-  });
-  return {
-    [devTransitKeyPath(PAYMENT_TOKEN_KEY)]: dev(PAYMENT_TOKEN_KEY),
-    [devTransitKeyPath(NOTIFICATION_TOKEN_KEY)]: dev(NOTIFICATION_TOKEN_KEY),
-  };
+  return Object.fromEntries(
+    [PAYMENT_TOKEN_KEY, NOTIFICATION_TOKEN_KEY].map((key) => {
+      const seed = `shop dev transit key ${key}: not for production`;
+      return [devTransitKeyPath(key), { key: createHash("sha256").update(seed).digest("base64") }];
+    }),
+  );
 }
 
 /**
@@ -102,10 +101,7 @@ export async function openPaymentToken(store: Sealer, sealed: string, orderId: s
   return store.decrypt(PAYMENT_TOKEN_KEY, sealed, orderId);
 }
 
-/**
- * Seals an email-verification or password-reset token for notifications, bound to `userId` (identity
- * calls it); "" stays "" (nothing to seal).
- */
+/** Seals the token of an emailed link for notifications, bound to `userId`; "" stays "" (nothing to seal). */
 export async function sealNotificationToken(store: Sealer, token: string, userId: string): Promise<string> {
   if (token === "") return "";
   if (!store.encrypt) throw new Error("this secret store cannot seal notification tokens (no Transit)");
@@ -113,7 +109,7 @@ export async function sealNotificationToken(store: Sealer, token: string, userId
 }
 
 /**
- * Opens a token identity sealed for `userId` (notifications only: no other policy may decrypt with the
+ * Opens a link token sealed for `userId` (notifications only: no other policy may decrypt with the
  * key). UnreadableCiphertextError when it was not sealed for this user or not by Transit at all.
  */
 export async function openNotificationToken(store: Sealer, sealed: string, userId: string): Promise<string> {
