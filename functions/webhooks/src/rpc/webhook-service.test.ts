@@ -161,6 +161,15 @@ describe("WebhookService", () => {
     expect((await refusal(admin.getEndpoint({ id: created!.id })))?.code).toBe(Code.NotFound);
   });
 
+  it("ignores at once an event no enabled endpoint asks for, and takes it from the moment one does", async () => {
+    const event = orderPlaced("o-unwanted");
+    expect(await fn.receive(event)).toBe("ignored");
+    const { endpoint: created } = await register();
+    expect(await fn.receive(orderPlaced("o-wanted"))).toBe("handled");
+    await admin.deleteEndpoint({ id: created!.id });
+    expect(await fn.receive(orderPlaced("o-unwanted-again"))).toBe("ignored");
+  });
+
   it("delivers an event once however often it arrives, and redelivers it on an admin's word", async () => {
     const { endpoint: created } = await register();
     const event = orderPlaced("o-twice");

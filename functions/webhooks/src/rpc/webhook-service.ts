@@ -61,6 +61,7 @@ export function webhookService(
           deps,
         ),
       );
+      deps.wanted.invalidate();
       return create(CreateEndpointResponseSchema, {
         endpoint: endpointMessage(created.endpoint),
         secret: created.secret,
@@ -91,16 +92,19 @@ export function webhookService(
           deps,
         ),
       );
+      deps.wanted.invalidate();
       return create(UpdateEndpointResponseSchema, { endpoint: endpointMessage(updated) });
     },
     async enableEndpoint(request) {
       const id = checkedId(request.id);
       const enabled = await app.transaction((tx) => enableEndpoint(tx, { id, now: deps.now() }));
+      deps.wanted.invalidate();
       return create(EnableEndpointResponseSchema, { endpoint: endpointMessage(enabled) });
     },
     async deleteEndpoint(request) {
       const id = checkedId(request.id);
       await app.transaction((tx) => deleteEndpoint(tx, { id }));
+      deps.wanted.invalidate();
       return create(DeleteEndpointResponseSchema, {});
     },
     async rotateSecret(request) {
