@@ -6,7 +6,13 @@ import { and, eq } from "drizzle-orm";
 import { cartLines, products } from "../db/schema.ts";
 import type { CartDeps } from "../setup.ts";
 import { openCart, touchCart, type Viewer } from "./access.ts";
-import { productIdMissing, productNotForSale, quantityOutOfRange, tooManyLines, tooManyOfProduct } from "./errors.ts";
+import {
+  productIdMissing,
+  productNotForSale,
+  quantityOutOfRange,
+  tooManyLines,
+  tooManyOfProduct,
+} from "./errors.ts";
 import { MAX_LINES, MAX_QUANTITY } from "./limits.ts";
 import { type CartView, viewCart } from "./view.ts";
 

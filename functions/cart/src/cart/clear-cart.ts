@@ -15,7 +15,11 @@ export interface ClearCartInput {
 }
 
 /** Removes every line of the cart and returns it, empty. */
-export async function clearCart(tx: Tx, input: ClearCartInput, deps: Pick<CartDeps, "now">): Promise<CartView> {
+export async function clearCart(
+  tx: Tx,
+  input: ClearCartInput,
+  deps: Pick<CartDeps, "now">,
+): Promise<CartView> {
   const now = deps.now();
   const cart = await openCart(tx, { ...input, createForGuest: false }, now);
   await tx.db.delete(cartLines).where(eq(cartLines.cartId, cart.id));

@@ -1,7 +1,7 @@
 /**
  * The verbs of cart, free of transport: what its RPC methods and event handlers call.
  */
-export { type Viewer } from "./access.ts";
+export type { Viewer } from "./access.ts";
 export { type AddItemInput, addItem } from "./add-item.ts";
 export { type ClearCartInput, clearCart } from "./clear-cart.ts";
 export { type EmptyOutcome, emptyOrderedCart, type OrderedCart } from "./empty-ordered-cart.ts";

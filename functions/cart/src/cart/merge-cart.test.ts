@@ -33,14 +33,16 @@ describe("MergeCart", { timeout: 30_000 }, () => {
     ]);
     expect(cart?.customerId).toBe("carol");
     // The guest cart is over: merging it again is no error and changes nothing; reading it finds nothing.
-    expect((await customer.mergeCart({ guestCartId })).cart?.lines.map((l) => [l.productId, l.quantity])).toEqual(lines);
+    expect(
+      (await customer.mergeCart({ guestCartId })).cart?.lines.map((l) => [l.productId, l.quantity]),
+    ).toEqual(lines);
     await expect(guest.getCart({ cartId: guestCartId })).rejects.toThrow(/could not find cart/);
     // Another customer who got hold of the ended id gets nothing of it either.
     expect((await (await clientAs(fn, dave)).mergeCart({ guestCartId })).cart?.lines).toEqual([]);
     // The customer's cart is the same on any device they log in on.
-    expect((await (await clientAs(fn, carol)).getCart({})).cart?.lines.map((l) => [l.productId, l.quantity])).toEqual(
-      lines,
-    );
+    expect(
+      (await (await clientAs(fn, carol)).getCart({})).cart?.lines.map((l) => [l.productId, l.quantity]),
+    ).toEqual(lines);
   });
 
   it("gives a customer without a cart the guest cart's lines", async () => {

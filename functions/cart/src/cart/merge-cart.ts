@@ -23,7 +23,11 @@ export interface MergeCartInput {
  * login). A customer's cart is not a guest cart: the customer's own is refused as such, another's
  * reads as not found.
  */
-export async function mergeCart(tx: Tx, input: MergeCartInput, deps: Pick<CartDeps, "now">): Promise<CartView> {
+export async function mergeCart(
+  tx: Tx,
+  input: MergeCartInput,
+  deps: Pick<CartDeps, "now">,
+): Promise<CartView> {
   const { guestCartId, customer } = input;
   if (guestCartId === "") throw guestCartIdMissing();
   checkCartId(guestCartId);
@@ -53,6 +57,9 @@ export async function mergeCart(tx: Tx, input: MergeCartInput, deps: Pick<CartDe
     }
   }
   await tx.db.delete(cartLines).where(eq(cartLines.cartId, guest.id));
-  await tx.db.update(carts).set({ endedAt: now, mergedInto: own.id, updatedAt: now }).where(eq(carts.id, guest.id));
+  await tx.db
+    .update(carts)
+    .set({ endedAt: now, mergedInto: own.id, updatedAt: now })
+    .where(eq(carts.id, guest.id));
   return viewCart(tx.db, await touchCart(tx, own, now));
 }

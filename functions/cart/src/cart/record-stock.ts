@@ -24,7 +24,11 @@ export async function recordStock(tx: Pick<Tx, "db">, change: StockChange): Prom
   const applied = await tx.db
     .insert(stock)
     .values({ productId: change.productId, available, version: change.version })
-    .onConflictDoUpdate({ target: stock.productId, set: { available, version: change.version }, setWhere: newer })
+    .onConflictDoUpdate({
+      target: stock.productId,
+      set: { available, version: change.version },
+      setWhere: newer,
+    })
     .returning({ productId: stock.productId });
   return applied.length > 0;
 }

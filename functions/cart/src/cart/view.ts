@@ -92,7 +92,11 @@ export async function viewCart(db: Db, cart: CartRow | undefined, customerId = "
         amountMinor: unitPrice.amountMinor * BigInt(line.quantity),
         currency: unitPrice.currency,
       },
-      availability: availabilityOf({ quantity: line.quantity, product: product ?? undefined, available: units?.available }),
+      availability: availabilityOf({
+        quantity: line.quantity,
+        product: product ?? undefined,
+        available: units?.available,
+      }),
       available: Math.max(0, units?.available ?? 0),
     };
   });

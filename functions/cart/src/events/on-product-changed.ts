@@ -7,7 +7,10 @@ import { recordProduct } from "../cart/index.ts";
 import type { CartDeps } from "../setup.ts";
 
 /** Stores the product's new state unless the projection already has this version or a newer one. */
-export async function onProductChanged(message: ProductChanged, context: EventContext<CartDeps>): Promise<void> {
+export async function onProductChanged(
+  message: ProductChanged,
+  context: EventContext<CartDeps>,
+): Promise<void> {
   await recordProduct(context, {
     productId: message.productId,
     name: message.name,

@@ -33,7 +33,10 @@ describe("cart's event handlers", { timeout: 30_000 }, () => {
     await expect(fn.receive(v1)).resolves.toBe("duplicate");
     // The same old state under a new event id (a sweep, a redriven letter) is stale too.
     await fn.receive(productChanged("pc-1", { name: "Old name", priceMinor: 100n, version: 2n }));
-    expect(await lineOf(cartId, "pc-1")).toMatchObject({ productName: "New name", unitPrice: { amountMinor: 200n } });
+    expect(await lineOf(cartId, "pc-1")).toMatchObject({
+      productName: "New name",
+      unitPrice: { amountMinor: 200n },
+    });
   });
 
   it("StockChanged: a redelivered or older version changes nothing", async () => {
@@ -69,9 +72,9 @@ describe("cart's event handlers", { timeout: 30_000 }, () => {
     // new event id (orders' reconciler), must not take it away.
     await customer.addItem({ productId: "op-1", quantity: 4 });
     await expect(fn.receive(placed)).resolves.toBe("duplicate");
-    await expect(fn.receive(orderPlaced("order-1", "erin", cartId, ["op-1", "op-2"], placedAt))).resolves.toBe(
-      "handled",
-    );
+    await expect(
+      fn.receive(orderPlaced("order-1", "erin", cartId, ["op-1", "op-2"], placedAt)),
+    ).resolves.toBe("handled");
     expect(await lines()).toEqual([
       ["op-1", 4],
       ["op-3", 1],
@@ -80,7 +83,8 @@ describe("cart's event handlers", { timeout: 30_000 }, () => {
 
   it("OrderPlaced: leaves a cart alone that is not the order's customer's", async () => {
     await fn.receive(productChanged("gx-1"));
-    const guestCartId = (await (await clientAs(fn)).addItem({ productId: "gx-1", quantity: 1 })).cart?.id ?? "";
+    const guestCartId =
+      (await (await clientAs(fn)).addItem({ productId: "gx-1", quantity: 1 })).cart?.id ?? "";
     clock.advance(1000);
     await fn.receive(orderPlaced("order-2", "erin", guestCartId, ["gx-1"], clock.now()));
     expect((await lineOf(guestCartId, "gx-1"))?.quantity).toBe(1);

@@ -64,7 +64,9 @@ describe("CartService", { timeout: 30_000 }, () => {
     for (const stranger of [await clientAs(fn, bob), await clientAs(fn)]) {
       expect(await refusal(stranger.getCart({ cartId }))).toEqual(notFound);
       expect(await refusal(stranger.addItem({ cartId, productId: "p-1", quantity: 1 }))).toEqual(notFound);
-      expect(await refusal(stranger.setQuantity({ cartId, productId: "p-2", quantity: 5 }))).toEqual(notFound);
+      expect(await refusal(stranger.setQuantity({ cartId, productId: "p-2", quantity: 5 }))).toEqual(
+        notFound,
+      );
       expect(await refusal(stranger.removeItem({ cartId, productId: "p-2" }))).toEqual(notFound);
       expect(await refusal(stranger.clearCart({ cartId }))).toEqual(notFound);
     }
@@ -102,8 +104,12 @@ describe("CartService", { timeout: 30_000 }, () => {
     expect(await refusal(guest.addItem({ cartId, productId: "", quantity: 1 }))).toEqual(
       invalid("Say which product: its id is missing."),
     );
-    expect(await refusal(guest.setQuantity({ cartId, productId: "p-1", quantity: MAX_QUANTITY + 1 }))).toEqual(
-      invalid(`The quantity of p-1 must be between 0 (to remove it) and ${MAX_QUANTITY}, not ${MAX_QUANTITY + 1}.`),
+    expect(
+      await refusal(guest.setQuantity({ cartId, productId: "p-1", quantity: MAX_QUANTITY + 1 })),
+    ).toEqual(
+      invalid(
+        `The quantity of p-1 must be between 0 (to remove it) and ${MAX_QUANTITY}, not ${MAX_QUANTITY + 1}.`,
+      ),
     );
     expect(await refusal(guest.setQuantity({ cartId, productId: "p-2", quantity: 2 }))).toEqual({
       code: Code.NotFound,
@@ -111,20 +117,27 @@ describe("CartService", { timeout: 30_000 }, () => {
     });
     const malformed = invalid("That is not a cart id: a cart id is 22 letters, digits, '-' or '_'.");
     expect(await refusal(guest.getCart({ cartId: "../etc/passwd" }))).toEqual(malformed);
-    expect(await refusal(guest.addItem({ cartId: "short", productId: "p-1", quantity: 1 }))).toEqual(malformed);
+    expect(await refusal(guest.addItem({ cartId: "short", productId: "p-1", quantity: 1 }))).toEqual(
+      malformed,
+    );
     expect(await refusal(guest.clearCart({}))).toEqual(
       invalid("Say which cart: its id is missing (or log in to use your own cart)."),
     );
     // Nothing refused changed the cart.
-    expect((await guest.getCart({ cartId })).cart?.lines.map((l) => [l.productId, l.quantity])).toEqual([["p-1", 1]]);
+    expect((await guest.getCart({ cartId })).cart?.lines.map((l) => [l.productId, l.quantity])).toEqual([
+      ["p-1", 1],
+    ]);
   });
 
   it("holds at most MAX_LINES products", async () => {
     for (let i = 0; i <= MAX_LINES; i++) await fn.receive(productChanged(`many-${i}`));
     const guest = await clientAs(fn);
     const { cart } = await guest.addItem({ productId: "many-0", quantity: 1 });
-    for (let i = 1; i < MAX_LINES; i++) await guest.addItem({ cartId: cart?.id, productId: `many-${i}`, quantity: 1 });
-    expect(await refusal(guest.addItem({ cartId: cart?.id, productId: `many-${MAX_LINES}`, quantity: 1 }))).toEqual({
+    for (let i = 1; i < MAX_LINES; i++)
+      await guest.addItem({ cartId: cart?.id, productId: `many-${i}`, quantity: 1 });
+    expect(
+      await refusal(guest.addItem({ cartId: cart?.id, productId: `many-${MAX_LINES}`, quantity: 1 })),
+    ).toEqual({
       code: Code.InvalidArgument,
       message: `A cart holds at most ${MAX_LINES} different products; remove one first.`,
     });
@@ -134,9 +147,9 @@ describe("CartService", { timeout: 30_000 }, () => {
     const guest = await clientAs(fn);
     const cartId = (await guest.addItem({ productId: "p-1", quantity: 1 })).cart?.id ?? "";
     await guest.addItem({ cartId, productId: "p-2", quantity: 1 });
-    expect((await guest.setQuantity({ cartId, productId: "p-1", quantity: 4 })).cart?.subtotal?.amountMinor).toBe(
-      4n * 1250n + 3999n,
-    );
+    expect(
+      (await guest.setQuantity({ cartId, productId: "p-1", quantity: 4 })).cart?.subtotal?.amountMinor,
+    ).toBe(4n * 1250n + 3999n);
     expect((await guest.setQuantity({ cartId, productId: "p-1", quantity: 0 })).cart?.lines).toHaveLength(1);
     expect((await guest.removeItem({ cartId, productId: "p-2" })).cart?.lines).toEqual([]);
     await guest.addItem({ cartId, productId: "p-2", quantity: 3 });
@@ -181,7 +194,9 @@ describe("CartService", { timeout: 30_000 }, () => {
     await fn.receive(productChanged("p-gone", { priceMinor: 700n, active: false, version: 2n }));
     await fn.receive(productChanged("p-1", { name: "Dune", priceMinor: 1100n, version: 2n }));
     const { cart } = await guest.getCart({ cartId });
-    expect(cart?.lines.map((l) => [l.productId, l.availability, l.available, l.unitPrice?.amountMinor])).toEqual([
+    expect(
+      cart?.lines.map((l) => [l.productId, l.availability, l.available, l.unitPrice?.amountMinor]),
+    ).toEqual([
       ["p-1", LineAvailability.AVAILABLE, 10, 1100n],
       ["p-gone", LineAvailability.DISCONTINUED, 5, 700n],
       ["p-low", LineAvailability.LOW_STOCK, 2, 500n],
