@@ -91,13 +91,11 @@ export async function setQuantity(productId: string, quantity: number): Promise<
  * when the order was placed); a line still there is set, not added to, so it never doubles.
  */
 export async function restoreLines(lines: { productId: string; quantity: number }[]): Promise<void> {
+  await loadCart();
   for (const { productId, quantity } of lines) {
-    try {
-      await setQuantity(productId, quantity);
-    } catch (error) {
-      if (ConnectError.from(error).code !== Code.NotFound) throw error;
-      await addToCart(productId, quantity);
-    }
+    // Looked up first, so the usual case asks nothing the shop refuses (a refusal is a console error).
+    if (quantityInCart(productId) > 0) await setQuantity(productId, quantity);
+    else await addToCart(productId, quantity);
   }
 }
 
