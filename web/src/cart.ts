@@ -100,18 +100,19 @@ export async function restoreLines(lines: { productId: string; quantity: number 
 }
 
 /**
- * Right after login: moves the guest cart of this browser into the customer's cart and forgets it.
- * Merging is idempotent at the shop, so a retried login merges nothing twice.
+ * At login, before the session starts: moves the guest cart of this browser into the customer's cart
+ * (as the holder of `accessToken`) and forgets it, so the pages the customer sees next already show
+ * the merged cart. Merging is idempotent at the shop, so a retried login merges nothing twice.
  */
-export async function mergeGuestCart(): Promise<void> {
+export async function mergeGuestCart(accessToken: string): Promise<void> {
   const guestCartIdNow = guestCartId();
-  if (guestCartIdNow) {
-    try {
-      keep((await api.cart.mergeCart({ guestCartId: guestCartIdNow })).cart);
-    } catch (error) {
-      if (ConnectError.from(error).code !== Code.NotFound) throw error;
-    }
-    localStorage.removeItem(GUEST_KEY);
+  if (!guestCartIdNow) return;
+  try {
+    const headers = { authorization: `Bearer ${accessToken}` };
+    keep((await api.cart.mergeCart({ guestCartId: guestCartIdNow }, { headers })).cart);
+  } catch (error) {
+    // Merged already (on another tab or device): nothing is left to move.
+    if (ConnectError.from(error).code !== Code.NotFound) throw error;
   }
-  await loadCart();
+  localStorage.removeItem(GUEST_KEY);
 }

@@ -2,7 +2,7 @@
  * Log in, register, log out. Registering logs the new customer in straight away.
  */
 import { identityAnonymous } from "../api.ts";
-import { mergeGuestCart } from "../cart.ts";
+import { loadCart, mergeGuestCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession, endSession, startSession } from "../session.ts";
@@ -60,9 +60,10 @@ function credentialsForm(kind: "login" | "register", next: string): HTMLElement 
           if (registering) await identityAnonymous.register(credentials);
           const { user, tokens } = await identityAnonymous.login(credentials);
           if (!user || !tokens) throw new Error("The shop answered without your account.");
+          // What the guest put in the cart comes along into the customer's cart, before any page shows it.
+          await mergeGuestCart(tokens.accessToken).catch(() => undefined);
           startSession(user, tokens);
-          // What the guest put in the cart comes along into the customer's cart.
-          await mergeGuestCart().catch(() => undefined);
+          void loadCart().catch(() => undefined);
           flash(
             registering ? `Welcome, ${user.email}! Your account is ready.` : `Welcome back, ${user.email}.`,
           );
