@@ -22,6 +22,7 @@ import { logsCommand } from "./commands/logs.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { traceCommand } from "./commands/trace.ts";
 import { DEMO_CODES, type SeedOutcome, seedShop } from "./shop/seed.ts";
+import { webhooksCommand } from "./webhooks/command.ts";
 
 const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop events tail [--type T] [--order ID] [--from-beginning]
@@ -29,6 +30,7 @@ const USAGE = `usage: shop start [--port 8080] [--data .shop/data] [--reset]
        shop dlq list | shop dlq redrive (--id ID | --all)
        shop seed [--url http://127.0.0.1:8080]
        shop trace <order-id> [--url http://127.0.0.1:8080 | --zipkin http://127.0.0.1:9411]
+       shop webhooks receive --secret whsec_... [--port 4000]
 (docs: tools/README.md)`;
 
 /**
@@ -135,6 +137,7 @@ else if (command === "logs") await logsCommand(rest);
 else if (command === "dlq") await dlqCommand(rest);
 else if (command === "seed") await seedCommand(rest);
 else if (command === "trace") await traceCommand(rest);
+else if (command === "webhooks") await webhooksCommand(rest);
 else {
   console.error(USAGE);
   process.exit(command ? 2 : 0);

@@ -8,6 +8,7 @@ import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
+import { forgotPage, resetPage, verifyPage } from "./pages/email-links.ts";
 import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
 import { ordersPage } from "./pages/orders.ts";
@@ -34,6 +35,13 @@ function renderAccount() {
           "span",
           { class: "account" },
           h("span", { class: "who", title: session.email }, session.email),
+          // Shown, never enforced: an unconfirmed address buys like any other.
+          session.emailVerified === false &&
+            h(
+              "span",
+              { class: "unverified", title: "Follow the link in your welcome email to confirm it" },
+              "email not verified",
+            ),
           h("button", { type: "button", class: "link", onclick: () => void logout() }, "Log out"),
         )
       : h("a", { href: "#/login" }, "Log in"),
@@ -69,6 +77,9 @@ startRouter(
     "/orders": { name: "orders", page: ordersPage },
     "/orders/:id": { name: "orders", page: orderPage },
     "/admin/operations": { name: "operations", page: operationsPage },
+    "/verify": { name: "login", page: verifyPage },
+    "/reset": { name: "login", page: resetPage },
+    "/forgot": { name: "login", page: forgotPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
   },
   (name) => {

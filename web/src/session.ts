@@ -12,6 +12,8 @@ export interface Session {
   userId: string;
   email: string;
   admin: boolean;
+  /** The address was confirmed (VerifyEmail); purchases do not depend on it. */
+  emailVerified: boolean;
   accessToken: string;
   /** Epoch milliseconds when the access token stops working. */
   accessExpiresAt: number;
@@ -38,6 +40,7 @@ export function startSession(user: User, tokens: Tokens): Session {
     userId: user.id,
     email: user.email,
     admin: user.role === Role.ADMIN,
+    emailVerified: user.emailVerified,
     ...tokenFields(tokens),
   });
 }
@@ -48,13 +51,21 @@ export function renewSession(tokens: Tokens): Session | undefined {
   return session ? saveSession({ ...session, ...tokenFields(tokens) }) : undefined;
 }
 
+/** Records that the current session's address was confirmed (the verify page, in this tab). */
+export function markEmailVerified(): void {
+  const session = currentSession();
+  if (!session) return;
+  sessionStorage.setItem(KEY, JSON.stringify({ ...session, emailVerified: true }));
+  for (const listener of listeners) listener({ ...session, emailVerified: true });
+}
+
 /** Forgets the session (logout, or a refresh token that no longer works). */
 export function endSession(): void {
   sessionStorage.removeItem(KEY);
   for (const listener of listeners) listener(undefined);
 }
 
-/** Calls `listener` whenever someone logs in or out. */
+/** Calls `listener` whenever someone logs in or out, or the address of the session is confirmed. */
 export function onSessionChange(listener: (session: Session | undefined) => void): void {
   listeners.add(listener);
 }

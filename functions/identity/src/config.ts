@@ -12,14 +12,26 @@ export interface IdentityConfig {
   passwordCost: ScryptCost;
   /** How many failed logins a client address may make, and how fast it earns them back. */
   addressLimits: AddressLimits;
+  /** How many password reset requests one client address, and one email, may make, and how fast again. */
+  resetLimits: AddressLimits;
 }
+
+/**
+ * Reset requests: 5 at once per client and per email, one more every 5 minutes. Each sends an email,
+ * so this bounds the mail one address can be sent and one client can cause.
+ */
+export const DEFAULT_RESET_LIMITS: AddressLimits = { burst: 5, refillSeconds: 5 * 60, maxAddresses: 100_000 };
 
 /**
  * The config of identity. It reads no variable of `env` today: its costs are fixed in code, in this
  * one place, and tests lower them through `settings`.
  */
 export function readIdentityConfig(_env: NodeJS.ProcessEnv): IdentityConfig {
-  return { passwordCost: DEFAULT_COST, addressLimits: DEFAULT_ADDRESS_LIMITS };
+  return {
+    passwordCost: DEFAULT_COST,
+    addressLimits: DEFAULT_ADDRESS_LIMITS,
+    resetLimits: DEFAULT_RESET_LIMITS,
+  };
 }
 
 /** The secret holding the admin account, `{ email, password }`. */

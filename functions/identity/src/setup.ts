@@ -2,13 +2,20 @@
  * The dependencies of identity, built once per running function from its config and secrets, and
  * the admin bootstrap that runs once they exist.
  */
-import { type App, createTokenSigner, type SetupContext, type TokenSigner } from "@shop/runtime";
+import {
+  type App,
+  createTokenSigner,
+  type SetupContext,
+  sealNotificationToken,
+  type TokenSigner,
+} from "@shop/runtime";
 import { type IdentityConfig, readAdminCredentials } from "./config.ts";
 import {
   type AddressLimiter,
   createAddressLimiter,
   createPasswordHasher,
   ensureAdmin,
+  type LinkSealer,
   type PasswordHasher,
 } from "./identity/index.ts";
 
@@ -17,6 +24,10 @@ export interface IdentityDeps {
   passwords: PasswordHasher;
   /** Failed logins per client address, in this instance's memory. */
   addressLimiter: AddressLimiter;
+  /** Password reset requests per client address and per email, in this instance's memory. */
+  resetLimiter: AddressLimiter;
+  /** Seals the token of an emailed link for notifications (Transit key shop-notification-token). */
+  sealLinkToken: LinkSealer;
   /** Signs access tokens with identity's key (`shop/identity/jwt`). */
   signer: TokenSigner;
   /** The time now; tests pass a clock they move (lockouts without sleeping). */
@@ -28,6 +39,8 @@ export function setup({ config, app }: SetupContext<IdentityConfig>): IdentityDe
   return {
     passwords: createPasswordHasher(config.passwordCost),
     addressLimiter: createAddressLimiter(config.addressLimits),
+    resetLimiter: createAddressLimiter(config.resetLimits),
+    sealLinkToken: (token, userId) => sealNotificationToken(app.secrets, token, userId),
     signer: createTokenSigner(app.secrets),
     now: () => new Date(),
   };

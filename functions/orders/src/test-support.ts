@@ -4,11 +4,12 @@
  * and interceptor chain.
  */
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import type { Client } from "@connectrpc/connect";
+import { type Client, type Code, ConnectError } from "@connectrpc/connect";
 import { type Principal, type RunningFunction, type StartOptions, toCloudEvent } from "@shop/runtime";
 import { publishedEvents, startForTest, testClient } from "@shop/runtime/testing";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
+import { ShippingOptionChangedSchema } from "@shop/schemas/shipping/v1/events";
 import type { OrdersConfig } from "./config.ts";
 import { ordersFunction } from "./function.ts";
 import type { OrdersDeps } from "./setup.ts";
@@ -97,4 +98,62 @@ export function deliverFor<Desc extends DescMessage>(
   customerId = "erin",
 ) {
   return fn.receive(eventOf(schema, { orderId, customerId, ...init } as MessageInitShape<Desc>, orderId));
+}
+
+/** What a test may say about a shipping option; the rest defaults to 4.90 EUR to DE and FR, version 1. */
+export interface ShippingOptionInit {
+  name?: string;
+  priceMinor?: bigint;
+  currency?: string;
+  countries?: string[];
+  active?: boolean;
+  version?: bigint;
+}
+
+/** The CloudEvent of ShippingOptionChanged for `optionId` as shipping would send it. */
+export function shippingOptionEvent(optionId: string, init: ShippingOptionInit = {}) {
+  return eventOf(
+    ShippingOptionChangedSchema,
+    {
+      optionId,
+      name: init.name ?? `Option ${optionId}`,
+      price: { amountMinor: init.priceMinor ?? 490n, currency: init.currency ?? "EUR" },
+      minDays: 2,
+      maxDays: 4,
+      countries: init.countries ?? ["DE", "FR"],
+      active: init.active ?? true,
+      version: init.version ?? 1n,
+    },
+    optionId,
+  );
+}
+
+/** Delivers ShippingOptionChanged for `optionId` as shipping would send it. */
+export function putShippingOption(fn: RunningOrders, optionId: string, init: ShippingOptionInit = {}) {
+  return fn.receive(shippingOptionEvent(optionId, init));
+}
+
+/** A complete address in Berlin; `override` changes parts of it. */
+export function berlin(
+  override: Partial<Record<"name" | "line1" | "line2" | "city" | "postcode" | "country", string>> = {},
+) {
+  return {
+    name: "Ada Lovelace",
+    line1: "Unter den Linden 1",
+    line2: "",
+    city: "Berlin",
+    postcode: "10117",
+    country: "DE",
+    ...override,
+  };
+}
+
+/** The Connect code and message a call was refused with (fails the test if it was not refused). */
+export async function refusal(call: Promise<unknown>): Promise<{ code: Code; message: string }> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ConnectError)) throw new Error(`expected a ConnectError, got ${String(error)}`);
+  return { code: error.code, message: error.rawMessage };
 }

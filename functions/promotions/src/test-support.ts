@@ -34,7 +34,14 @@ export function orderLine(
 /** The OrderPlaced CloudEvent orders would send; the subtotal is the sum of the lines. */
 export function orderPlaced(
   orderId: string,
-  options: { customerId?: string; couponCode?: string; lines: OrderLine[]; placedAt?: Date },
+  options: {
+    customerId?: string;
+    couponCode?: string;
+    lines: OrderLine[];
+    placedAt?: Date;
+    /** The shipping option's price (standard delivery to DE); unset: the order ships nothing. */
+    shipping?: bigint;
+  },
 ) {
   const currency = options.lines[0]?.lineTotal?.currency ?? "EUR";
   const subtotal = options.lines.reduce((sum, l) => sum + (l.lineTotal?.amountMinor ?? 0n), 0n);
@@ -46,6 +53,16 @@ export function orderPlaced(
     couponCode: options.couponCode ?? "",
     paymentToken: "tok_visa",
     placedAt: timestampFromDate(options.placedAt ?? new Date()),
+    ...(options.shipping !== undefined
+      ? {
+          shipping: {
+            option: "standard",
+            optionName: "Standard delivery",
+            address: { name: "Erin", line1: "Hauptstr. 1", city: "Berlin", postcode: "10115", country: "DE" },
+            price: money(options.shipping, currency),
+          },
+        }
+      : {}),
   });
   return toCloudEvent(OrderPlacedSchema, message, { source: "/functions/orders", key: orderId });
 }
@@ -68,6 +85,7 @@ export function promotion(more: Partial<PromotionInput> = {}): PromotionInput {
     code: "",
     percentOff: 10,
     amountOff: undefined,
+    freeShipping: false,
     minimumOrder: undefined,
     startsAt: undefined,
     endsAt: undefined,

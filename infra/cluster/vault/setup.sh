@@ -15,7 +15,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive cart)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks cart)
 NAMESPACE="${NAMESPACE:-shop}"
 VAULT_CHART_VERSION="${VAULT_CHART_VERSION:-0.30.0}"
 MODE="${1:-cluster}"
@@ -118,6 +118,11 @@ dev_layout() {
   if ! v read transit/keys/shop-payment-token >/dev/null 2>&1; then
     # derived: each ciphertext is bound to its order id (the context), useless for any other order.
     v write transit/keys/shop-payment-token derived=true >/dev/null
+  fi
+  # The key that seals emailed-link tokens for notifications (identity encrypts, notifications decrypts).
+  if ! v read transit/keys/shop-notification-token >/dev/null 2>&1; then
+    # derived: each ciphertext is bound to its user id (the context).
+    v write transit/keys/shop-notification-token derived=true >/dev/null
   fi
   if ! exists identity/jwt; then put_key "$(new_key_json)"; fi
   if ! exists identity/admin; then

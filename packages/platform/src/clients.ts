@@ -10,6 +10,7 @@ import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { type Order, OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
+import { ShippingService } from "@shop/schemas/shipping/v1/shipping";
 
 /** Clients of every service, calling as the holder of `token` (anonymous when undefined). */
 export interface ShopClients {
@@ -18,6 +19,7 @@ export interface ShopClients {
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
   inventory: Client<typeof InventoryService>;
+  shipping: Client<typeof ShippingService>;
   cart: Client<typeof CartService>;
 }
 
@@ -34,6 +36,7 @@ export function shopClients(baseUrl: string, token?: string): ShopClients {
     orders: createClient(OrderService, transport),
     promotions: createClient(PromotionService, transport),
     inventory: createClient(InventoryService, transport),
+    shipping: createClient(ShippingService, transport),
     cart: createClient(CartService, transport),
   };
 }

@@ -11,6 +11,8 @@ import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
 import { redriveFunction } from "@shop/redrive/function";
 import type { FunctionDefinition } from "@shop/runtime";
+import { shippingFunction } from "@shop/shipping/function";
+import { webhooksFunction } from "@shop/webhooks/function";
 
 /**
  * The administrator a local shop starts with when no secret names one: identity's public dev default
@@ -39,6 +41,8 @@ export const shopFunctions: readonly FunctionDefinition[] = [
   paymentsFunction,
   promotionsFunction,
   redriveFunction,
+  shippingFunction,
+  webhooksFunction,
 ];
 
 /** The names of every function, in the order of {@link shopFunctions}. */

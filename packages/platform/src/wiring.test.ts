@@ -12,12 +12,15 @@ import { loadManifests } from "./runner/manifests.ts";
 
 const manifests = await loadManifests(knativeDir);
 
-/** The event type a Trigger selects with an exact `type` filter. */
-function triggerType(trigger: (typeof manifests.triggers)[number]): string | undefined {
-  for (const filter of trigger.filters) {
-    if ("exact" in filter && filter.exact.type) return filter.exact.type;
-  }
-  return undefined;
+type Filters = (typeof manifests.triggers)[number]["filters"];
+
+/** The event types a Trigger selects: exact `type` filters, alone or any of several. */
+function triggerTypes(filters: Filters): string[] {
+  return filters.flatMap((filter) => {
+    if ("exact" in filter) return filter.exact.type ? [filter.exact.type] : [];
+    if ("any" in filter) return triggerTypes(filter.any);
+    return [];
+  });
 }
 
 describe("event wiring", () => {
@@ -27,7 +30,7 @@ describe("event wiring", () => {
       const subscribed = (definition.subscriptions ?? []).map((s) => s.schema.typeName).sort();
       const triggered = manifests.triggers
         .filter((t) => t.subscriber.ref?.name === name)
-        .map(triggerType)
+        .flatMap((t) => triggerTypes(t.filters))
         .sort();
       expect(triggered).toEqual(subscribed);
     },

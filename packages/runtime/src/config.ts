@@ -93,6 +93,11 @@ export interface SecretStore {
    * `fresh` asks for the current value rather than a cached one (a key rotated in since).
    */
   read(path: string, options?: { fresh?: boolean }): Promise<Record<string, string> | undefined>;
+  /**
+   * Writes the key/value secret at `path` (a new version in Vault's KV v2), so later reads see it: for a
+   * function that makes secrets of its own (webhooks' signing secrets). Absent: the store is read-only.
+   */
+  write?(path: string, value: Record<string, string>): Promise<void>;
   /** A short description for the start-up log line, never containing a secret. */
   describe(): string;
   /**
@@ -166,6 +171,10 @@ export function envSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStor
     },
     describe: () => "environment variables (generated dev secrets where unset; not for production)",
     read,
+    // In memory, like the generated ones: a local run's own secrets last as long as its process.
+    async write(path, value) {
+      generated.set(path, { ...value });
+    },
   };
 }
 

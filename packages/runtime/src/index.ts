@@ -137,8 +137,11 @@ export {
   vaultSecretStore,
 } from "./secrets/index.ts";
 export {
+  NOTIFICATION_TOKEN_KEY,
+  openNotificationToken,
   openPaymentToken,
   PAYMENT_TOKEN_KEY,
+  sealNotificationToken,
   sealPaymentToken,
   UnreadableCiphertextError,
 } from "./secrets/transit.ts";

@@ -21,6 +21,8 @@ export interface Metrics {
   events: Counter<"type" | "outcome">;
   eventSeconds: Histogram<"type">;
   outboxPublished: Counter;
+  /** Requests this function's Kafka client sent, by Kafka API (Produce, Metadata, …). */
+  kafkaRequests: Counter;
   /**
    * Makes a counter of the function's own (a reconciler's decisions, say) in this registry, so
    * /metrics serves it with the rest. Call it once, in `setup`: a name may be registered only once.
@@ -95,6 +97,12 @@ export function createMetrics(name: string, withDefaults = true): Metrics {
     outboxPublished: new Counter({
       name: "shop_outbox_published_total",
       help: "Outbox events published to the event log",
+      registers,
+    }),
+    kafkaRequests: new Counter({
+      name: "shop_kafka_requests_total",
+      help: "Requests sent to Kafka by this process's client, by Kafka API (Produce, Fetch, OffsetCommit, Metadata, …)",
+      labelNames: ["api"],
       registers,
     }),
     counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers }),

@@ -71,9 +71,9 @@ export async function startFunction<Config, Deps>(
   });
   await database.migrate();
   const ownLog = !options.log;
-  const log = options.log ?? openLog(config, logger);
-  await log.ensureTopics([config.eventsTopic, ...(shipping ? [shipping.topic] : [])]);
   const metrics = createMetrics(definition.name, !options.pglite);
+  const log = options.log ?? openLog(config, logger, (api) => metrics.kafkaRequests.inc({ api }));
+  await log.ensureTopics([config.eventsTopic, ...(shipping ? [shipping.topic] : [])]);
   registerOutboxGauges(metrics, database.db, definition.outbox, logger);
   const tracing = await startTracing(definition.name, options.tracing);
   const tracer = tracing?.tracer;
@@ -231,9 +231,9 @@ function retentionPass(
 }
 
 /** Kafka when brokers are configured, else an in-memory log of this process. */
-function openLog(config: FunctionConfig, logger: Logger): EventLog {
+function openLog(config: FunctionConfig, logger: Logger, onRequest: (api: string) => void): EventLog {
   return config.kafkaBrokers.length > 0
-    ? createKafkaLog({ brokers: config.kafkaBrokers, clientId: config.name, logger })
+    ? createKafkaLog({ brokers: config.kafkaBrokers, clientId: config.name, logger, onRequest })
     : createMemoryLog({});
 }
 

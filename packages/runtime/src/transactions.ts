@@ -9,6 +9,7 @@ import type { Database, Db } from "./db/database.ts";
 import type { OutboxTable } from "./db/tables.ts";
 import type { Logger } from "./logger.ts";
 import { outboxEmitter } from "./outbox/outbox.ts";
+import type { OutboxRow } from "./outbox/producer-spans.ts";
 import type { Relay } from "./outbox/relay.ts";
 import { inSpan } from "./tracing/spans.ts";
 import { contextFromHeaders, headersOfContext, type TraceHeaders } from "./tracing/traceparent.ts";
@@ -33,30 +34,26 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
   };
 
   async function run<T>(fn: Parameters<App["transaction"]>[0], headers?: TraceHeaders, traced = false) {
-    let emitted = false;
     const committed: (() => void)[] = [];
+    let written: OutboxRow[] = [];
     const result = await database.db.transaction(async (db) => {
-      const { emit, emitAll } = outboxEmitter(
+      const { emit, emitAll, rows } = outboxEmitter(
         db as unknown as Db,
         definition.outbox,
         source,
         headers,
         traced,
       );
+      // A retried transaction starts over: only the rows of the attempt that committed count.
+      written = rows;
       return fn({
         db: db as unknown as Db,
-        emit: (schema, message, opts) => {
-          emitted = true;
-          return emit(schema, message, opts);
-        },
-        emitAll: (schema, events) => {
-          emitted ||= events.length > 0;
-          return emitAll(schema, events);
-        },
+        emit,
+        emitAll,
         afterCommit: (callback) => void committed.push(callback),
       });
     });
-    if (emitted && publishAfterCommit) relay.kick();
+    if (written.length > 0 && publishAfterCommit) relay.kick(written);
     for (const callback of committed) {
       try {
         callback();

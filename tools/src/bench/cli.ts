@@ -16,20 +16,20 @@ import { createTestDatabase } from "@shop/runtime/testing";
 import { startInfra } from "../../../infra/local/index.mjs";
 import { benchConnect } from "./connect.ts";
 import { reportConnect } from "./connect-report.ts";
+import { measureCost, postmasterOf, processLabels, type RunCost } from "./costs.ts";
 import {
   commits,
   EMBEDDED_GOAL,
   kafkaRaw,
   latencyAtRate,
   maxThroughput,
-  P99_GOAL_MS,
-  PIPELINE_GOAL,
   pgbench,
   preparePipeline,
   TRANSACTIONS_PER_ORDER,
 } from "./pipeline.ts";
+import { reportPipeline } from "./pipeline-report.ts";
 import { startServer } from "./proc.ts";
-import { summarizeProfile } from "./profile.ts";
+import { summarizeProfile, summarizeProfiles } from "./profile.ts";
 import { fixed, verdict, writeResults } from "./report.ts";
 import { benchStartup, RSS_GOAL_MIB, START_GOAL } from "./startup.ts";
 
@@ -69,10 +69,18 @@ try {
     let realMax: Awaited<ReturnType<typeof maxThroughput>>;
     let half: Awaited<ReturnType<typeof latencyAtRate>> | undefined;
     let perOrder = 0;
+    let realCost: RunCost;
     try {
       const { shoppers, products } = await preparePipeline(shop.info.url, workers);
       const before = await commits(real);
+      const postmasterPid = await postmasterOf(real);
+      const cost = await measureCost(
+        { shopPid: shop.child.pid!, shopLabel: "shop (every function + runner + gateway)", postmasterPid },
+        real,
+        shop.info.url,
+      );
       realMax = await maxThroughput(shoppers, products, workers, duration);
+      realCost = await cost(realMax.orders);
       perOrder = ((await commits(real)) - before) / realMax.orders;
       if (want("pipeline"))
         half = await latencyAtRate(shoppers, products, Math.max(1, realMax.ordersPerS / 2), duration);
@@ -85,17 +93,32 @@ try {
     // work spreads over the cores as it does over pods.
     let deployedMax: typeof realMax | undefined;
     let deployedHalf: typeof half;
+    let deployedCost: RunCost | undefined;
+    let deployedLabels = new Map<number, string>();
+    let deployedProfiles: ReturnType<typeof summarizeProfiles> = [];
     if (want("pipeline")) {
+      const deployedDb = await createTestDatabase(infra.databaseUrl);
+      const deployedProfDir = mkdtempSync(join(tmpdir(), "shop-prof-deployed-"));
       const deployed = await startServer<{ url: string }>("tools/src/bench/servers/shop.ts", ["processes"], {
         env: {
-          DATABASE_URL: await createTestDatabase(infra.databaseUrl),
+          // --profile: every process (the runner + gateway and each function) writes its profile at exit.
+          ...(values.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${deployedProfDir}` } : {}),
+          DATABASE_URL: deployedDb,
           KAFKA_BROKERS: brokers.join(","),
           SHOP_EVENTS_TOPIC: `bench.${randomUUID()}`,
         },
       });
       try {
         const { shoppers, products } = await preparePipeline(deployed.info.url, workers);
+        const targets = {
+          shopPid: deployed.child.pid!,
+          shopLabel: "runner + gateway",
+          postmasterPid: await postmasterOf(deployedDb),
+        };
+        deployedLabels = processLabels(targets);
+        const cost = await measureCost(targets, deployedDb, deployed.info.url);
         deployedMax = await maxThroughput(shoppers, products, workers, duration);
+        deployedCost = await cost(deployedMax.orders);
         deployedHalf = await latencyAtRate(
           shoppers,
           products,
@@ -105,117 +128,26 @@ try {
       } finally {
         await deployed.stop();
       }
+      deployedProfiles = values.profile ? summarizeProfiles(deployedProfDir, deployedLabels) : [];
     }
     if (want("pipeline")) {
       const pg = await pgbench(infra.databaseUrl, duration);
       const limit = pg.tps / TRANSACTIONS_PER_ORDER;
       const kafka = await kafkaRaw(brokers);
-      writeResults(
-        "pipeline",
-        command("pipeline"),
-        [
-          {
-            title:
-              "Purchase pipeline (real Kafka + Postgres; all functions in one process, then one process each)",
-            header: ["measure", "value", "goal", "verdict"],
-            rows: [
-              [
-                `max orders/s (closed loop, ${workers} workers, place + WatchOrder to final)`,
-                fixed(realMax.ordersPerS),
-                "",
-                "",
-              ],
-              [`pgbench commits/s (${pg.command})`, fixed(pg.tps, 0), "", ""],
-              [
-                `commit-rate limit = pgbench ÷ ${TRANSACTIONS_PER_ORDER} transactions per order`,
-                fixed(limit),
-                "",
-                "",
-              ],
-              [
-                "pipeline ÷ limit",
-                fixed(realMax.ordersPerS / limit, 3),
-                `≥ ${PIPELINE_GOAL}`,
-                verdict(realMax.ordersPerS / limit >= PIPELINE_GOAL),
-              ],
-              [
-                "commits per order measured (pg_stat_database, incl. reads and relay)",
-                fixed(perOrder, 1),
-                "",
-                "",
-              ],
-              [
-                `placed → final p50 / p99 at max (ms)`,
-                `${fixed(realMax.p50Ms, 0)} / ${fixed(realMax.p99Ms, 0)}`,
-                "",
-                "",
-              ],
-              [
-                `placed → final p50 / p95 / p99 at half rate (${fixed(half!.rate)} orders/s, ms)`,
-                `${fixed(half!.p50Ms, 0)} / ${fixed(half!.p95Ms, 0)} / ${fixed(half!.p99Ms, 0)}`,
-                `p99 ≤ ${P99_GOAL_MS}`,
-                verdict(half!.p99Ms <= P99_GOAL_MS),
-              ],
-              [
-                "max orders/s, each function its own process (as deployed) and the runner in another",
-                fixed(deployedMax!.ordersPerS),
-                "",
-                "",
-              ],
-              [
-                "that ÷ limit",
-                fixed(deployedMax!.ordersPerS / limit, 3),
-                `≥ ${PIPELINE_GOAL}`,
-                verdict(deployedMax!.ordersPerS / limit >= PIPELINE_GOAL),
-              ],
-              [
-                `placed → final p50 / p95 / p99 at half that rate (${fixed(deployedHalf!.rate)} orders/s, ms)`,
-                `${fixed(deployedHalf!.p50Ms, 0)} / ${fixed(deployedHalf!.p95Ms, 0)} / ${fixed(deployedHalf!.p99Ms, 0)}`,
-                `p99 ≤ ${P99_GOAL_MS}`,
-                verdict(deployedHalf!.p99Ms <= P99_GOAL_MS),
-              ],
-              [
-                `raw kafkajs produce (acks=all, batches of 500, ${kafka.count} × 200 B) msgs/s`,
-                fixed(kafka.produceMsgsPerS, 0),
-                "",
-                "",
-              ],
-              [
-                "raw kafkajs produce → consume msgs/s (same broker)",
-                fixed(kafka.endToEndMsgsPerS, 0),
-                "",
-                "",
-              ],
-            ],
-          },
-          ...(profile
-            ? [
-                {
-                  title: `CPU profile of the shop process at saturation (${profile.samples} samples): self time by package`,
-                  header: ["package", "share"],
-                  rows: profile.packages.map((p) => [p.name, `${(p.share * 100).toFixed(1)} %`]),
-                },
-                {
-                  title: "Top frames by self time",
-                  header: ["frame", "share"],
-                  rows: profile.frames.map((p) => [`\`${p.name}\``, `${(p.share * 100).toFixed(1)} %`]),
-                },
-              ]
-            : []),
-        ],
-        {
-          realMax,
-          half,
-          deployedMax,
-          deployedHalf,
-          pgbench: pg,
-          limit,
-          perOrder,
-          kafka,
-          transactionsPerOrder: TRANSACTIONS_PER_ORDER,
-          profile,
-        },
-      );
+      reportPipeline(command("pipeline"), workers, {
+        realMax,
+        half: half!,
+        deployedMax: deployedMax!,
+        deployedHalf: deployedHalf!,
+        pg,
+        limit,
+        perOrder,
+        realCost: realCost!,
+        deployedCost,
+        deployedProfiles,
+        kafka,
+        profile,
+      });
     }
     if (want("embedded")) {
       const embedded = await startServer<{ url: string }>("tools/src/bench/servers/shop.ts", ["embedded"]);

@@ -2,7 +2,8 @@
  * Reads a V8 `.cpuprofile` (from `node --cpu-prof`) and names what dominates: self time by function
  * and by package.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 interface Node {
   id: number;
@@ -45,4 +46,26 @@ export function summarizeProfile(file: string, top = 15) {
       .slice(0, top)
       .map(([name, n]) => ({ name, share: n / total }));
   return { samples: total, frames: rank(frames), packages: rank(packages) };
+}
+
+/**
+ * The CPU profiles in `dir` (node --cpu-prof names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile),
+ * each labelled by its process: `labels` maps pids to what they ran. Top packages by self time, as
+ * shares of the busy samples (idle left out: a function waits most of the time).
+ */
+export function summarizeProfiles(dir: string, labels: Map<number, string>, top = 4) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => {
+      const pid = Number(f.split(".")[3]);
+      const summary = summarizeProfile(join(dir, f));
+      const idle = summary.packages.find((p) => p.name === "(idle)")?.share ?? 0;
+      const busy = summary.packages.filter((p) => p.name !== "(idle)");
+      return {
+        process: labels.get(pid) ?? `pid ${pid}`,
+        samples: Math.round(summary.samples * (1 - idle)),
+        packages: busy.slice(0, top).map((p) => ({ name: p.name, share: p.share / (1 - idle || 1) })),
+      };
+    })
+    .sort((a, b) => b.samples - a.samples);
 }

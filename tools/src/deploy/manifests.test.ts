@@ -8,7 +8,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { functionNames, knativeDir, loadManifests, parseManifests, repoRoot } from "@shop/platform";
+import {
+  functionNames,
+  knativeDir,
+  loadManifests,
+  parseManifests,
+  repoRoot,
+  shopFunctions,
+} from "@shop/platform";
 import { JWKS_HTTP_PATH, TOKEN_AUDIENCE, TOKEN_ISSUER } from "@shop/runtime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -151,14 +158,20 @@ describe("knative/", () => {
       const byName = <T extends { name: string }>(list: T[]) =>
         [...list].sort((a, b) => a.name.localeCompare(b.name));
       expect(byName(runner.triggers)).toEqual(byName(cluster.triggers));
-      expect(runner.triggers.length).toBeGreaterThan(10);
+      // Every function that consumes anything has its Trigger(s) or its KafkaSource.
+      const fed = [
+        ...runner.triggers.map((t) => t.subscriber.ref?.name),
+        ...runner.kafkaSources.map((s) => s.sink.ref?.name),
+      ];
+      for (const f of shopFunctions.filter((f) => (f.subscriptions ?? []).length > 0))
+        expect(fed, f.name).toContain(f.name);
       expect(runner.brokers).toEqual(cluster.brokers);
       expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
-      // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic), not
-      // the example consumer of overlays/local (knative/examples).
+      // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic,
+      // webhooks' on the events topic), not the example consumer of overlays/local (knative/examples).
       const intoFunctions = cluster.kafkaSources.filter((s) => names.includes(s.sink.ref?.name ?? ""));
       expect(runner.kafkaSources).toEqual(intoFunctions);
-      expect(runner.kafkaSources.map((s) => s.topics)).toEqual([["shop.events.dlq"]]);
+      expect(runner.kafkaSources.map((s) => s.topics).sort()).toEqual([["shop.events"], ["shop.events.dlq"]]);
     },
   );
 

@@ -1,7 +1,8 @@
 /**
  * Issue 15's network side and sender identity, on what kustomize builds: only Knative's data plane
- * reaches the functions' pods, only the broker's data plane, the gateway and redrive reach Knative's
- * ingress in production, and every delivery to a function names the audience its server verifies.
+ * reaches the functions' pods, only webhooks reaches the internet (443, no private range), only the
+ * broker's data plane, the gateway and redrive reach Knative's ingress in production, and every
+ * delivery to a function names the audience its server verifies.
  * (manifests.test.ts validates every object, these included, against its schema.)
  */
 import { join } from "node:path";
@@ -84,6 +85,32 @@ describe.each(Object.entries(overlays))("overlay %s", (_overlay, objects) => {
     });
     expect(deliveries.length).toBeGreaterThan(functionNames.length);
     for (const d of deliveries) expect(d.audience, d.id).toBe(defaultEventAudience(d.name));
+  });
+
+  it("lets only webhooks out to the internet, on 443 and to no private, loopback or link-local range", () => {
+    const egress = objects.filter(
+      (o) => o.kind === "NetworkPolicy" && (o.spec as Policy["spec"]).policyTypes.includes("Egress"),
+    );
+    expect(egress.map((o) => o.metadata.name)).toEqual(["webhooks-egress"]);
+    const spec = egress[0]!.spec as {
+      podSelector: { matchLabels: Record<string, string> };
+      egress: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: { port: number }[] }[];
+    };
+    expect(spec.podSelector.matchLabels).toEqual({ "app.kubernetes.io/name": "webhooks" });
+    const internet = spec.egress.filter((rule) => rule.to?.some((peer) => peer.ipBlock));
+    expect(internet).toHaveLength(1);
+    expect(internet[0]!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
+    const v4 = internet[0]!.to!.find((peer) => peer.ipBlock?.cidr === "0.0.0.0/0")!.ipBlock!;
+    expect(v4.except).toEqual(
+      expect.arrayContaining([
+        "10.0.0.0/8",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+      ]),
+    );
   });
 });
 

@@ -98,6 +98,13 @@ export const DEMO_PROMOTIONS: readonly DemoPromotion[] = [
     category: "pantry",
     discount: { case: "percentOff", value: 5 },
   },
+  // Automatic: orders of 50 EUR or more ship free (functions/promotions/README.md, "Free shipping").
+  {
+    name: "Free shipping from 50 EUR",
+    code: "",
+    minimumOrder: EUR(5_000),
+    discount: { case: "freeShipping", value: true },
+  },
 ];
 
 /** Prices of the demo, in EUR minor units. */

@@ -1,5 +1,6 @@
 /**
- * Log in, register, log out. Registering logs the new customer in straight away.
+ * Log in, register, log out. Registering logs the new customer in straight away; the login page
+ * links to the password reset (pages/email-links.ts).
  */
 import { identityAnonymous } from "../api.ts";
 import { loadCart, mergeGuestCart } from "../cart.ts";
@@ -65,7 +66,9 @@ function credentialsForm(kind: "login" | "register", next: string): HTMLElement 
           startSession(user, tokens);
           void loadCart().catch(() => undefined);
           flash(
-            registering ? `Welcome, ${user.email}! Your account is ready.` : `Welcome back, ${user.email}.`,
+            registering
+              ? `Welcome, ${user.email}! Your account is ready; we sent you a link to confirm your address.`
+              : `Welcome back, ${user.email}.`,
           );
           navigate(next);
         } catch (error) {
@@ -80,6 +83,23 @@ function credentialsForm(kind: "login" | "register", next: string): HTMLElement 
     h("label", { for: "password" }, "Password"),
     password,
     registering && h("p", { class: "muted small" }, "At least 8 characters."),
+    !registering &&
+      h(
+        "p",
+        { class: "muted small" },
+        h(
+          "a",
+          {
+            href: "#/forgot",
+            // Carries what was typed over, so nobody types their address twice.
+            onclick: (event: Event) => {
+              event.preventDefault();
+              navigate(`/forgot?email=${encodeURIComponent(email.value.trim())}`);
+            },
+          },
+          "Forgot password?",
+        ),
+      ),
     problem,
     submit,
     h(

@@ -1,5 +1,5 @@
 /**
- * The drizzle schema of identity: accounts and refresh tokens, in the Postgres schema `identity`.
+ * The drizzle schema of identity: accounts, refresh tokens and emailed-link tokens, in the Postgres schema `identity`.
  */
 import { outboxTable, processedEventsTable } from "@shop/runtime";
 import { index, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
@@ -18,6 +18,8 @@ export const users = identity.table("users", {
   // Consecutive failed logins since the last success; from the 5th on the account is locked for a while.
   failedLogins: integer("failed_logins").notNull().default(0),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
+  // When the owner followed the verification link (VerifyEmail); null while unverified.
+  emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
 });
 
 /**
@@ -38,6 +40,26 @@ export const refreshTokens = identity.table(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
   (table) => [index("refresh_tokens_family_idx").on(table.familyId)],
+);
+
+/**
+ * The single-use tokens of emailed links (verify an address, reset a password), stored only as the
+ * sha256 of the token. `purpose` keeps a token to its one use; `usedAt` is set when it is used or when
+ * a newer token of the same purpose supersedes it.
+ */
+export const emailTokens = identity.table(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify-email", "reset-password"] }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (table) => [index("email_tokens_user_idx").on(table.userId, table.purpose)],
 );
 
 export const outbox = outboxTable(identity);

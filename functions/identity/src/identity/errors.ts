@@ -94,6 +94,69 @@ export function unknownUser(): DomainError {
   return new DomainError(Code.NotFound, "Your account no longer exists.", "unknown-user");
 }
 
+/** VerifyEmail with a token that was never issued for verification (forged, mistyped, another link's). */
+export function verificationLinkInvalid(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This verification link is not valid. Please open the link from the email exactly as it was sent.",
+    "verification-link-invalid",
+  );
+}
+
+/** VerifyEmail with a token past its 48 hours. */
+export function verificationLinkExpired(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This verification link has expired. Your account works as before; the address stays unverified.",
+    "verification-link-expired",
+  );
+}
+
+/** VerifyEmail with a token that was already used. */
+export function verificationLinkUsed(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This verification link was already used.",
+    "verification-link-used",
+  );
+}
+
+/** ResetPassword with a token that was never issued for a reset (forged, mistyped, another link's). */
+export function resetLinkInvalid(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This password reset link is not valid. Please ask for a new one.",
+    "reset-link-invalid",
+  );
+}
+
+/** ResetPassword with a token past its hour. */
+export function resetLinkExpired(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This password reset link has expired. Please ask for a new one.",
+    "reset-link-expired",
+  );
+}
+
+/** ResetPassword with a token that was used, or replaced by a newer request. */
+export function resetLinkUsed(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "This password reset link was already used or replaced by a newer one. Please ask for a new one.",
+    "reset-link-used",
+  );
+}
+
+/** RequestPasswordReset too often for one address or from one network. */
+export function tooManyResetRequests(retryAfterSeconds: number): DomainError {
+  return new DomainError(
+    Code.ResourceExhausted,
+    `Too many password reset requests; try again in ${seconds(retryAfterSeconds)}.`,
+    "reset-limited",
+  );
+}
+
 function seconds(count: number): string {
   return `${count} ${count === 1 ? "second" : "seconds"}`;
 }

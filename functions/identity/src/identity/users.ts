@@ -9,11 +9,19 @@ export interface User {
   email: string;
   role: "customer" | "admin";
   createdAt: Date;
+  /** The owner followed the verification link. */
+  emailVerified: boolean;
 }
 
 /** The public part of a stored account. */
 export function publicUser(row: typeof users.$inferSelect): User {
-  return { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    createdAt: row.createdAt,
+    emailVerified: row.emailVerifiedAt !== null,
+  };
 }
 
 /** The form an email is stored and looked up in: trimmed and lower case. */

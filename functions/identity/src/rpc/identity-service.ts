@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { type App, caller, clientAddressOf } from "@shop/runtime";
 import {
   type IdentityService,
@@ -15,15 +15,19 @@ import {
   UserSchema,
 } from "@shop/schemas/identity/v1/identity";
 import {
+  checkPassword,
   getUser,
   login,
   logout,
   prepareAccount,
   refresh,
   register,
+  requestPasswordReset,
+  resetPassword,
   type TokenPair,
   type User,
   unwrap,
+  verifyEmail,
 } from "../identity/index.ts";
 import type { IdentityDeps } from "../setup.ts";
 
@@ -60,14 +64,21 @@ export function identityService(deps: IdentityDeps, app: App): ServiceImpl<typeo
       const user = await getUser(app.db, userId, sessionId);
       return { user: toUserMessage(user) };
     },
-    async verifyEmail() {
-      throw new ConnectError("VerifyEmail is not available yet.", Code.Unimplemented);
+    async verifyEmail(req) {
+      const user = await app.transaction((tx) => verifyEmail(tx, { token: req.token }, deps));
+      return { user: toUserMessage(user) };
     },
-    async requestPasswordReset() {
-      throw new ConnectError("RequestPasswordReset is not available yet.", Code.Unimplemented);
+    async requestPasswordReset(req, context) {
+      const input = { email: req.email, address: clientAddressOf(context.requestHeader) };
+      await app.transaction((tx) => requestPasswordReset(tx, input, deps));
+      return {};
     },
-    async resetPassword() {
-      throw new ConnectError("ResetPassword is not available yet.", Code.Unimplemented);
+    async resetPassword(req) {
+      // The policy of Register, and the hash outside the transaction (scrypt's time holds no connection).
+      checkPassword(req.newPassword);
+      const passwordHash = await deps.passwords.hash(req.newPassword);
+      await app.transaction((tx) => resetPassword(tx, { token: req.token, passwordHash }, deps));
+      return {};
     },
   };
 }
@@ -78,6 +89,7 @@ function toUserMessage(user: User): UserMessage {
     email: user.email,
     role: user.role === "admin" ? Role.ADMIN : Role.CUSTOMER,
     createdAt: timestampFromDate(user.createdAt),
+    emailVerified: user.emailVerified,
   });
 }
 

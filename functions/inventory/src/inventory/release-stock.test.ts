@@ -69,9 +69,41 @@ describe("releasing and selling what an order held", () => {
 
     const sold = { productId: "d", available: 6, reserved: 0, sold: 4, version: 3n };
     expect(await stockOf(fn, "d")).toEqual(sold);
-    // A cancellation after confirmation gives nothing back: the units belong to the customer.
-    await fn.receive(orderCancelled("o-3"));
-    expect(await stockOf(fn, "d")).toEqual(sold);
+  });
+
+  it("returns a confirmed order's sold units when it is cancelled before dispatch, once", async () => {
+    await stocked(fn, "e", 10);
+    await fn.receive(orderPriced("o-4", [["e", 3]]));
+    await fn.receive(orderConfirmed("o-4"));
+    expect(await stockOf(fn, "e")).toMatchObject({ available: 7, reserved: 0, sold: 3 });
+
+    const cancelled = orderCancelled("o-4");
+    await fn.receive(cancelled);
+    await expect(fn.receive(cancelled)).resolves.toBe("duplicate");
+    await fn.receive(orderCancelled("o-4"));
+
+    // Set, reserved, sold, returned: four versions; the storefront sees 10 available again.
+    expect(await stockOf(fn, "e")).toEqual({
+      productId: "e",
+      available: 10,
+      reserved: 0,
+      sold: 0,
+      version: 4n,
+    });
+    expect((await eventsFor(fn, "e")).map(([, m]) => m)).toEqual([
+      expect.objectContaining({ available: 10 }),
+      expect.objectContaining({ available: 7 }),
+      expect.objectContaining({ available: 10, version: 4n }),
+    ]);
+  });
+
+  it("returns the units of a confirmed order whose cancellation overtook its confirmation", async () => {
+    await stocked(fn, "f", 10);
+    await fn.receive(orderPriced("o-5", [["f", 2]]));
+    await fn.receive(orderCancelled("o-5"));
+    await fn.receive(orderConfirmed("o-5"));
+
+    expect(await stockOf(fn, "f")).toMatchObject({ available: 10, reserved: 0, sold: 0 });
   });
 
   it("keeps available + reserved + sold equal to what was stocked through a whole run of orders", async () => {

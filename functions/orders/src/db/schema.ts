@@ -33,6 +33,56 @@ export const products = ordersSchema.table("products", {
   changedAt: timestamp("changed_at", { withTimezone: true }),
 });
 
+/**
+ * Orders' projection of shipping's options (from ShippingOptionChanged): what PlaceOrder prices
+ * shipping and checks the destination country with.
+ */
+export const shippingOptions = ordersSchema.table("shipping_options", {
+  optionId: text("option_id").primaryKey(),
+  name: text("name").notNull(),
+  priceMinor: bigint("price_minor", { mode: "bigint" }).notNull(),
+  currency: text("currency").notNull(),
+  // ISO 3166-1 alpha-2 codes, upper case.
+  countries: jsonb("countries").$type<string[]>().notNull(),
+  active: boolean("active").notNull(),
+  // Shipping's version of the option: an event that is not newer changes nothing.
+  version: bigint("version", { mode: "bigint" }).notNull(),
+});
+
+/** The destination of an order that ships, as stored. */
+export interface StoredAddress {
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  postcode: string;
+  country: string;
+}
+
+/** The delivery chosen at checkout, as stored (its price is in the order's own columns). */
+export interface StoredShipping {
+  option: string;
+  optionName: string;
+  address: StoredAddress;
+}
+
+/** Where an order's parcel is, in shipping's words. */
+export type ShipmentStatusName = "PREPARING" | "DISPATCHED" | "DELIVERED" | "CANCELLED";
+
+/** Orders' view of an order's parcel (from shipping's events), as stored: times in ISO 8601. */
+export interface StoredShipment {
+  shipmentId: string;
+  status: ShipmentStatusName;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string;
+  dispatchedAt: string | null;
+  deliveredAt: string | null;
+}
+
+/** Who ended an order. */
+export type CancelledByName = "SYSTEM" | "CUSTOMER" | "ADMIN";
+
 /** Where an order is in the saga; CONFIRMED and CANCELLED are final. */
 export type OrderStatusName = "PENDING" | "PRICED" | "RESERVED" | "CONFIRMED" | "CANCELLED";
 
@@ -102,6 +152,20 @@ export const orders = ordersSchema.table(
     // order's trace instead of starting one of their own.
     traceParent: text("trace_parent"),
     traceState: text("trace_state"),
+    // The server cart the order was placed from ("" for none).
+    cartId: text("cart_id").notNull().default(""),
+    // Null for an order placed without an address: nothing ships. Shipping's price, in the order's
+    // currency, is `shipping_price_minor`; what promotions made the customer pay, `shipping_charged_minor`
+    // (null until priced).
+    shipping: jsonb("shipping").$type<StoredShipping>(),
+    shippingPriceMinor: bigint("shipping_price_minor", { mode: "bigint" }),
+    shippingChargedMinor: bigint("shipping_charged_minor", { mode: "bigint" }),
+    // Who cancelled it and when; null unless CANCELLED (and for orders cancelled before this was kept).
+    cancelledBy: text("cancelled_by").$type<CancelledByName>(),
+    cancelledById: text("cancelled_by_id").notNull().default(""),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    // The parcel, from shipping's events; null until ShipmentCreated (or any later one) arrives.
+    shipment: jsonb("shipment").$type<StoredShipment>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

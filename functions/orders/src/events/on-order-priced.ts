@@ -14,6 +14,7 @@ export async function onOrderPriced(message: OrderPriced, context: EventContext<
     discountMinor: message.discount?.amountMinor ?? 0n,
     totalMinor: message.total?.amountMinor ?? 0n,
     promotions: message.promotions,
+    shippingChargedMinor: message.shipping?.amountMinor,
   });
   settle(context, message.orderId, outcome);
 }

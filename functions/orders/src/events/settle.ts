@@ -28,3 +28,20 @@ export function settle(context: EventContext<OrdersDeps>, orderId: string, outco
     logger.debug({ orderId, type: event.type, status: outcome.order.status }, "ignored a late event");
   }
 }
+
+/**
+ * What a handler of shipping's events does after its verb: wake the order's watchers when the
+ * shipment changed (the saga is over by then, so no saga metric moves); an event for an unknown
+ * order is logged and dropped, as in settle.
+ */
+export function settleShipment(
+  context: EventContext<OrdersDeps>,
+  orderId: string,
+  outcome: SagaOutcome,
+): void {
+  const { deps, event, logger } = context;
+  if (outcome.kind === "applied") context.afterCommit(() => deps.notifier.notify(orderId));
+  else if (outcome.kind === "missing") {
+    logger.warn({ orderId, type: event.type, source: event.source }, "ignored an event for an unknown order");
+  }
+}

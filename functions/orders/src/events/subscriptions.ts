@@ -10,6 +10,13 @@ import {
   PaymentSucceededSchema,
 } from "@shop/schemas/payments/v1/events";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
+import {
+  ShipmentCancelledSchema,
+  ShipmentCreatedSchema,
+  ShipmentDeliveredSchema,
+  ShipmentDispatchedSchema,
+  ShippingOptionChangedSchema,
+} from "@shop/schemas/shipping/v1/events";
 import type { OrdersDeps } from "../setup.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 import { onOrderPricingRejected } from "./on-order-pricing-rejected.ts";
@@ -17,6 +24,11 @@ import { onPaymentFailed } from "./on-payment-failed.ts";
 import { onPaymentRefunded } from "./on-payment-refunded.ts";
 import { onPaymentSucceeded } from "./on-payment-succeeded.ts";
 import { onProductChanged } from "./on-product-changed.ts";
+import { onShipmentCancelled } from "./on-shipment-cancelled.ts";
+import { onShipmentCreated } from "./on-shipment-created.ts";
+import { onShipmentDelivered } from "./on-shipment-delivered.ts";
+import { onShipmentDispatched } from "./on-shipment-dispatched.ts";
+import { onShippingOptionChanged } from "./on-shipping-option-changed.ts";
 import { onStockRejected } from "./on-stock-rejected.ts";
 import { onStockReserved } from "./on-stock-reserved.ts";
 
@@ -30,4 +42,9 @@ export const subscriptions: EventSubscription<OrdersDeps>[] = [
   on(PaymentSucceededSchema, onPaymentSucceeded),
   on(PaymentFailedSchema, onPaymentFailed),
   on(PaymentRefundedSchema, onPaymentRefunded),
+  on(ShippingOptionChangedSchema, onShippingOptionChanged),
+  on(ShipmentCreatedSchema, onShipmentCreated),
+  on(ShipmentDispatchedSchema, onShipmentDispatched),
+  on(ShipmentDeliveredSchema, onShipmentDelivered),
+  on(ShipmentCancelledSchema, onShipmentCancelled),
 ];

@@ -2,13 +2,14 @@
  * A step of the saga refused the order: it is CANCELLED with a reason, and OrderCancelled asks every
  * step to compensate what it did for it.
  */
-import { create } from "@bufbuild/protobuf";
 import type { Tx } from "@shop/runtime";
 import { CancellationCause, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
+import { sql } from "drizzle-orm";
+import { toOrderCancelled } from "./messages.ts";
 import { advance, type SagaOutcome } from "./transition.ts";
 
-// Said to the customer when the refusing step gave no sentence of its own.
-const DEFAULT_REASONS: Record<CancellationCause, string> = {
+/** Said to the customer when the refusing step (or the customer) gave no sentence of its own. */
+export const DEFAULT_REASONS: Record<CancellationCause, string> = {
   [CancellationCause.UNSPECIFIED]: "Your order was cancelled.",
   [CancellationCause.PRICING_REJECTED]: "Your coupon could not be applied to this order.",
   [CancellationCause.OUT_OF_STOCK]: "Some products of your order are out of stock.",
@@ -25,7 +26,10 @@ export interface CancelOrderInput {
   reason: string;
 }
 
-/** Cancels a non-final order and emits OrderCancelled with `cause` and `reason`. */
+/**
+ * Cancels a non-final order and emits OrderCancelled with `cause` and `reason`, cancelled by the
+ * system. A CONFIRMED order is final for the saga: only CancelOrder (request-cancellation.ts) ends it.
+ */
 export async function cancelOrder(
   tx: Tx,
   { orderId, cause, reason }: CancelOrderInput,
@@ -36,19 +40,13 @@ export async function cancelOrder(
     cancelReason,
     paymentToken: null,
     sealedPaymentToken: null,
+    cancelledBy: "SYSTEM",
+    cancelledById: "",
+    cancelledAt: sql`now()`,
   });
   if (outcome.kind === "applied") {
     const { order } = outcome;
-    await tx.emit(
-      OrderCancelledSchema,
-      create(OrderCancelledSchema, {
-        orderId: order.id,
-        customerId: order.customerId,
-        cause,
-        reason: cancelReason,
-      }),
-      { key: order.id },
-    );
+    await tx.emit(OrderCancelledSchema, toOrderCancelled(order, cause, false), { key: order.id });
   }
   return outcome;
 }

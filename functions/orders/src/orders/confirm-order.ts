@@ -1,9 +1,9 @@
 /**
  * PaymentSucceeded: the order is paid; it is CONFIRMED and OrderConfirmed tells the others.
  */
-import { create } from "@bufbuild/protobuf";
-import { money, type Tx } from "@shop/runtime";
+import type { Tx } from "@shop/runtime";
 import { OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
+import { toOrderConfirmed } from "./messages.ts";
 import { advance, type SagaOutcome, totalUnlessPriced } from "./transition.ts";
 
 /** A payment that went through: the order it paid, and what payments charged. */
@@ -12,7 +12,7 @@ export interface ConfirmOrderInput {
   amountMinor: bigint;
 }
 
-/** Confirms a non-final order and emits OrderConfirmed; `amountMinor` is what payments charged. */
+/** Confirms a non-final order and emits OrderConfirmed (the receipt); `amountMinor` is what payments charged. */
 export async function confirmOrder(
   tx: Tx,
   { orderId, amountMinor }: ConfirmOrderInput,
@@ -25,15 +25,7 @@ export async function confirmOrder(
   });
   if (outcome.kind === "applied") {
     const { order } = outcome;
-    await tx.emit(
-      OrderConfirmedSchema,
-      create(OrderConfirmedSchema, {
-        orderId: order.id,
-        customerId: order.customerId,
-        total: money(order.totalMinor, order.currency),
-      }),
-      { key: order.id },
-    );
+    await tx.emit(OrderConfirmedSchema, toOrderConfirmed(order), { key: order.id });
   }
   return outcome;
 }

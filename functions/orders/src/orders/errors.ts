@@ -40,6 +40,11 @@ export function couponCodeTooLong(max: number): DomainError {
   return invalid("coupon-code-too-long", `A coupon code has at most ${max} characters.`);
 }
 
+/** PlaceOrder with a cart id longer than `max` characters. */
+export function cartIdTooLong(max: number): DomainError {
+  return invalid("cart-id-too-long", `A cart id has at most ${max} characters.`);
+}
+
 /** PlaceOrder with a payment token no payment provider could have issued. */
 export function invalidPaymentToken(): DomainError {
   return invalid("invalid-payment-token", "The payment token is not valid.");
@@ -98,4 +103,70 @@ export function negativePageSize(): DomainError {
 /** ListOrders with a page token it did not hand out. */
 export function invalidPageToken(): DomainError {
   return invalid("invalid-page-token", "The page token is not valid; start again from the first page.");
+}
+
+/** A shipping address without one of its required parts (`part` as a person says it). */
+export function addressPartMissing(part: "name" | "street" | "city" | "postcode" | "country"): DomainError {
+  const sentences = {
+    name: "The shipping address needs the recipient's name.",
+    street: "The shipping address needs a street and number (line 1).",
+    city: "The shipping address needs a city.",
+    postcode: "The shipping address needs a postcode.",
+    country: "The shipping address needs a country (an ISO code such as DE or FR).",
+  };
+  return invalid(`address-${part}-missing`, sentences[part]);
+}
+
+/** A part of a shipping address longer than `max` characters. */
+export function addressPartTooLong(part: string, max: number): DomainError {
+  return invalid(
+    "address-part-too-long",
+    `The ${part} of the shipping address has at most ${max} characters.`,
+  );
+}
+
+/** A shipping address without a shipping option. */
+export function shippingOptionMissing(): DomainError {
+  return invalid("shipping-option-missing", "Choose a shipping option for the shipping address.");
+}
+
+/** A shipping option without a shipping address. */
+export function shippingAddressMissing(): DomainError {
+  return invalid("shipping-address-missing", "A shipping option needs a shipping address to ship to.");
+}
+
+/** A shipping option the shop does not offer (unknown, inactive or without a price). */
+export function unknownShippingOption(option: string): DomainError {
+  return invalid("unknown-shipping-option", `We do not offer the shipping option ${option}.`);
+}
+
+/** A country the chosen option does not ship to. */
+export function countryNotShipped(optionName: string, country: string): DomainError {
+  return invalid("country-not-shipped", `${optionName} does not ship to ${country}.`);
+}
+
+/** A shipping option priced in another currency than the order's products. */
+export function shippingCurrencyMismatch(
+  optionName: string,
+  currency: string,
+  orderCurrency: string,
+): DomainError {
+  return invalid(
+    "shipping-currency-mismatch",
+    `${optionName} is priced in ${currency}, but the products of this order are sold in ${orderCurrency}.`,
+  );
+}
+
+/** CancelOrder with a reason longer than `max` characters. */
+export function cancelReasonTooLong(max: number): DomainError {
+  return invalid("cancel-reason-too-long", `The reason for cancelling has at most ${max} characters.`);
+}
+
+/** CancelOrder for an order whose parcel has left (FailedPrecondition). */
+export function alreadyDispatched(): DomainError {
+  return new DomainError(
+    Code.FailedPrecondition,
+    "This order has already been dispatched, so it can no longer be cancelled.",
+    "already-dispatched",
+  );
 }

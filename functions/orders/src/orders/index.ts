@@ -18,6 +18,21 @@ export {
 } from "./reconcile-orders.ts";
 export { type ProductState, recordProduct } from "./record-product.ts";
 export { type RecordRefundInput, recordRefund } from "./record-refund.ts";
+export { hasLeft, recordShipment, type ShipmentUpdate } from "./record-shipment.ts";
+export { recordShippingOption, type ShippingOptionState } from "./record-shipping-option.ts";
+export {
+  type CancellationResult,
+  MAX_CANCEL_REASON_LENGTH,
+  type RequestCancellationInput,
+  requestCancellation,
+} from "./request-cancellation.ts";
 export { type MarkReservedInput, markReserved } from "./reserve-order.ts";
+export type { ShippingRequest } from "./ship-to.ts";
 export type { SagaOutcome } from "./transition.ts";
-export { type WatchDeps, type WatchOrderInput, type WatchTiming, watchOrder } from "./watch-order.ts";
+export {
+  type WatchDeps,
+  type WatchOrderInput,
+  type WatchTiming,
+  watchEnds,
+  watchOrder,
+} from "./watch-order.ts";

@@ -12,6 +12,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { type OrderRow, orders, products, type StoredLine } from "../db/schema.ts";
 import { deadlinesOf, type SagaClock } from "./deadlines.ts";
 import {
+  cartIdTooLong,
   couponCodeTooLong,
   idempotencyKeyMissing,
   idempotencyKeyTooLong,
@@ -25,6 +26,7 @@ import {
   tooManyOfProduct,
 } from "./errors.ts";
 import { toOrderPlaced } from "./messages.ts";
+import { priceShipping, type ShippingRequest } from "./ship-to.ts";
 
 /** Most lines (distinct products) in one order. */
 export const MAX_LINES = 50;
@@ -34,6 +36,7 @@ export const MAX_QUANTITY = 100;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 const MAX_COUPON_CODE_LENGTH = 64;
 const MAX_PAYMENT_TOKEN_LENGTH = 200;
+const MAX_CART_ID_LENGTH = 100;
 
 /** What a customer asks for. */
 export interface PlaceOrderInput {
@@ -42,6 +45,10 @@ export interface PlaceOrderInput {
   lines: { productId: string; quantity: number }[];
   couponCode: string;
   paymentToken: string;
+  /** The server cart the order comes from ("" for none). */
+  cartId?: string;
+  /** Where and how it ships; absent (or an empty option and no address) when nothing ships. */
+  shipping?: ShippingRequest;
 }
 
 /** The order, and whether this call placed it (false: the idempotency key had already placed it). */
@@ -76,8 +83,12 @@ export async function placeOrder(
   const couponCode = input.couponCode.trim();
   if (couponCode.length > MAX_COUPON_CODE_LENGTH) throw couponCodeTooLong(MAX_COUPON_CODE_LENGTH);
   if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) throw invalidPaymentToken();
+  const cartId = (input.cartId ?? "").trim();
+  if (cartId.length > MAX_CART_ID_LENGTH) throw cartIdTooLong(MAX_CART_ID_LENGTH);
   const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
+  const delivery = input.shipping ? await priceShipping(tx, input.shipping, currency) : undefined;
+  const shippingMinor = delivery?.priceMinor ?? 0n;
   const placedAt = clock.now();
   const id = randomUUID();
   // Sealed only for an order about to be placed (not for a retry), inside the transaction: a Vault that
@@ -95,8 +106,12 @@ export async function placeOrder(
       currency,
       subtotalMinor: subtotal,
       discountMinor: 0n,
-      totalMinor: subtotal,
+      // Until promotions price it: what the customer would pay without any promotion.
+      totalMinor: subtotal + shippingMinor,
       couponCode,
+      cartId,
+      shipping: delivery?.shipping ?? null,
+      shippingPriceMinor: delivery ? shippingMinor : null,
       paymentToken: null,
       sealedPaymentToken,
       createdAt: placedAt,

@@ -1,5 +1,5 @@
 /**
- * OrderPriced: promotions priced the order; store its discount, total and promotions.
+ * OrderPriced: promotions priced the order; store its discount, total, promotions and shipping charge.
  */
 import type { Tx } from "@shop/runtime";
 import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
@@ -13,6 +13,11 @@ export interface Pricing {
   discountMinor: bigint;
   totalMinor: bigint;
   promotions: string[];
+  /**
+   * What the customer pays for shipping after promotions (OrderPriced.shipping). Undefined for a
+   * promotions that did not say: an order that ships is then charged the option's price.
+   */
+  shippingChargedMinor?: bigint | undefined;
 }
 
 /**
@@ -27,6 +32,11 @@ export async function priceOrder(tx: Tx, pricing: Pricing): Promise<SagaOutcome>
       discountMinor: pricing.discountMinor,
       totalMinor: pricing.totalMinor,
       promotions: pricing.promotions,
+      // Only an order that ships has a shipping charge, whatever the event says.
+      shippingChargedMinor:
+        pricing.shippingChargedMinor === undefined
+          ? sql`${orders.shippingPriceMinor}`
+          : sql`case when ${orders.shippingPriceMinor} is null then null else ${pricing.shippingChargedMinor.toString()}::bigint end`,
       pricedAt: sql`now()`,
       status: sql<OrderStatusName>`case when ${orders.status} = 'PENDING' then 'PRICED' else ${orders.status} end`,
     },

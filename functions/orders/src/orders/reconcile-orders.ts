@@ -7,8 +7,10 @@
  */
 
 import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Tx } from "@shop/runtime";
 import { CancellationCause, OrderCancelledSchema, OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import { CancelledBy } from "@shop/schemas/orders/v1/orders";
 import { asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { type OrderStatusName, orders } from "../db/schema.ts";
@@ -41,7 +43,16 @@ export async function cancelOverdueOrders(
   const cancelled = await tx.db
     .update(orders)
     // What cancelOrder writes: the payment token is not kept past the saga.
-    .set({ status: "CANCELLED", cancelReason: TIMED_OUT_REASON, paymentToken: null, updatedAt: sql`now()` })
+    .set({
+      status: "CANCELLED",
+      cancelReason: TIMED_OUT_REASON,
+      paymentToken: null,
+      sealedPaymentToken: null,
+      cancelledBy: "SYSTEM",
+      cancelledById: "",
+      cancelledAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
     .from(due)
     .where(eq(orders.id, due.id))
     .returning({
@@ -50,6 +61,7 @@ export async function cancelOverdueOrders(
       status: due.status,
       traceParent: orders.traceParent,
       traceState: orders.traceState,
+      cancelledAt: orders.cancelledAt,
     });
   const cause = CancellationCause.TIMED_OUT;
   await tx.emitAll(
@@ -61,6 +73,10 @@ export async function cancelOverdueOrders(
         customerId: order.customerId,
         cause,
         reason: TIMED_OUT_REASON,
+        cancellation: {
+          by: CancelledBy.SYSTEM,
+          ...(order.cancelledAt ? { cancelledAt: timestampFromDate(order.cancelledAt) } : {}),
+        },
       }),
       ...traceOf(order),
     })),

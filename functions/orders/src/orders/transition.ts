@@ -58,6 +58,7 @@ export function totalUnlessPriced(totalMinor: bigint): PgUpdateSetSource<typeof 
   const total = sql`${totalMinor.toString()}::bigint`;
   return {
     totalMinor: sql`case when ${orders.pricedAt} is null then ${total} else ${orders.totalMinor} end`,
-    discountMinor: sql`case when ${orders.pricedAt} is null then greatest(${orders.subtotalMinor} - ${total}, 0) else ${orders.discountMinor} end`,
+    // The total includes shipping for an order that ships, so the discount is what is left of both.
+    discountMinor: sql`case when ${orders.pricedAt} is null then greatest(${orders.subtotalMinor} + coalesce(${orders.shippingPriceMinor}, 0) - ${total}, 0) else ${orders.discountMinor} end`,
   };
 }

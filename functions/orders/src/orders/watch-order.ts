@@ -1,11 +1,22 @@
 /**
- * WatchOrder: the order now, then again whenever it changes, until it is final.
+ * WatchOrder: the order now, then again whenever it changes, until it is final (for an order that
+ * ships: until its parcel is delivered, or it is cancelled).
  */
 import type { Db } from "@shop/runtime";
 import type { OrderRow } from "../db/schema.ts";
 import { type GetOrderInput, getOrder } from "./get-order.ts";
 import type { OrderNotifier } from "./notifier.ts";
-import { isFinal } from "./status.ts";
+
+/**
+ * True when nothing more will happen to the order that a watcher waits for: it is cancelled, or
+ * confirmed and either ships nothing or its parcel was delivered (or its shipment cancelled).
+ */
+export function watchEnds(order: OrderRow): boolean {
+  if (order.status === "CANCELLED") return true;
+  if (order.status !== "CONFIRMED") return false;
+  if (!order.shipping) return true;
+  return order.shipment?.status === "DELIVERED" || order.shipment?.status === "CANCELLED";
+}
 
 /** How long watches run (orders' config: `ORDERS_WATCH_POLL_MS`, `ORDERS_WATCH_MAX_MS`). */
 export interface WatchTiming {
@@ -28,7 +39,8 @@ export interface WatchDeps {
 
 /**
  * Yields the order `orderId` as `viewer` may see it (see getOrder), then every changed state of it,
- * and returns once it is CONFIRMED or CANCELLED, the client aborts, or `maxMs` passed.
+ * and returns once it is CANCELLED or CONFIRMED (an order that ships: once its parcel is
+ * DELIVERED), the client aborts, or `maxMs` passed.
  */
 export async function* watchOrder(
   db: Db,
@@ -44,7 +56,7 @@ export async function* watchOrder(
     let order = await getOrder(db, { orderId, viewer });
     yield order;
     const deadline = Date.now() + timing.maxMs;
-    while (!isFinal(order.status)) {
+    while (!watchEnds(order)) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return;
       const woke = await watch.next(Math.min(timing.pollMs, remaining), signal);

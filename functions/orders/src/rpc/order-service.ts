@@ -3,16 +3,27 @@
  * verbs' DomainErrors, which the runtime's error interceptor turns into Connect codes.
  */
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { type App, caller } from "@shop/runtime";
+import { CancellationCause } from "@shop/schemas/orders/v1/events";
 import {
+  CancelOrderResponseSchema,
   GetOrderResponseSchema,
   ListOrdersResponseSchema,
   type OrderService,
   PlaceOrderResponseSchema,
   WatchOrderResponseSchema,
 } from "@shop/schemas/orders/v1/orders";
-import { getOrder, listOrders, placeOrder, toOrderMessage, watchOrder } from "../orders/index.ts";
+import { reasonLabel } from "../metrics/saga-metrics.ts";
+import {
+  getOrder,
+  listOrders,
+  placeOrder,
+  requestCancellation,
+  toOrderMessage,
+  watchOrder,
+} from "../orders/index.ts";
+import { isFinal } from "../orders/status.ts";
 import type { OrdersDeps } from "../setup.ts";
 
 /** The implementation of OrderService with orders' `deps`, on `app`. */
@@ -28,6 +39,11 @@ export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof Ord
             lines: request.lines.map(({ productId, quantity }) => ({ productId, quantity })),
             couponCode: request.couponCode,
             paymentToken: request.paymentToken,
+            cartId: request.cartId,
+            shipping: {
+              address: request.shippingAddress && { ...request.shippingAddress },
+              option: request.shippingOption,
+            },
           },
           deps,
         ),
@@ -59,8 +75,28 @@ export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof Ord
       }
     },
 
-    async cancelOrder() {
-      throw new ConnectError("CancelOrder is not available yet.", Code.Unimplemented);
+    async cancelOrder(request, context) {
+      const viewer = caller(context);
+      const result = await app.transaction(async (tx) => {
+        const outcome = await requestCancellation(tx, {
+          orderId: request.id,
+          viewer,
+          reason: request.reason,
+        });
+        if (outcome.cancelled) {
+          const { order, previous } = outcome;
+          tx.afterCommit(() => {
+            deps.notifier.notify(order.id);
+            // A CONFIRMED order had finished its saga already: it is not counted twice.
+            if (!isFinal(previous.status)) {
+              const cause = order.cancelledBy === "CUSTOMER" ? "CUSTOMER_REQUESTED" : "ADMIN_REQUESTED";
+              deps.sagaMetrics.finished(order, reasonLabel(CancellationCause[cause]));
+            }
+          });
+        }
+        return outcome;
+      });
+      return create(CancelOrderResponseSchema, { order: toOrderMessage(result.order) });
     },
   };
 }

@@ -22,7 +22,9 @@ export const promotionsSchema = pgSchema("promotions");
 
 /**
  * A promotion: by code (a coupon) or automatic (`code` null). Amounts are minor units of `currency`,
- * which both `amount_off` and `minimum_order` are in; a percent promotion without a minimum has none.
+ * which both `amount_off` and `minimum_order` are in; a percent or free-shipping promotion without a
+ * minimum has none. A free-shipping promotion (`kind` free_shipping) discounts no line: its
+ * redemptions' `discount` is zero, and the order's shipping charge becomes zero.
  */
 export const promotions = promotionsSchema.table(
   "promotions",
@@ -31,7 +33,7 @@ export const promotions = promotionsSchema.table(
     name: text("name").notNull(),
     // Stored upper-case, so the unique index makes codes unique case-insensitively.
     code: text("code"),
-    kind: text("kind", { enum: ["percent", "amount"] }).notNull(),
+    kind: text("kind", { enum: ["percent", "amount", "free_shipping"] }).notNull(),
     percentOff: integer("percent_off"),
     amountOff: bigint("amount_off", { mode: "bigint" }),
     currency: text("currency"),
@@ -53,7 +55,8 @@ export const promotions = promotionsSchema.table(
     check(
       "promotions_discount_check",
       sql`(${table.kind} = 'percent' and ${table.percentOff} between 1 and 100 and ${table.amountOff} is null)
-        or (${table.kind} = 'amount' and ${table.amountOff} > 0 and ${table.percentOff} is null and ${table.currency} is not null)`,
+        or (${table.kind} = 'amount' and ${table.amountOff} > 0 and ${table.percentOff} is null and ${table.currency} is not null)
+        or (${table.kind} = 'free_shipping' and ${table.percentOff} is null and ${table.amountOff} is null)`,
     ),
     check("promotions_limits_check", sql`${table.maxRedemptions} >= 0 and ${table.maxPerCustomer} >= 0`),
     check("promotions_minimum_check", sql`${table.minimumOrder} is null or ${table.currency} is not null`),

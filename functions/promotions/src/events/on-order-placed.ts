@@ -18,6 +18,8 @@ export async function onOrderPlaced(message: OrderPlaced, context: EventContext)
     cart: {
       currency: message.subtotal?.currency ?? message.lines[0]?.lineTotal?.currency ?? "",
       subtotal: message.subtotal?.amountMinor ?? 0n,
+      // The option's price before promotions; an order placed without an address ships nothing.
+      shipping: message.shipping ? (message.shipping.price?.amountMinor ?? 0n) : undefined,
       lines: message.lines.map((line) => ({
         productId: line.productId,
         category: line.category,

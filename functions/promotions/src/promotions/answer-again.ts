@@ -10,7 +10,8 @@ import { orderOutcomes, promotions, redemptions } from "../db/schema.ts";
 
 /** The answer given to an order, as stored; `cancelled` (the tombstone) means: answer nothing. */
 export type StoredAnswer =
-  | { outcome: "priced"; promotions: string[]; discount: bigint }
+  /** `freeShipping`: one of its promotions made the shipping free. */
+  | { outcome: "priced"; promotions: string[]; discount: bigint; freeShipping: boolean }
   | { outcome: "rejected"; reason: string }
   | { outcome: "cancelled" };
 
@@ -29,7 +30,7 @@ export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswe
   if (!stored || stored.outcome === "cancelled") return { outcome: "cancelled" };
   if (stored.outcome === "rejected") return { outcome: "rejected", reason: stored.reason };
   const redeemed = await db
-    .select({ name: promotions.name, discount: redemptions.discount })
+    .select({ name: promotions.name, kind: promotions.kind, discount: redemptions.discount })
     .from(redemptions)
     .innerJoin(promotions, eq(promotions.id, redemptions.promotionId))
     .where(eq(redemptions.orderId, orderId))
@@ -38,5 +39,6 @@ export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswe
     outcome: "priced",
     promotions: redeemed.map(({ name }) => name),
     discount: redeemed.reduce((sum, { discount }) => sum + discount, 0n),
+    freeShipping: redeemed.some(({ kind }) => kind === "free_shipping"),
   };
 }

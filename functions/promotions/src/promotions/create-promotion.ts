@@ -21,6 +21,8 @@ export interface PromotionInput {
   code: string;
   percentOff: number | undefined;
   amountOff: MoneyInput | undefined;
+  /** The shipping is free (no line is discounted); exclusive with a percentage or an amount off. */
+  freeShipping: boolean;
   /** Undefined or zero for no minimum. */
   minimumOrder: MoneyInput | undefined;
   startsAt: Date | undefined;
@@ -74,8 +76,11 @@ function validate(input: PromotionInput) {
   const code = normalizeCode(input.code);
   if (code && !CODE.test(code))
     fail("A code is 3 to 32 characters long, made of letters, digits and dashes.");
-  if ((input.percentOff === undefined) === (input.amountOff === undefined)) {
-    fail("A promotion takes off either a percentage or an amount: give exactly one of them.");
+  const kinds = [input.percentOff !== undefined, input.amountOff !== undefined, input.freeShipping];
+  if (kinds.filter(Boolean).length !== 1) {
+    fail(
+      "A promotion takes off a percentage or an amount, or makes shipping free: give exactly one of them.",
+    );
   }
   if (input.percentOff !== undefined && (input.percentOff < 1 || input.percentOff > 100)) {
     fail("The percentage off must be between 1 and 100.");
@@ -104,7 +109,11 @@ function validate(input: PromotionInput) {
   return {
     name,
     code: code || null,
-    kind: input.percentOff !== undefined ? ("percent" as const) : ("amount" as const),
+    kind: input.freeShipping
+      ? ("free_shipping" as const)
+      : input.percentOff !== undefined
+        ? ("percent" as const)
+        : ("amount" as const),
     percentOff: input.percentOff ?? null,
     amountOff: input.amountOff?.amountMinor ?? null,
     currency: currencies[0] ?? null,

@@ -35,8 +35,19 @@ export interface OrderToPrice {
 
 /** What became of the order; `repeated` when it was answered before and is answered again the same way. */
 export type PriceOrderResult =
-  /** Priced: `promotions` are redeemed for it; discount ≤ subtotal, total = subtotal − discount. */
-  | { outcome: "priced"; promotions: string[]; discount: bigint; total: bigint; repeated: boolean }
+  /**
+   * Priced: `promotions` are redeemed for it; discount ≤ subtotal, `shipping` is what the customer
+   * pays for shipping (zero with free shipping; undefined when nothing ships), total = subtotal −
+   * discount + shipping.
+   */
+  | {
+      outcome: "priced";
+      promotions: string[];
+      discount: bigint;
+      shipping: bigint | undefined;
+      total: bigint;
+      repeated: boolean;
+    }
   /** The code cannot be used; nothing is redeemed. `reason` is the sentence for the customer. */
   | { outcome: "rejected"; reason: string; repeated: boolean }
   /** The order was cancelled (its tombstone): nothing is done, nothing is emitted. */
@@ -66,6 +77,7 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
       discount: amount(result.discount),
       total: amount(result.total),
       promotions: result.promotions,
+      ...(result.shipping !== undefined ? { shipping: amount(result.shipping) } : {}),
       sealedPaymentToken: order.sealedPaymentToken,
       paymentToken: order.paymentToken,
     });
@@ -89,7 +101,15 @@ async function answerAgain(db: Db, order: OrderToPrice): Promise<PriceOrderResul
   const answer = await storedAnswer(db, order.orderId);
   if (answer.outcome === "cancelled") return answer;
   if (answer.outcome === "rejected") return { ...answer, repeated: true };
-  return { ...answer, total: order.cart.subtotal - answer.discount, repeated: true };
+  const { freeShipping, ...given } = answer;
+  const price = typeof order.cart.shipping === "bigint" ? order.cart.shipping : undefined;
+  const shipping = price === undefined ? undefined : freeShipping ? 0n : price;
+  return {
+    ...given,
+    shipping,
+    total: order.cart.subtotal - answer.discount + (shipping ?? 0n),
+    repeated: true,
+  };
 }
 
 /** Assesses the claimed order's cart with the limited promotions locked, and records the outcome. */
@@ -123,6 +143,7 @@ async function redeem(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
     outcome: "priced",
     promotions: pricing.applied.map(({ promotion }) => promotion.name),
     discount: pricing.discount,
+    shipping: pricing.shipping,
     total: pricing.total,
     repeated: false,
   };

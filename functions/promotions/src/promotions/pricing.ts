@@ -15,6 +15,12 @@
  *   automatic ones in the order given) and capped so the total discount never exceeds the subtotal.
  *   The coupon is applied whenever it applies; an automatic promotion only when it still takes
  *   something off after the cap (otherwise it is not redeemed and not named).
+ * - Free shipping: a free-shipping promotion discounts no line; when it applies (the same time,
+ *   currency, minimum and line restrictions, and the order ships something) the order's shipping
+ *   charge becomes zero. The coupon is applied whenever it applies; an automatic one only when the
+ *   shipping is not free already and costs something. An order that ships nothing has no shipping
+ *   charge (`shipping` undefined): a free-shipping coupon on it is not applicable.
+ * - total = subtotal − discount + shipping charge.
  */
 
 /** One line of an order or cart, amounts in minor units of the cart's currency. */
@@ -26,11 +32,16 @@ export interface PricingLine {
   lineTotal: bigint;
 }
 
-/** What is priced: its lines, subtotal and currency. */
+/** What is priced: its lines, subtotal and currency, and its shipping price. */
 export interface Cart {
   lines: PricingLine[];
   subtotal: bigint;
   currency: string;
+  /**
+   * The shipping option's price in the cart's currency; undefined when the order ships nothing;
+   * "unknown" for a preview, which has no shipping yet (free shipping then applies, waiving nothing).
+   */
+  shipping?: bigint | "unknown" | undefined;
 }
 
 /** A promotion as the rules see it (limits are counted by the caller, which holds the redemptions). */
@@ -39,7 +50,7 @@ export interface PromotionRule {
   name: string;
   /** Upper-case; null for an automatic promotion. */
   code: string | null;
-  kind: "percent" | "amount";
+  kind: "percent" | "amount" | "free_shipping";
   percentOff: number | null;
   amountOff: bigint | null;
   /** The currency of `amountOff` and `minimumOrder`; null for a percent promotion without a minimum. */
@@ -58,7 +69,8 @@ export type NotApplicable =
   | { kind: "expired"; endsAt: Date }
   | { kind: "currency-mismatch"; currency: string }
   | { kind: "below-minimum"; minimum: bigint; currency: string }
-  | { kind: "no-eligible-line" };
+  | { kind: "no-eligible-line" }
+  | { kind: "no-shipping" };
 
 /** Whether one promotion applies to a cart, and what it would take off on its own. */
 export type Evaluation =
@@ -68,7 +80,10 @@ export type Evaluation =
 /** A promotion that gives part of the discount, and that part (after the cap). */
 export interface AppliedPromotion {
   promotion: PromotionRule;
+  /** Off the lines (zero for free shipping). */
   discount: bigint;
+  /** Whether it made the shipping free. */
+  freeShipping: boolean;
 }
 
 /** The result of pricing a cart with a set of promotions. */
@@ -78,7 +93,9 @@ export interface Pricing {
   /** What is applied (and so redeemed), coupon first; their discounts add up to `discount`. */
   applied: AppliedPromotion[];
   discount: bigint;
-  /** subtotal − discount, never negative. */
+  /** What the customer pays for shipping: zero with free shipping; undefined when nothing ships (or unknown). */
+  shipping: bigint | undefined;
+  /** subtotal − discount + shipping, never negative. */
   total: bigint;
 }
 
@@ -98,6 +115,9 @@ export function evaluatePromotion(promotion: PromotionRule, cart: Cart, now: Dat
   }
   const eligibleLines = cart.lines.filter((line) => isEligible(promotion, line));
   if (eligibleLines.length === 0) return notApplicable({ kind: "no-eligible-line" });
+  if (promotion.kind === "free_shipping" && cart.shipping === undefined) {
+    return notApplicable({ kind: "no-shipping" });
+  }
   const eligible = eligibleLines.reduce((sum, line) => sum + line.lineTotal, 0n);
   return { promotion, applies: true, eligible, discount: discountOf(promotion, eligible) };
 }
@@ -116,15 +136,25 @@ export function pricePromotions(cart: Cart, promotions: PromotionRule[], now: Da
   ];
   const subtotal = cart.subtotal > 0n ? cart.subtotal : 0n;
   let remaining = subtotal;
+  let shippingFree = false;
   const applied: AppliedPromotion[] = [];
   for (const evaluation of ordered) {
+    const coupon = evaluation.promotion.code !== null;
+    if (evaluation.promotion.kind === "free_shipping") {
+      // An automatic one is redeemed only when it waives something not already waived.
+      if (!coupon && (shippingFree || cart.shipping === 0n)) continue;
+      applied.push({ promotion: evaluation.promotion, discount: 0n, freeShipping: true });
+      shippingFree = true;
+      continue;
+    }
     const discount = evaluation.discount < remaining ? evaluation.discount : remaining;
-    if (discount === 0n && evaluation.promotion.code === null) continue;
-    applied.push({ promotion: evaluation.promotion, discount });
+    if (discount === 0n && !coupon) continue;
+    applied.push({ promotion: evaluation.promotion, discount, freeShipping: false });
     remaining -= discount;
   }
   const discount = subtotal - remaining;
-  return { evaluations, applied, discount, total: subtotal - discount };
+  const shipping = typeof cart.shipping === "bigint" ? (shippingFree ? 0n : cart.shipping) : undefined;
+  return { evaluations, applied, discount, shipping, total: subtotal - discount + (shipping ?? 0n) };
 }
 
 function isEligible(promotion: PromotionRule, line: PricingLine): boolean {
@@ -135,7 +165,7 @@ function isEligible(promotion: PromotionRule, line: PricingLine): boolean {
 }
 
 function discountOf(promotion: PromotionRule, eligible: bigint): bigint {
-  if (eligible <= 0n) return 0n;
+  if (eligible <= 0n || promotion.kind === "free_shipping") return 0n;
   if (promotion.kind === "percent") return (eligible * BigInt(promotion.percentOff ?? 0)) / 100n;
   const amountOff = promotion.amountOff ?? 0n;
   return amountOff < eligible ? amountOff : eligible;

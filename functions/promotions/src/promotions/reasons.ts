@@ -49,6 +49,8 @@ export function describeRejection(code: string, reason: CouponRejection): string
       return `The code ${code} needs an order of at least ${formatMoney(reason.minimum, reason.currency)}.`;
     case "no-eligible-line":
       return `The code ${code} does not apply to any product in your order.`;
+    case "no-shipping":
+      return `The code ${code} gives free shipping, and your order has nothing to ship.`;
     case "exhausted":
       return reason.singleUse
         ? `The coupon ${code} has already been used.`

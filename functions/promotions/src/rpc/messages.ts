@@ -38,11 +38,15 @@ export function promotionInput(promotion: Promotion | undefined): PromotionInput
   const moneyInput = (value: Money | undefined): MoneyInput | undefined =>
     value ? { amountMinor: value.amountMinor, currency: value.currency.trim().toUpperCase() } : undefined;
   const discount = promotion.discount;
+  if (discount.case === "freeShipping" && !discount.value) {
+    throw invalidRequest("Free shipping is set with free_shipping: true; false gives nothing.");
+  }
   return {
     name: promotion.name,
     code: promotion.code,
     percentOff: discount.case === "percentOff" ? discount.value : undefined,
     amountOff: discount.case === "amountOff" ? moneyInput(discount.value) : undefined,
+    freeShipping: discount.case === "freeShipping",
     minimumOrder: moneyInput(promotion.minimumOrder),
     startsAt: promotion.startsAt ? timestampDate(promotion.startsAt) : undefined,
     endsAt: promotion.endsAt ? timestampDate(promotion.endsAt) : undefined,
@@ -64,7 +68,9 @@ export function promotionMessage(view: PromotionView): Promotion {
     discount:
       view.kind === "percent"
         ? { case: "percentOff", value: view.percentOff ?? 0 }
-        : { case: "amountOff", value: money(view.amountOff ?? 0n, currency) },
+        : view.kind === "free_shipping"
+          ? { case: "freeShipping", value: true }
+          : { case: "amountOff", value: money(view.amountOff ?? 0n, currency) },
     ...(view.minimumOrder !== null ? { minimumOrder: money(view.minimumOrder, currency) } : {}),
     ...(view.startsAt ? { startsAt: timestampFromDate(view.startsAt) } : {}),
     ...(view.endsAt ? { endsAt: timestampFromDate(view.endsAt) } : {}),

@@ -7,3 +7,9 @@ path "shop/data/identity/*" {
 path "shop/data/jwks" {
   capabilities = ["read"]
 }
+
+# Seal the tokens of emailed links (verification, password reset) for notifications (Transit): encrypt
+# only. identity never needs to open one: it keeps their sha256.
+path "transit/encrypt/shop-notification-token" {
+  capabilities = ["update"]
+}

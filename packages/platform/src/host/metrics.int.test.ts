@@ -96,7 +96,7 @@ describe("/metrics after a purchase on Kafka and Postgres", () => {
     );
     const runner = await scrape("/metrics");
     // Kafka answered for each of them: the saga's Triggers are there, with a figure.
-    expect(runner).toMatch(/shop_consumer_lag\{trigger="orders-payment-succeeded",function="runner"\} \d+/);
+    expect(runner).toMatch(/shop_consumer_lag\{trigger="orders-events",function="runner"\} \d+/);
     await waitFor(async () => sampleValue(await scrape("/metrics"), "shop_consumer_lag") === 0, {
       message: "no consumer lag left",
       timeoutMs: 30_000,

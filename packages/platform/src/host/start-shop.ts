@@ -31,6 +31,7 @@ import type { SpanStore } from "../trace/span-store.ts";
 import { createZipkinApi } from "../trace/zipkin-api.ts";
 import { createAdminEvents } from "./admin-events.ts";
 import { createGateway, type Target } from "./gateway.ts";
+import { createHostKafkaMetrics } from "./kafka-metrics.ts";
 import { createOpsMetrics, httpSources, opsNotFound, registrySources } from "./ops-metrics.ts";
 import { type BuildBundles, startFunctionProcesses } from "./processes.ts";
 import { createRunnerMetricsRoute } from "./runner-metrics.ts";
@@ -103,8 +104,14 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const topic = options.topic ?? "shop.events";
   const dlqTopic = options.dlqTopic ?? "shop.events.dlq";
   const logger = createLogger("shop", options.logLevel ?? "warn", options.logDestination);
+  const kafkaMetrics = createHostKafkaMetrics();
   const log: EventLog = options.kafkaBrokers?.length
-    ? createKafkaLog({ brokers: options.kafkaBrokers, clientId: "shop", logger })
+    ? createKafkaLog({
+        brokers: options.kafkaBrokers,
+        clientId: "shop",
+        logger,
+        onRequest: kafkaMetrics.onRequest,
+      })
     : createMemoryLog({ logger });
   const logsTopic =
     options.processes && options.databaseUrl ? (options.logsTopic ?? DEFAULT_LOGS_TOPIC) : undefined;
@@ -212,6 +219,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   });
   runnerMetrics = runner.metrics;
   opsSources.runner = () => runner.metrics.registry.metrics();
+  opsSources.shop = () => kafkaMetrics.registry.metrics();
   const shop: Shop = {
     url,
     functions,

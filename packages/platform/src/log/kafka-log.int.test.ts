@@ -27,6 +27,8 @@ async function until(
 describe("createKafkaLog", () => {
   let log: EventLog;
   const open: Subscription[] = [];
+  // Every request any client of the log sent, by Kafka API (what shop_kafka_requests_total counts).
+  const requests = new Map<string, number>();
 
   beforeAll(() => {
     log = createKafkaLog({
@@ -34,6 +36,7 @@ describe("createKafkaLog", () => {
       clientId: "kafka-log-test",
       logger: quiet,
       redeliveryBackoff: { firstMs: 50, maxMs: 200 },
+      onRequest: (api) => requests.set(api, (requests.get(api) ?? 0) + 1),
     });
   });
 
@@ -107,6 +110,27 @@ describe("createKafkaLog", () => {
     await until(() => seen.one!.length >= 4 && seen.two!.length >= 4, "both groups to see 4 records");
     expect(seen.one!.sort()).toEqual(["a", "b", "c", "d"]);
     expect(seen.two!.sort()).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("reports every request its producer, consumers and admin send, by Kafka API", async () => {
+    const before = new Map(requests);
+    const grew = (api: string) => (requests.get(api) ?? 0) > (before.get(api) ?? 0);
+    const name = await topic();
+    await log.publish(name, [record(null, "counted")]);
+    const seen: string[] = [];
+    await subscribe({
+      groupId: `counted-${randomUUID()}`,
+      topic: name,
+      ordered: false,
+      handler: async (r) => {
+        seen.push(text(r));
+      },
+    });
+    await until(
+      () => seen.length === 1 && grew("OffsetCommit"),
+      "the record handled and its offset committed",
+    );
+    for (const api of ["CreateTopics", "Produce", "Fetch", "OffsetCommit"]) expect(grew(api), api).toBe(true);
   });
 
   it("redelivers a failed record, commits nothing past it meanwhile, and resumes there after close", async () => {

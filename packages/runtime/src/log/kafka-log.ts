@@ -24,6 +24,11 @@ export interface KafkaLogOptions {
    * rejects: a function only publishes, and the broker delivers to it over HTTP.
    */
   consumers?: KafkaConsumersFactory;
+  /**
+   * Called with the Kafka API name (Produce, Fetch, OffsetCommit, Metadata, …) of every request any
+   * client of this log sends, consumers included: `shop_kafka_requests_total`, what `pnpm bench` counts.
+   */
+  onRequest?: (api: string) => void;
 }
 
 /** The consumer groups of a Kafka log: what its `subscribe` and `close` hand over to. */
@@ -57,7 +62,8 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     logCreator: logger ? () => (entry) => forward(logger, entry) : undefined,
     ...(options.retry ? { retry: options.retry } : {}),
   });
-  const producer = kafka.producer({
+  const client = options.onRequest ? counting(kafka, options.onRequest) : kafka;
+  const producer = client.producer({
     idempotent: true,
     // kafkajs keeps sequence numbers per partition only for one request in flight at a time.
     maxInFlightRequests: 1,
@@ -83,7 +89,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
   }
   connect().catch((error: unknown) => logger?.warn({ err: error }, "kafka producer could not connect yet"));
 
-  const consumers = options.consumers?.(kafka, {
+  const consumers = options.consumers?.(client, {
     partitions: options.partitions ?? DEFAULT_PARTITIONS,
     logger,
   });
@@ -91,7 +97,7 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
 
   return {
     async ensureTopics(topics) {
-      const admin = kafka.admin();
+      const admin = client.admin();
       await admin.connect();
       try {
         // createTopics leaves existing topics alone (it resolves false when all already exist).
@@ -199,4 +205,26 @@ export function forward(logger: LogLogger, { level, namespace, log }: LogEntry):
   else if ((level === logLevel.ERROR || level === logLevel.NOTHING) && !retried) logger.error(obj, message);
   else if (level === logLevel.WARN || retried) logger.warn(obj, message);
   else logger.info(obj, message);
+}
+
+/** `kafka` whose producers, consumers and admins report each request they send to `onRequest`. */
+function counting(kafka: Kafka, onRequest: (api: string) => void): Kafka {
+  const report = (event: { payload: { apiName: string } }) => onRequest(event.payload.apiName);
+  const wrapped = Object.create(kafka) as Kafka;
+  wrapped.producer = (config) => {
+    const producer = kafka.producer(config);
+    producer.on(producer.events.REQUEST, report);
+    return producer;
+  };
+  wrapped.consumer = (config) => {
+    const consumer = kafka.consumer(config);
+    consumer.on(consumer.events.REQUEST, report);
+    return consumer;
+  };
+  wrapped.admin = (config) => {
+    const admin = kafka.admin(config);
+    admin.on(admin.events.REQUEST, report);
+    return admin;
+  };
+  return wrapped;
 }

@@ -10,6 +10,7 @@ import type { OutboxTable } from "../db/tables.ts";
 import { toCloudEvent, toKafkaRecord } from "../events/codec.ts";
 import { orderIdOf, tagOrder } from "../tracing/spans.ts";
 import type { TraceHeaders } from "../tracing/traceparent.ts";
+import type { OutboxRow } from "./producer-spans.ts";
 
 /**
  * Emits one event of `schema`, keyed by its aggregate id, into the current transaction's outbox.
@@ -44,23 +45,6 @@ export interface Tx {
 }
 
 /**
- * Ids of the events emitted in this process per outbox, with when, until its relay published them:
- * after a commit the relay publishes just these rows (committed or not, rolled back or not, only the
- * database knows) without scanning and locking the whole outbox.
- */
-const emitted = new WeakMap<OutboxTable, Map<string, number>>();
-
-/** The ids emitted into `outbox` in this process and not published by its relay yet, with when. */
-export function emittedHere(outbox: OutboxTable): Map<string, number> {
-  let ids = emitted.get(outbox);
-  if (!ids) {
-    ids = new Map();
-    emitted.set(outbox, ids);
-  }
-  return ids;
-}
-
-/**
  * Builds the `emit` and `emitAll` of one transaction. `trace` is the transaction's trace context, stored
  * with each row (an event may bring its own); `traced` says a span is recording, which learns the order
  * of each event emitted.
@@ -71,8 +55,9 @@ export function outboxEmitter(
   source: string,
   trace?: TraceHeaders,
   traced = false,
-): { emit: Emit; emitAll: EmitAll } {
-  const pending = emittedHere(outbox);
+): { emit: Emit; emitAll: EmitAll; rows: OutboxRow[] } {
+  // What this transaction wrote, for the relay to publish as is once it committed (no read back).
+  const written: OutboxRow[] = [];
   const emitAll: EmitAll = async (schema, events) => {
     if (events.length === 0) return;
     const rows = events.map(({ message, key, trace: own }) => {
@@ -94,12 +79,12 @@ export function outboxEmitter(
       };
     });
     await db.insert(outbox).values(rows);
-    const now = Date.now();
-    for (const row of rows) pending.set(row.id, now);
+    written.push(...rows);
   };
   return {
     emit: (schema, message, { key, trace: own }) =>
       emitAll(schema, [{ message, key, ...(own ? { trace: own } : {}) }]),
     emitAll,
+    rows: written,
   };
 }

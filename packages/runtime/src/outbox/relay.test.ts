@@ -12,9 +12,18 @@ import { startForTest, waitFor } from "../testing/index.ts";
 const running: RunningFunction[] = [];
 
 /** The fixture function on its own in-memory log, and every record that reaches the log's topic. */
-async function start(options: { publishAfterCommit?: boolean } = {}) {
-  const log: EventLog = createMemoryLog();
-  const fn = await startForTest(fixtureFunction, { log, ...options });
+async function start(options: { publishAfterCommit?: boolean; failPublishes?: () => boolean } = {}) {
+  const { failPublishes, ...startOptions } = options;
+  const memory: EventLog = createMemoryLog();
+  // A log that refuses a publish while `failPublishes` says so (the broker down for a moment).
+  const log: EventLog = {
+    ...memory,
+    publish: (...args) => {
+      if (failPublishes?.()) return Promise.reject(new Error("the broker is down"));
+      return memory.publish(...args);
+    },
+  };
+  const fn = await startForTest(fixtureFunction, { log, ...startOptions });
   running.push(fn);
   const records: LogRecord[] = [];
   await log.subscribe({
@@ -42,8 +51,15 @@ describe("the outbox relay", { timeout: 60_000 }, () => {
   // One function that publishes after each commit, one that "dies" between commit and publish.
   let kicked: Awaited<ReturnType<typeof start>>;
   let left: Awaited<ReturnType<typeof start>>;
+  // One whose broker refuses publishes while `down` is true.
+  let refused: Awaited<ReturnType<typeof start>>;
+  let down = false;
   beforeAll(async () => {
-    [kicked, left] = await Promise.all([start(), start({ publishAfterCommit: false })]);
+    [kicked, left, refused] = await Promise.all([
+      start(),
+      start({ publishAfterCommit: false }),
+      start({ failPublishes: () => down }),
+    ]);
   }, 120_000);
   afterAll(() => Promise.all(running.map((fn) => fn.close())));
 
@@ -108,6 +124,21 @@ describe("the outbox relay", { timeout: 60_000 }, () => {
     await waitFor(() => records.length === 1, { message: "o-left published" });
     expect(await fn.relay.sweep()).toBe(0);
     expect(orderIds(records)).toEqual(["o-left"]);
+    expect(await unpublished()).toBe(0);
+  });
+
+  it("leaves a commit whose publish failed to the sweep, which publishes it once the broker is back", async () => {
+    const { fn, records, place, unpublished } = refused;
+    records.length = 0;
+    down = true;
+    await place("o-refused");
+    await waitFor(async () => (await unpublished()) === 1, { message: "o-refused committed, unpublished" });
+    expect(await fn.relay.sweep()).toBe(0);
+    expect(records).toEqual([]);
+    down = false;
+    expect(await fn.relay.sweep()).toBe(1);
+    await waitFor(() => records.length === 1, { message: "o-refused published" });
+    expect(orderIds(records)).toEqual(["o-refused"]);
     expect(await unpublished()).toBe(0);
   });
 });

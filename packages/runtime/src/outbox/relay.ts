@@ -1,21 +1,24 @@
 /**
  * The outbox relay: publishes committed outbox rows to the event log and marks them published.
- * It runs after every commit that emitted (kick), on start, on a timer and on a PingSource tick
- * (sweep), so nothing committed is lost even if the process died between commit and publish.
+ * It runs after every commit that emitted (kick, with the rows the transaction wrote), on start, on a
+ * timer and on a PingSource tick (sweep), so nothing committed is lost even if the process died
+ * between commit and publish.
  */
 import type { Tracer } from "@opentelemetry/api";
-import { and, asc, inArray, isNull } from "drizzle-orm";
+import { asc, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/database.ts";
 import type { OutboxTable } from "../db/tables.ts";
 import type { EventLog } from "../log/event-log.ts";
 import type { Logger } from "../logger.ts";
-import { emittedHere } from "./outbox.ts";
 import { type OutboxRow, publication } from "./producer-spans.ts";
 
 /** A running relay. */
 export interface Relay {
-  /** Asks for a publish soon; calls while one runs coalesce into one more run. */
-  kick(): void;
+  /**
+   * Publishes `rows`, which a transaction just committed, soon: as they are, without reading them
+   * back. Rows handed over while a publish runs go out together in the next one, in the order given.
+   */
+  kick(rows: OutboxRow[]): void;
   /** Publishes everything unpublished now; resolves with the number of events published. */
   sweep(): Promise<number>;
   /** Stops the timer and waits for the run in hand. */
@@ -32,6 +35,12 @@ export interface RelayOptions {
   intervalMs: number;
   /** Rows per publish batch. */
   batchSize?: number;
+  /**
+   * How long published rows wait for their mark, so one UPDATE marks the rows of many commits
+   * (default 100 ms; a sweep and `close` wait for it). Until marked, a row is not published again:
+   * the sweep waits for the marks in hand first.
+   */
+  markDelayMs?: number;
   /** Called after each published batch, with the event ids (metrics). */
   onPublished?: (count: number) => void;
   /** The function's tracer: a PRODUCER span per published event (none when tracing is off). */
@@ -39,16 +48,11 @@ export interface RelayOptions {
 }
 
 /**
- * An id emitted here that no kick found committed for this long was rolled back, or is left to the
- * sweep (which publishes every unpublished row, whoever emitted it).
- */
-const FORGET_AFTER_MS = 30_000;
-
-/**
  * Starts a relay. Two ways to publish, one at a time:
- * - after a commit (kick), the rows emitted in this process that the database says are committed
- *   and unpublished: one indexed read, one publish; the rows are marked published afterwards, off
- *   the path of the event, and a sweep leaves rows published but not yet marked alone;
+ * - after a commit (kick), the rows that transaction wrote, from memory: no read, one publish for
+ *   every commit handed over meanwhile; the rows are marked published afterwards, off the path of
+ *   the event and many commits at once, and a sweep waits for those marks first. A kicked publish
+ *   that fails leaves its rows to the sweep;
  * - a sweep: every unpublished row, a batch per transaction, locked (SKIP LOCKED, so replicas share
  *   the work and never publish a row twice at the same time), published, then marked.
  * Either way a row is marked only after the log acknowledged it. A process that dies between the
@@ -57,38 +61,29 @@ const FORGET_AFTER_MS = 30_000;
 export function startRelay(options: RelayOptions): Relay {
   const { db, outbox, log, topic, logger } = options;
   const batchSize = options.batchSize ?? 500;
-  const emitted = emittedHere(outbox);
+  const markDelayMs = options.markDelayMs ?? 100;
+  // Committed rows handed over by kicks, in commit order, not published yet.
+  let queued: OutboxRow[] = [];
   let running: Promise<number> | undefined;
   let again = false;
   let closed = false;
   let sweepers: ((count: number) => void)[] = [];
-  // Published rows waiting for their mark, and the loop writing the marks.
-  let toMark: number[] = [];
+  // Ids of published rows waiting for their mark, and the loop writing the marks.
+  let toMark: string[] = [];
   let marking: Promise<void> | undefined;
 
-  async function publishEmitted(): Promise<number> {
-    const now = Date.now();
-    for (const [id, at] of emitted) if (now - at > FORGET_AFTER_MS) emitted.delete(id);
-    if (emitted.size === 0) return 0;
-    // Claimed while in hand, so another relay of the same outbox in this process does not take them
-    // too; those not committed yet (or not published after all) go back.
-    const claimed = [...emitted].slice(0, batchSize);
-    for (const [id] of claimed) emitted.delete(id);
-    let rows: Awaited<ReturnType<typeof readRows>> = [];
+  async function publishQueued(): Promise<number> {
+    if (queued.length === 0) return 0;
+    const rows = queued.slice(0, batchSize);
+    queued = queued.slice(rows.length);
     try {
-      rows = await readRows(claimed.map(([id]) => id));
-      if (rows.length > 0) {
-        await publish(rows);
-      }
+      await publish(rows);
     } catch (error) {
-      rows = [];
-      throw error;
-    } finally {
-      const published = new Set(rows.map((row) => row.id));
-      for (const [id, at] of claimed) if (!published.has(id)) emitted.set(id, at);
+      // Committed, so in the table: the sweep (timer, tick, next start) publishes them.
+      logger.warn({ err: error, count: rows.length }, "outbox relay could not publish; the sweep will");
+      return 0;
     }
-    if (rows.length === 0) return 0;
-    toMark.push(...rows.map((row) => row.seq));
+    toMark.push(...rows.map((row) => row.id));
     marking ??= markPublished();
     return rows.length;
   }
@@ -104,23 +99,17 @@ export function startRelay(options: RelayOptions): Relay {
     sent.end();
   }
 
-  function readRows(ids: string[]) {
-    return db
-      .select()
-      .from(outbox)
-      .where(and(inArray(outbox.id, ids), isNull(outbox.publishedAt)))
-      .orderBy(asc(outbox.seq));
-  }
-
   async function markPublished(): Promise<void> {
+    // Lingers so that the rows of the commits published meanwhile share this one UPDATE.
+    if (markDelayMs > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, markDelayMs));
     while (toMark.length > 0) {
-      const seqs = toMark;
+      const ids = toMark;
       toMark = [];
       try {
-        await db.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.seq, seqs));
+        await db.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.id, ids));
       } catch (error) {
         // Left unpublished in the table: the next sweep publishes them again, and consumers dedupe.
-        logger.warn({ err: error, count: seqs.length }, "outbox relay could not mark published events");
+        logger.warn({ err: error, count: ids.length }, "outbox relay could not mark published events");
       }
     }
     marking = undefined;
@@ -148,7 +137,9 @@ export function startRelay(options: RelayOptions): Relay {
             rows.map((row) => row.seq),
           ),
         );
-      for (const row of rows) emitted.delete(row.id);
+      // A commit kicked while this batch was read may be among its rows: it went out here.
+      const swept = new Set(rows.map((row) => row.id));
+      queued = queued.filter((row) => !swept.has(row.id));
       return rows.length;
     });
   }
@@ -163,7 +154,7 @@ export function startRelay(options: RelayOptions): Relay {
         if (count < batchSize) return;
       }
     };
-    await step(publishEmitted);
+    await step(publishQueued);
     if (sweep) {
       // Rows published by a kick are unmarked until their mark lands: let it, or they go out twice.
       while (marking) await marking;
@@ -210,7 +201,10 @@ export function startRelay(options: RelayOptions): Relay {
   }
 
   return {
-    kick: () => void run(),
+    kick(rows) {
+      queued.push(...rows);
+      void run();
+    },
     sweep,
     async close() {
       closed = true;

@@ -16,6 +16,12 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 /** The Transit key that seals payment tokens: orders (and the saga's other steps) encrypt, payments decrypts. */
 export const PAYMENT_TOKEN_KEY = "shop-payment-token";
 
+/**
+ * The Transit key that seals the tokens of emailed links (email verification, password reset):
+ * identity encrypts, notifications decrypts. Derived: the context is the user id.
+ */
+export const NOTIFICATION_TOKEN_KEY = "shop-notification-token";
+
 /** The secret path of a dev Transit key (local runs only): `{ key }`, 32 bytes in base64. */
 export function devTransitKeyPath(key: string): string {
   return `shop/transit/${key}`;
@@ -23,10 +29,12 @@ export function devTransitKeyPath(key: string): string {
 
 /** Dev values of the Transit keys, in the shape the secret store returns (fixed: processes agree). */
 export function devTransitSecrets(): Record<string, Record<string, string>> {
-  const seed = `shop dev transit key ${PAYMENT_TOKEN_KEY}: not for production`;
-  return {
-    [devTransitKeyPath(PAYMENT_TOKEN_KEY)]: { key: createHash("sha256").update(seed).digest("base64") },
-  };
+  return Object.fromEntries(
+    [PAYMENT_TOKEN_KEY, NOTIFICATION_TOKEN_KEY].map((key) => {
+      const seed = `shop dev transit key ${key}: not for production`;
+      return [devTransitKeyPath(key), { key: createHash("sha256").update(seed).digest("base64") }];
+    }),
+  );
 }
 
 /**
@@ -91,4 +99,20 @@ export async function sealPaymentToken(store: Sealer, token: string, orderId: st
 export async function openPaymentToken(store: Sealer, sealed: string, orderId: string): Promise<string> {
   if (!store.decrypt) throw new Error("this secret store cannot open payment tokens (no Transit)");
   return store.decrypt(PAYMENT_TOKEN_KEY, sealed, orderId);
+}
+
+/** Seals the token of an emailed link for notifications, bound to `userId`; "" stays "" (nothing to seal). */
+export async function sealNotificationToken(store: Sealer, token: string, userId: string): Promise<string> {
+  if (token === "") return "";
+  if (!store.encrypt) throw new Error("this secret store cannot seal notification tokens (no Transit)");
+  return store.encrypt(NOTIFICATION_TOKEN_KEY, token, userId);
+}
+
+/**
+ * Opens a link token sealed for `userId` (notifications only: no other policy may decrypt with the
+ * key). UnreadableCiphertextError when it was not sealed for this user or not by Transit at all.
+ */
+export async function openNotificationToken(store: Sealer, sealed: string, userId: string): Promise<string> {
+  if (!store.decrypt) throw new Error("this secret store cannot open notification tokens (no Transit)");
+  return store.decrypt(NOTIFICATION_TOKEN_KEY, sealed, userId);
 }

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envSecretStore } from "../config.ts";
 import { captureLogs, provisionFunction, type VaultTarget, vaultForTests } from "../testing/index.ts";
 import {
+  NOTIFICATION_TOKEN_KEY,
+  openNotificationToken,
   openPaymentToken,
   PAYMENT_TOKEN_KEY,
+  sealNotificationToken,
   sealPaymentToken,
   UnreadableCiphertextError,
 } from "./transit.ts";
@@ -17,6 +20,7 @@ const stores: { close(): Promise<void> }[] = [];
 beforeAll(async () => {
   vault = await vaultForTests();
   await vault.addTransitKey(PAYMENT_TOKEN_KEY);
+  await vault.addTransitKey(NOTIFICATION_TOKEN_KEY);
 });
 afterAll(async () => {
   for (const store of stores) await store.close();
@@ -52,7 +56,16 @@ describe("payment tokens sealed with Vault Transit", () => {
 
   it("no policy but payments' may open one: orders, promotions and inventory are refused", async () => {
     const sealed = await sealPaymentToken((await storeFor("orders")).store, "tok_visa", "order-3");
-    for (const name of ["orders", "promotions", "inventory", "catalog", "identity", "redrive"]) {
+    for (const name of [
+      "orders",
+      "promotions",
+      "inventory",
+      "catalog",
+      "identity",
+      "redrive",
+      "shipping",
+      "webhooks",
+    ]) {
       const { store } = await storeFor(name);
       const opened = openPaymentToken(store, sealed, "order-3");
       await expect(opened, name).rejects.toThrow(/cannot decrypt .*HTTP 403/);
@@ -75,5 +88,31 @@ describe("payment tokens sealed with Vault Transit", () => {
     const vaultSealed = await sealPaymentToken((await storeFor("orders")).store, "tok_visa", "order-5");
     await expect(openPaymentToken(local, vaultSealed, "order-5")).rejects.toThrow(UnreadableCiphertextError);
     await expect(openPaymentToken(local, "tok_visa", "order-5")).rejects.toThrow(UnreadableCiphertextError);
+  });
+});
+
+describe("link tokens sealed for notifications", () => {
+  it("identity seals, notifications opens, for the user it was sealed for only; nobody else opens", async () => {
+    const sealed = await sealNotificationToken((await storeFor("identity")).store, "link-token", "user-1");
+    expect(sealed).toMatch(/^vault:v1:/);
+    const notifications = await storeFor("notifications");
+    await expect(openNotificationToken(notifications.store, sealed, "user-1")).resolves.toBe("link-token");
+    await expect(openNotificationToken(notifications.store, sealed, "user-2")).rejects.toThrow(
+      UnreadableCiphertextError,
+    );
+    for (const name of ["identity", "orders", "payments"]) {
+      const { store } = await storeFor(name);
+      await expect(openNotificationToken(store, sealed, "user-1"), name).rejects.toThrow(
+        /cannot decrypt .*HTTP 403/,
+      );
+    }
+    await expect(sealNotificationToken(notifications.store, "link-token", "user-1")).rejects.toThrow(
+      /cannot encrypt .*HTTP 403/,
+    );
+  });
+
+  it("the local secret store seals and opens them with the dev Transit key", async () => {
+    const sealed = await sealNotificationToken(envSecretStore({}), "link-token", "user-3");
+    await expect(openNotificationToken(envSecretStore({}), sealed, "user-3")).resolves.toBe("link-token");
   });
 });

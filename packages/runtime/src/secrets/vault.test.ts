@@ -202,3 +202,21 @@ describe("Vault secret store against the double only", () => {
     );
   });
 });
+
+describe("Vault secret store writes", () => {
+  it("writes a secret where its policy grants it (webhooks' endpoint secrets), reads it back, and is refused elsewhere", async () => {
+    const { store, logs } = await storeFor("webhooks");
+    const value = { secret: "whsec_c2lnbmluZyBzZWNyZXQgZm9yIHRlc3Rz", version: "1" };
+    await store.write("shop/webhooks/endpoints/e-1", value);
+    expect(await store.read("shop/webhooks/endpoints/e-1")).toEqual(value);
+    // Another store (another replica) reads what was written, from Vault itself.
+    const { store: replica } = await storeFor("webhooks");
+    expect(await replica.read("shop/webhooks/endpoints/e-1")).toEqual(value);
+    await store.write("shop/webhooks/endpoints/e-1", { ...value, version: "2" });
+    expect((await replica.read("shop/webhooks/endpoints/e-1", { fresh: true }))?.version).toBe("2");
+    await expect(store.write("shop/orders/database", { url: "postgres://evil" })).rejects.toThrow(
+      /cannot write the secret shop\/orders\/database to Vault at .*permission denied/,
+    );
+    expectNoSecrets(logs.lines(), [value.secret]);
+  });
+});

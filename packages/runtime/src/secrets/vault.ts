@@ -1,6 +1,6 @@
 /**
  * Secrets from HashiCorp Vault through node-vault: log in (Kubernetes auth in the cluster, AppRole or a
- * token outside it), read KV v2 secrets, keep the token renewed, and cache what was read; encrypt and
+ * token outside it), read and write KV v2 secrets, keep the token renewed, and cache what was read; encrypt and
  * decrypt with Transit keys (vault-transit.ts).
  *
  * Paths are the logical ones of the seam: `shop/orders/database` is key `orders/database` of the KV v2
@@ -231,6 +231,16 @@ export function vaultSecretStore(options: VaultStoreOptions): VaultSecretStore {
         }
         throw new Error(`cannot read the secret ${path} from ${describe()}: ${reason}`);
       }
+    },
+    async write(path, value) {
+      if (!loaded) await establish();
+      try {
+        await (await vaultClient()).write(apiPath(path), { data: value });
+      } catch (error) {
+        throw new Error(`cannot write the secret ${path} to ${describe()}: ${describeVaultError(error)}`);
+      }
+      // This process reads what it wrote at once, whatever the cache held.
+      cache.set(path, { at: Date.now(), value: { ...value } });
     },
     reload() {
       for (const entry of cache.values()) entry.at = 0;

@@ -1,7 +1,7 @@
 /**
  * A Vault API double for tests: a node:http server answering exactly the endpoints Shop uses, with
  * Vault's documented response shapes and error codes, so the real node-vault client is exercised over
- * HTTP. Endpoints: KV v2 read (`GET /v1/<mount>/data/<path>`), AppRole and Kubernetes login, token
+ * HTTP. Endpoints: KV v2 read and write (`GET`, `POST /v1/<mount>/data/<path>`), AppRole and Kubernetes login, token
  * renew-self and lookup-self, Transit encrypt and decrypt (vault-double-transit.ts). Tokens carry policies written in Vault's HCL (the files of
  * infra/cluster/vault/policies), so a function's token reads only what its policy grants.
  */
@@ -200,6 +200,28 @@ export async function startVaultDouble({ mount = "shop" } = {}): Promise<VaultDo
         ? transitAnswer(transitKeys, path, body, (at) => can(token, at, "update"))
         : undefined;
     if (transit) return [transit[0], transit[0] === 200 ? envelope(transit[1]) : transit[1]];
+    if ((req.method === "POST" || req.method === "PUT") && path.startsWith(`${mount}/data/`)) {
+      const key = path.slice(`${mount}/data/`.length);
+      const existing = kv.get(key);
+      if (!can(token, path, existing ? "update" : "create")) return denied;
+      const data = (body.data ?? {}) as Record<string, unknown>;
+      const version = (existing?.version ?? 0) + 1;
+      const created = new Date().toISOString();
+      kv.set(key, { data, version, created });
+      seen.push(...Object.values(data).filter((v): v is string => typeof v === "string"));
+      return [
+        200,
+        envelope({
+          data: {
+            created_time: created,
+            custom_metadata: null,
+            deletion_time: "",
+            destroyed: false,
+            version,
+          },
+        }),
+      ];
+    }
     if (req.method === "GET" && path.startsWith(`${mount}/data/`)) {
       if (!can(token, path)) return denied;
       stats.reads[path] = (stats.reads[path] ?? 0) + 1;

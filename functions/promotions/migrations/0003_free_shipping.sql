@@ -1,0 +1,4 @@
+ALTER TABLE "promotions"."promotions" DROP CONSTRAINT "promotions_discount_check";--> statement-breakpoint
+ALTER TABLE "promotions"."promotions" ADD CONSTRAINT "promotions_discount_check" CHECK (("promotions"."promotions"."kind" = 'percent' and "promotions"."promotions"."percent_off" between 1 and 100 and "promotions"."promotions"."amount_off" is null)
+        or ("promotions"."promotions"."kind" = 'amount' and "promotions"."promotions"."amount_off" > 0 and "promotions"."promotions"."percent_off" is null and "promotions"."promotions"."currency" is not null)
+        or ("promotions"."promotions"."kind" = 'free_shipping' and "promotions"."promotions"."percent_off" is null and "promotions"."promotions"."amount_off" is null));

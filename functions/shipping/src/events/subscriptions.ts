@@ -1,0 +1,14 @@
+/**
+ * Everything shipping consumes: the one list. The Triggers in knative/base/shipping.yaml match it.
+ */
+import { type EventSubscription, on } from "@shop/runtime";
+import { OrderCancelledSchema, OrderConfirmedSchema } from "@shop/schemas/orders/v1/events";
+import type { ShippingDeps } from "../setup.ts";
+import { onOrderCancelled } from "./on-order-cancelled.ts";
+import { onOrderConfirmed } from "./on-order-confirmed.ts";
+
+/** The event types shipping consumes, each with its handler. */
+export const subscriptions: EventSubscription<ShippingDeps>[] = [
+  on(OrderConfirmedSchema, onOrderConfirmed),
+  on(OrderCancelledSchema, onOrderCancelled),
+];

@@ -1,0 +1,131 @@
+/**
+ * WebhookService: convert the request, call a verb, convert the result. The verbs' DomainErrors reach
+ * the client through the runtime's error interceptor.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { App } from "@shop/runtime";
+import {
+  CreateEndpointResponseSchema,
+  DeleteEndpointResponseSchema,
+  EnableEndpointResponseSchema,
+  GetEndpointResponseSchema,
+  ListDeliveriesResponseSchema,
+  ListEndpointsResponseSchema,
+  RedeliverDeliveryResponseSchema,
+  RotateSecretResponseSchema,
+  UpdateEndpointResponseSchema,
+  type WebhookService,
+} from "@shop/schemas/webhooks/v1/webhooks";
+import type { WebhooksDeps } from "../setup.ts";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  enableEndpoint,
+  getEndpoint,
+  invalidRequest,
+  listDeliveries,
+  listEndpoints,
+  redeliverDelivery,
+  rotateSecret,
+  updateEndpoint,
+} from "../webhooks/index.ts";
+import { deliveryMessage, endpointMessage, formatOf } from "./messages.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Ids are uuids: anything else is refused before it reaches Postgres (which would answer an error).
+function checkedId(id: string, what: "endpoint" | "delivery" = "endpoint"): string {
+  if (!UUID.test(id))
+    throw invalidRequest(`"${id}" is not ${what === "endpoint" ? "an endpoint" : "a delivery"} id.`);
+  return id;
+}
+
+/** The WebhookService implementation over `app`'s database and webhooks' `deps`. */
+export function webhookService(
+  deps: WebhooksDeps,
+  app: Pick<App, "db" | "transaction">,
+): ServiceImpl<typeof WebhookService> {
+  return {
+    async createEndpoint(request) {
+      const created = await app.transaction((tx) =>
+        createEndpoint(
+          tx,
+          {
+            url: request.url,
+            eventTypes: request.eventTypes,
+            format: formatOf(request.format),
+            description: request.description,
+            now: deps.now(),
+          },
+          deps,
+        ),
+      );
+      return create(CreateEndpointResponseSchema, {
+        endpoint: endpointMessage(created.endpoint),
+        secret: created.secret,
+      });
+    },
+    async listEndpoints() {
+      const endpoints = await listEndpoints(app.db);
+      return create(ListEndpointsResponseSchema, { endpoints: endpoints.map(endpointMessage) });
+    },
+    async getEndpoint(request) {
+      const endpoint = await getEndpoint(app.db, { id: checkedId(request.id) });
+      return create(GetEndpointResponseSchema, { endpoint: endpointMessage(endpoint) });
+    },
+    async updateEndpoint(request) {
+      const id = checkedId(request.id);
+      const format = formatOf(request.format);
+      const updated = await app.transaction((tx) =>
+        updateEndpoint(
+          tx,
+          {
+            id,
+            url: request.url,
+            eventTypes: request.eventTypes,
+            ...(format ? { format } : {}),
+            ...(request.description !== undefined ? { description: request.description } : {}),
+            now: deps.now(),
+          },
+          deps,
+        ),
+      );
+      return create(UpdateEndpointResponseSchema, { endpoint: endpointMessage(updated) });
+    },
+    async enableEndpoint(request) {
+      const id = checkedId(request.id);
+      const enabled = await app.transaction((tx) => enableEndpoint(tx, { id, now: deps.now() }));
+      return create(EnableEndpointResponseSchema, { endpoint: endpointMessage(enabled) });
+    },
+    async deleteEndpoint(request) {
+      const id = checkedId(request.id);
+      await app.transaction((tx) => deleteEndpoint(tx, { id }));
+      return create(DeleteEndpointResponseSchema, {});
+    },
+    async rotateSecret(request) {
+      const id = checkedId(request.id);
+      const secret = await app.transaction((tx) => rotateSecret(tx, { id, now: deps.now() }, deps));
+      return create(RotateSecretResponseSchema, { secret });
+    },
+    async listDeliveries(request) {
+      const page = await listDeliveries(app.db, {
+        endpointId: checkedId(request.endpointId),
+        pageSize: request.pageSize,
+        pageToken: request.pageToken,
+      });
+      return create(ListDeliveriesResponseSchema, {
+        deliveries: page.deliveries.map(deliveryMessage),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+    async redeliverDelivery(request) {
+      const id = checkedId(request.id, "delivery");
+      const delivery = await app.transaction((tx) =>
+        redeliverDelivery(tx, { id, now: deps.now() }, deps.schedule),
+      );
+      void deps.sender.wake();
+      return create(RedeliverDeliveryResponseSchema, { delivery: deliveryMessage(delivery) });
+    },
+  };
+}
