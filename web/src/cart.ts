@@ -91,10 +91,11 @@ export async function setQuantity(productId: string, quantity: number): Promise<
  * when the order was placed); a line still there is set, not added to, so it never doubles.
  */
 export async function restoreLines(lines: { productId: string; quantity: number }[]): Promise<void> {
-  await loadCart();
+  // Read without showing it: the header would flash the emptied cart before the lines are back.
+  const { cart } = await api.cart.getCart({ cartId: cartIdToUse() });
   for (const { productId, quantity } of lines) {
     // Looked up first, so the usual case asks nothing the shop refuses (a refusal is a console error).
-    if (quantityInCart(productId) > 0) await setQuantity(productId, quantity);
+    if (cart?.lines.some((line) => line.productId === productId)) await setQuantity(productId, quantity);
     else await addToCart(productId, quantity);
   }
 }
