@@ -90,11 +90,14 @@ describe("events.json", () => {
     const fromCatalogue = catalogue.events
       .flatMap((e) => e.consumers.map((c) => `${c.trigger} → ${c.function} ← ${e.type}`))
       .sort();
+    // A Trigger selects exact types, alone or any of several (one Trigger per subscriber).
+    type Filters = (typeof triggers)[number]["filters"];
+    const typesOf = (filters: Filters): string[] =>
+      filters.flatMap((f) =>
+        "exact" in f ? (f.exact.type ? [f.exact.type] : []) : "any" in f ? typesOf(f.any) : [],
+      );
     const fromTriggers = triggers
-      .map((t) => {
-        const type = t.filters.flatMap((f) => ("exact" in f && f.exact.type ? [f.exact.type] : []))[0];
-        return `${t.name} → ${t.subscriber.ref?.name} ← ${type}`;
-      })
+      .flatMap((t) => typesOf(t.filters).map((type) => `${t.name} → ${t.subscriber.ref?.name} ← ${type}`))
       .sort();
     expect(fromCatalogue).toEqual(fromTriggers);
   });
