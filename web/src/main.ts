@@ -9,6 +9,7 @@ import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
+import { devMailPage } from "./pages/dev-mail.ts";
 import { forgotPage, resetPage, verifyPage } from "./pages/email-links.ts";
 import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
@@ -84,6 +85,7 @@ startRouter(
     "/forgot": { name: "login", page: forgotPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
     "/admin/analytics": { name: "analytics", page: analyticsPage },
+    "/dev/mail": { name: "dev-mail", page: devMailPage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {
