@@ -53,7 +53,10 @@ const SHIPMENT_STEPS: [ShipmentStatus, string][] = [
 /** The shipment's state as one line a customer reads. */
 function shipmentLabel(order: Order): string {
   const status = order.shipment?.status ?? ShipmentStatus.UNSPECIFIED;
-  if (status === ShipmentStatus.CANCELLED || (order.status === OrderStatus.CANCELLED && !order.shipment))
+  // A cancelled order's parcel that had not left stays: shipping's ShipmentCancelled may come later
+  // (and WatchOrder ends with the cancellation).
+  const left = status === ShipmentStatus.DISPATCHED || status === ShipmentStatus.DELIVERED;
+  if (status === ShipmentStatus.CANCELLED || (order.status === OrderStatus.CANCELLED && !left))
     return "Not shipped: the order was cancelled";
   if (status === ShipmentStatus.UNSPECIFIED)
     return order.status === OrderStatus.CONFIRMED ? "Preparing" : "Ships once the order is confirmed";
