@@ -10,6 +10,7 @@ import type { ShippingOption } from "@shop/schemas/shipping/v1/shipping";
 import { api } from "../api.ts";
 import { h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
+import { deliveryDays } from "../shipment.ts";
 import { errorBox } from "../ui.ts";
 
 /**
@@ -74,12 +75,6 @@ function countryName(code: string): string {
 function field(id: string, label: string, attrs: Record<string, string | boolean> = {}) {
   const input = h("input", { type: "text", id, name: id, ...attrs });
   return { input, element: h("div", { class: "field" }, h("label", { for: id }, label), input) };
-}
-
-/** Days to delivery as a customer reads them ("1–2 business days"). */
-export function deliveryDays(minDays: number, maxDays: number): string {
-  const days = minDays === maxDays ? `${minDays}` : `${minDays}–${maxDays}`;
-  return `${days} business day${maxDays === 1 ? "" : "s"}`;
 }
 
 /**

@@ -8,26 +8,8 @@ import { CancelledBy, type Order, OrderStatus, ShipmentStatus } from "@shop/sche
 import { api } from "../api.ts";
 import { h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
+import { SHIPMENT_STEPS, shipmentLabel } from "../shipment.ts";
 import { errorBox, formatDate } from "../ui.ts";
-
-/**
- * Whether the order has nothing more to show: cancelled, or confirmed and either shipping nothing or
- * delivered (or its shipment cancelled). WatchOrder ends there too.
- */
-export function isSettled(order: Order): boolean {
-  if (order.status === OrderStatus.CANCELLED) return true;
-  if (order.status !== OrderStatus.CONFIRMED) return false;
-  if (!order.shipping) return true;
-  const status = order.shipment?.status;
-  return status === ShipmentStatus.DELIVERED || status === ShipmentStatus.CANCELLED;
-}
-
-/** Whether the customer may still cancel: not cancelled yet, and the parcel has not left. */
-export function isCancellable(order: Order): boolean {
-  if (order.status === OrderStatus.CANCELLED) return false;
-  const status = order.shipment?.status;
-  return status !== ShipmentStatus.DISPATCHED && status !== ShipmentStatus.DELIVERED;
-}
 
 const WHO: Record<CancelledBy, string> = {
   [CancelledBy.UNSPECIFIED]: "Cancelled",
@@ -42,25 +24,6 @@ export function cancellationLine(order: Order): HTMLElement | undefined {
   if (order.status !== OrderStatus.CANCELLED || !cancellation) return undefined;
   const when = cancellation.cancelledAt ? ` on ${formatDate(timestampDate(cancellation.cancelledAt))}` : "";
   return h("p", { "data-testid": "cancelled-by" }, `${WHO[cancellation.by] ?? WHO[0]}${when}.`);
-}
-
-const SHIPMENT_STEPS: [ShipmentStatus, string][] = [
-  [ShipmentStatus.PREPARING, "Preparing"],
-  [ShipmentStatus.DISPATCHED, "Dispatched"],
-  [ShipmentStatus.DELIVERED, "Delivered"],
-];
-
-/** The shipment's state as one line a customer reads. */
-function shipmentLabel(order: Order): string {
-  const status = order.shipment?.status ?? ShipmentStatus.UNSPECIFIED;
-  // A cancelled order's parcel that had not left stays: shipping's ShipmentCancelled may come later
-  // (and WatchOrder ends with the cancellation).
-  const left = status === ShipmentStatus.DISPATCHED || status === ShipmentStatus.DELIVERED;
-  if (status === ShipmentStatus.CANCELLED || (order.status === OrderStatus.CANCELLED && !left))
-    return "Not shipped: the order was cancelled";
-  if (status === ShipmentStatus.UNSPECIFIED)
-    return order.status === OrderStatus.CONFIRMED ? "Preparing" : "Ships once the order is confirmed";
-  return SHIPMENT_STEPS.find(([s]) => s === status)?.[1] ?? "Preparing";
 }
 
 /** The delivery panel: address, option and price, and the parcel's progress; none for an order that ships nothing. */

@@ -13,18 +13,11 @@ import { type Child, h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
+import { isCancellable, isSettled } from "../shipment.ts";
 import { errorBox, formatDate, pause, statusBadge } from "../ui.ts";
-import {
-  type CancelControl,
-  cancelControl,
-  cancellationLine,
-  deliveryPanel,
-  isCancellable,
-  isSettled,
-} from "./order-delivery.ts";
+import { type CancelControl, cancelControl, cancellationLine, deliveryPanel } from "./order-delivery.ts";
 
 const PLACED_KEY = "shop.placedOrder";
-const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
 const STEPS: [OrderStatus, string][] = [
   [OrderStatus.PENDING, "Placed"],
   [OrderStatus.PRICED, "Priced"],
@@ -51,23 +44,21 @@ export const orderPage: Page = async (main, { params, signal }) => {
   const problem = h("div");
   main.append(view, problem);
   let current: Order | undefined;
-  let settled = false;
   const show = (order: Order) => {
     // CancelOrder's answer and the stream race: an older version never replaces a newer one.
     if (current && updatedMs(order) < updatedMs(current)) return;
     current = order;
     problem.replaceChildren();
     replace(view, ...renderOrder(order, cancel));
-    if (!settled && FINAL.includes(order.status)) {
-      settled = true;
-      void settlePlacedOrder(order, signal);
-    }
+    if (order.status === OrderStatus.CONFIRMED) void settlePlacedOrder(order, signal);
   };
   const cancel = cancelControl(id, signal, show);
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       for await (const { order } of api.orders.watchOrder({ id }, { signal })) {
         if (!order) continue;
+        // A cancelled order says "your cart is still there": it is, before the page says so.
+        if (order.status === OrderStatus.CANCELLED) await settlePlacedOrder(order, signal);
         show(order);
         if (current && isSettled(current)) return;
       }
