@@ -48,6 +48,8 @@ async function shot(page: Page, name: string) {
   const width = page.viewportSize()?.width ?? 0;
   // Notices fade after a few seconds; they would cover part of the page in the picture.
   await page.evaluate("document.getElementById('flash').replaceChildren()");
+  // From the top: the sticky header would otherwise sit in the middle of the full-page picture.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({
     path: join(SCREENSHOTS, `${width < 600 ? "phone" : "desktop"}-${name}.png`),
     fullPage: true,
