@@ -3,12 +3,24 @@
  * once, the way the tick redrives: taken and leased in one short transaction, POSTed with no
  * transaction open, each outcome recorded in a transaction of its own.
  */
-import type { App, Db, Tx } from "@shop/runtime";
+import { type AdminAction, type App, type Db, recordAdminAction, type Tx } from "@shop/runtime";
 import { and, asc, eq, inArray, isNull, lte, ne, or } from "drizzle-orm";
 import { deadLetters, type StoredLetter } from "../db/schema.ts";
 import { KAFKA_EVENT_TYPE } from "./dead-letter.ts";
 import { notRedrivable } from "./errors.ts";
 import { type RedriveOutcome, recordRedrive } from "./record-redrive.ts";
+
+/** Who asked for a redrive by hand, and through which RPC: what the audit log records. */
+export type RedriveAudit = Pick<AdminAction, "actor" | "action">;
+
+// The state a letter is left in by each outcome of a redrive.
+const STATE_AFTER = {
+  redriven: "redriven",
+  rescheduled: "waiting",
+  exhausted: "exhausted",
+  refused: "dead",
+} as const;
+
 import type { RedriveRound } from "./redrive-due.ts";
 
 /** Why `letter` cannot be redriven at all, as a phrase; undefined when it can. */
@@ -61,12 +73,12 @@ export type ManualRedrive =
  */
 export async function redriveLetter(
   app: Pick<App, "transaction">,
-  letter: StoredLetter,
+  { letter, audit }: { letter: StoredLetter; audit: RedriveAudit },
   round: RedriveRound,
 ): Promise<ManualRedrive> {
   const why = unredrivable(letter);
   if (why) throw notRedrivable(letter.id, why);
-  const [outcome] = await redriveLetters(app, { ids: [letter.id] }, round);
+  const [outcome] = await redriveLetters(app, { ids: [letter.id], audit }, round);
   if (outcome) return { redriven: true, outcome };
   const [stored] = await app.transaction((tx) =>
     tx.db.select().from(deadLetters).where(eq(deadLetters.id, letter.id)),
@@ -81,11 +93,12 @@ export async function redriveLetter(
 
 /**
  * Redrives the letters `ids` that may be redriven now (see {@link claimLetters}), `batch` at a time
- * side by side, and returns what each came to; the others are left as they are.
+ * side by side, and returns what each came to; the others are left as they are. Each outcome is
+ * recorded with its entry in the audit log (`audit`), in one transaction.
  */
 export async function redriveLetters(
   app: Pick<App, "transaction">,
-  { ids, batch = 20 }: { ids: string[]; batch?: number },
+  { ids, audit, batch = 20 }: { ids: string[]; audit: RedriveAudit; batch?: number },
   round: RedriveRound,
 ): Promise<RedriveOutcome[]> {
   const outcomes: RedriveOutcome[] = [];
@@ -97,9 +110,22 @@ export async function redriveLetters(
     const done = await Promise.all(
       letters.map(async (letter) => {
         const attempt = await round.deliver(letter);
-        return app.transaction((tx) =>
-          recordRedrive(tx, { letter, attempt, now: round.now() }, round.schedule),
-        );
+        return app.transaction(async (tx) => {
+          const now = round.now();
+          const outcome = await recordRedrive(tx, { letter, attempt, now }, round.schedule);
+          await recordAdminAction(tx, {
+            ...audit,
+            target: letter.id,
+            before: { eventType: letter.eventType, eventId: letter.eventId, attempts: letter.attempts },
+            after: {
+              state: STATE_AFTER[outcome.outcome],
+              attempts: outcome.attempts,
+              status: attempt.status,
+            },
+            at: now,
+          });
+          return outcome;
+        });
       }),
     );
     outcomes.push(...done);

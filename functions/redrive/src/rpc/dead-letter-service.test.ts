@@ -1,7 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { toCloudEvent } from "@shop/runtime";
-import { testClient } from "@shop/runtime/testing";
+import { publishedEvents, testClient } from "@shop/runtime/testing";
+import { type AdminActionRecorded, AdminActionRecordedSchema } from "@shop/schemas/audit/v1/events";
 import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { DeadLetterKind, DeadLetterService, DeadLetterState } from "@shop/schemas/redrive/v1/redrive";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -135,6 +136,17 @@ describe("DeadLetterService", { timeout: 30_000 }, () => {
     clock.advance(60 * SECOND);
     await fn.tick();
     expect(subscriber.deliveries).toHaveLength(1);
+    // The admin's redrive is in the audit log, once, with what it came to.
+    const audited = (await publishedEvents(fn)).filter(
+      (e) => e.event.type === AdminActionRecordedSchema.typeName && e.event.partitionkey === id,
+    );
+    expect(audited.map((e) => e.message)).toEqual([
+      expect.objectContaining({ actorId: "root", action: "redrive.RedriveDeadLetter", target: id }),
+    ]);
+    expect(JSON.parse((audited[0]?.message as AdminActionRecorded).after)).toMatchObject({
+      state: "redriven",
+      status: 200,
+    });
   });
 
   it("records a failed redrive as the tick does: a refusal keeps it dead with the answer", async () => {

@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { App } from "@shop/runtime";
+import { type App, caller } from "@shop/runtime";
 import {
   type DeadLetterService,
   GetDeadLetterResponseSchema,
@@ -58,9 +58,10 @@ export function deadLetterService(deps: RedriveDeps, app: App): ServiceImpl<type
       });
     },
 
-    async redriveDeadLetter(request) {
+    async redriveDeadLetter(request, context) {
       const letter = await getDeadLetter(app.db, { id: request.id });
-      const result = await redriveLetter(app, letter, deps);
+      const audit = { actor: caller(context), action: "redrive.RedriveDeadLetter" };
+      const result = await redriveLetter(app, { letter, audit }, deps);
       if (result.redriven) deps.report.redriven(result.outcome);
       // The letter as it is now, after the outcome was recorded.
       const after = await getDeadLetter(app.db, { id: letter.id });
@@ -70,11 +71,12 @@ export function deadLetterService(deps: RedriveDeps, app: App): ServiceImpl<type
       });
     },
 
-    async redriveDeadLetters(request) {
+    async redriveDeadLetters(request, context) {
       if (request.eventType === "") throw eventTypeMissing();
       if (request.eventType.length > MAX_FILTER_LENGTH) throw filterTooLong("event type", MAX_FILTER_LENGTH);
       const ids = await lettersToRedrive(app.db, { eventType: request.eventType });
-      const outcomes = await redriveLetters(app, { ids, batch: deps.batch }, deps);
+      const audit = { actor: caller(context), action: "redrive.RedriveDeadLetters" };
+      const outcomes = await redriveLetters(app, { ids, audit, batch: deps.batch }, deps);
       for (const outcome of outcomes) deps.report.redriven(outcome);
       const redriven = outcomes.filter((o) => o.outcome === "redriven").length;
       return create(RedriveDeadLettersResponseSchema, {
