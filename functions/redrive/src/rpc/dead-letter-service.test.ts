@@ -6,6 +6,7 @@ import { type AdminActionRecorded, AdminActionRecordedSchema } from "@shop/schem
 import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { DeadLetterKind, DeadLetterService, DeadLetterState } from "@shop/schemas/redrive/v1/redrive";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { claimLetters } from "../redrive/index.ts";
 import {
   type Clock,
   deadLettered,
@@ -147,6 +148,25 @@ describe("DeadLetterService", { timeout: 30_000 }, () => {
       state: "redriven",
       status: 200,
     });
+  });
+
+  it("leaves a letter under way to the redrive that has it: no second POST", async () => {
+    const { id } = await deadLetter("o-under-way", 500);
+    // Another replica's tick (or another admin) has just taken it and is POSTing it.
+    const [taken] = await fn.app.transaction((tx) =>
+      claimLetters(tx, { ids: [id], now: clock.now(), leaseMs: 60_000 }),
+    );
+    expect(taken?.id).toBe(id);
+    const answer = await (await client()).redriveDeadLetter({ id });
+    expect(answer).toMatchObject({
+      redrivenNow: false,
+      letter: { state: DeadLetterState.WAITING, attempts: 0 },
+    });
+    expect(subscriber.deliveries).toHaveLength(0);
+    // Nor does the tick take it while the lease lasts.
+    clock.advance(30 * SECOND);
+    await fn.tick();
+    expect(subscriber.deliveries).toHaveLength(0);
   });
 
   it("records a failed redrive as the tick does: a refusal keeps it dead with the answer", async () => {
