@@ -322,6 +322,42 @@ describe("the storefront", () => {
     expectClean();
   });
 
+  it("keeps a cart filled as a guest at login, and shows it on the customer's other devices", async () => {
+    const email = `guest-${randomUUID().slice(0, 8)}@example.com`;
+    await shopClients(shop.url).identity.register({ email, password: "correct horse battery" });
+    const phone = await newContext(PHONE);
+    const page = await phone.newPage();
+    await page.goto(shop.url);
+    await search(page, "honey");
+    await addFromCard(page, "Wildflower Honey");
+    await expect.poll(() => page.locator("#cart-count").textContent()).toBe("1");
+    await go(page, "/cart");
+    await page.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    const subtotal = await text(page, "cart-subtotal");
+    // The guest cart's id is all this browser keeps; the lines are the shop's.
+    expect(await page.evaluate("localStorage.getItem('shop.cartId')")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    await logIn(page, email, "correct horse battery");
+    await go(page, "/cart");
+    await page.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    expect(await text(page, "cart-subtotal")).toBe(subtotal);
+    expect(await page.locator("#cart-count").textContent()).toBe("1");
+    expect(await page.evaluate("localStorage.getItem('shop.cartId')")).toBeNull();
+    await shot(page, "cart-merged");
+
+    const desktop = await newContext(DESKTOP);
+    const other = await desktop.newPage();
+    await other.goto(shop.url);
+    await logIn(other, email, "correct horse battery");
+    await expect.poll(() => other.locator("#cart-count").textContent()).toBe("1");
+    await go(other, "/cart");
+    await other.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    expect(await text(other, "cart-subtotal")).toBe(subtotal);
+    await phone.close();
+    await desktop.close();
+    expectClean();
+  });
+
   it("refreshes an expired access token, and shows a failed payment as a sentence", async () => {
     const context = await newContext(DESKTOP);
     const page = await context.newPage();

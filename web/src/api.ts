@@ -5,6 +5,7 @@
  */
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
@@ -69,11 +70,13 @@ export const api: {
   catalog: Client<typeof CatalogService>;
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
+  cart: Client<typeof CartService>;
 } = {
   identity: createClient(IdentityService, transport),
   catalog: createClient(CatalogService, transport),
   orders: createClient(OrderService, transport),
   promotions: createClient(PromotionService, transport),
+  cart: createClient(CartService, transport),
 };
 
 /** Identity calls that never carry a token (Login, Register, Logout). */

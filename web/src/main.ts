@@ -2,7 +2,7 @@
  * The storefront's entry point: the header (cart count, account), and the pages by route.
  */
 import "./style.css";
-import { cartCount, onCartChange } from "./cart.ts";
+import { cartCount, loadCart, onCartChange } from "./cart.ts";
 import { h, replace } from "./dom.ts";
 import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
@@ -53,9 +53,17 @@ if (!main) throw new Error("index.html has no <main id=main>");
 renderCartCount();
 renderAccount();
 onCartChange(renderCartCount);
-// Another tab changed the cart.
-window.addEventListener("storage", renderCartCount);
-onSessionChange(renderAccount);
+// The count shows the shop's cart: the guest's of this browser, or the customer's own.
+void loadCart().catch(() => undefined);
+// Another tab started or merged the guest cart.
+window.addEventListener("storage", (event) => {
+  if (event.key === "shop.cartId") void loadCart().catch(() => undefined);
+});
+onSessionChange((session) => {
+  renderAccount();
+  // A login merges and loads the cart itself (pages/auth.ts); after a logout the guest has none.
+  if (!session) void loadCart().catch(() => undefined);
+});
 
 startRouter(
   main,

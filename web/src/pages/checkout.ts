@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
 import type { ValidateCouponResponse } from "@shop/schemas/promotions/v1/promotions";
 import { api } from "../api.ts";
-import { cartLines, cartSubtotal } from "../cart.ts";
+import { isAvailable, loadCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
 import { formatMinor, formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
@@ -28,20 +28,45 @@ function newIdempotencyKey(): string {
 }
 
 /** The checkout page. */
-export const checkoutPage: Page = (main, { signal }) => {
+export const checkoutPage: Page = async (main, { signal }) => {
   if (!currentSession()) {
     navigate(`/login?next=${encodeURIComponent("/checkout")}`);
     return;
   }
-  const lines = cartLines();
   main.append(h("h1", {}, "Checkout"));
-  if (lines.length === 0) {
+  let cart: Awaited<ReturnType<typeof loadCart>>;
+  try {
+    cart = await loadCart(signal);
+  } catch (error) {
+    if (!signal.aborted) main.append(errorBox(error));
+    return;
+  }
+  if (signal.aborted) return;
+  const lines = cart?.lines ?? [];
+  if (!cart || lines.length === 0) {
     main.append(
       h("p", { class: "muted" }, "Your cart is empty. ", h("a", { href: "#/" }, "Find something you like.")),
     );
     return;
   }
-  const subtotal = cartSubtotal(lines);
+  // The shop refuses nothing here, but an order is only placed from a cart that can be bought as it is.
+  if (lines.some((line) => !isAvailable(line))) {
+    main.append(
+      h(
+        "p",
+        { class: "error", role: "alert" },
+        "Some lines of your cart cannot be bought as they are. ",
+        h("a", { href: "#/cart" }, "Change the cart"),
+        " first.",
+      ),
+    );
+    return;
+  }
+  const cartId = cart.id;
+  const subtotal = {
+    amountMinor: cart.subtotal?.amountMinor ?? 0n,
+    currency: cart.subtotal?.currency ?? "EUR",
+  };
   const idempotencyKey = newIdempotencyKey();
   let applied: { code: string; preview: ValidateCouponResponse } | undefined;
 
@@ -91,8 +116,8 @@ export const checkoutPage: Page = (main, { signal }) => {
             category: line.category,
             quantity: line.quantity,
             unitPrice: create(MoneySchema, {
-              amountMinor: BigInt(line.unitPriceMinor),
-              currency: line.currency,
+              amountMinor: line.unitPrice?.amountMinor ?? 0n,
+              currency: line.unitPrice?.currency ?? subtotal.currency,
             }),
           })),
         },
@@ -187,6 +212,8 @@ export const checkoutPage: Page = (main, { signal }) => {
             couponCode: typed ? (applied?.code ?? "") : "",
             idempotencyKey,
             paymentToken: paymentToken ?? "tok_visa",
+            // The cart empties itself of these lines when the order reaches it (OrderPlaced).
+            cartId,
           });
           if (!order) throw new Error("The shop answered without the order.");
           rememberPlacedOrder(order.id);
@@ -219,8 +246,8 @@ export const checkoutPage: Page = (main, { signal }) => {
             h(
               "li",
               { class: "row" },
-              h("span", {}, `${line.quantity} × ${line.name}`),
-              h("span", {}, formatMinor(BigInt(line.unitPriceMinor) * BigInt(line.quantity), line.currency)),
+              h("span", {}, `${line.quantity} × ${line.productName}`),
+              h("span", {}, formatMoney(line.lineTotal)),
             ),
           ),
         ),

@@ -6,7 +6,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { api } from "../api.ts";
-import { clearCart } from "../cart.ts";
+import { cachedCart, loadCart, restoreLines } from "../cart.ts";
 import { h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
@@ -47,7 +47,7 @@ export const orderPage: Page = async (main, { params, signal }) => {
         problem.replaceChildren();
         replace(view, ...renderOrder(order));
         if (FINAL.includes(order.status)) {
-          settlePlacedOrder(order);
+          void settlePlacedOrder(order, signal);
           return;
         }
       }
@@ -62,10 +62,28 @@ export const orderPage: Page = async (main, { params, signal }) => {
   }
 };
 
-function settlePlacedOrder(order: Order): void {
+/**
+ * The cart gave up the order's lines when the order was placed (cart consumes OrderPlaced). Once the
+ * order is confirmed the page shows the emptied cart; a cancelled order's lines are put back, so the
+ * customer can try again.
+ */
+async function settlePlacedOrder(order: Order, signal: AbortSignal): Promise<void> {
   if (localStorage.getItem(PLACED_KEY) !== order.id) return;
   localStorage.removeItem(PLACED_KEY);
-  if (order.status === OrderStatus.CONFIRMED) clearCart();
+  const ordered = order.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+  if (order.status === OrderStatus.CANCELLED) {
+    await restoreLines(ordered).catch(() => undefined);
+    return;
+  }
+  // The cart empties as its OrderPlaced arrives there: look a few times rather than once.
+  for (let attempt = 0; attempt < 10 && !signal.aborted; attempt++) {
+    const cart = await loadCart().catch(() => cachedCart());
+    const left = (cart?.lines ?? []).filter((line) =>
+      ordered.some((o) => o.productId === line.productId && o.quantity === line.quantity),
+    );
+    if (left.length === 0) return;
+    await pause(500, signal);
+  }
 }
 
 function renderOrder(order: Order): HTMLElement[] {
