@@ -9,6 +9,7 @@ import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
 import { forgotPage, resetPage, verifyPage } from "./pages/email-links.ts";
+import { devMailPage } from "./pages/dev-mail.ts";
 import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
 import { ordersPage } from "./pages/orders.ts";
@@ -81,6 +82,7 @@ startRouter(
     "/reset": { name: "login", page: resetPage },
     "/forgot": { name: "login", page: forgotPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
+    "/dev/mail": { name: "dev-mail", page: devMailPage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {

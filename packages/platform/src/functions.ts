@@ -6,6 +6,7 @@ import { cartFunction } from "@shop/cart/function";
 import { catalogFunction } from "@shop/catalog/function";
 import { identityFunction } from "@shop/identity/function";
 import { inventoryFunction } from "@shop/inventory/function";
+import { notificationsFunction } from "@shop/notifications/function";
 import { ordersFunction } from "@shop/orders/function";
 import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
@@ -37,6 +38,7 @@ export const shopFunctions: readonly FunctionDefinition[] = [
   catalogFunction,
   identityFunction,
   inventoryFunction,
+  notificationsFunction,
   ordersFunction,
   paymentsFunction,
   promotionsFunction,
