@@ -8,13 +8,14 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import type { CaughtMail } from "@shop/notifications/mail-catcher";
 import { createTestDatabase, testTopic, waitFor } from "@shop/runtime/testing";
-import { CancelledBy, type Order, OrderStatus, ShipmentStatus } from "@shop/schemas/orders/v1/orders";
+import { CancelledBy, OrderStatus, ShipmentStatus } from "@shop/schemas/orders/v1/orders";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loginAs, type ShopClients, shopClients } from "../clients.ts";
 import { DEV_ADMIN } from "../functions.ts";
+import { linkToken, orderWhere, refused, whenKnown } from "./journey-helpers.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 
 // The parcels are moved by the back office's DispatchShipment/DeliverShipment here, not by the dev
@@ -61,28 +62,6 @@ function awaitMail(address: string, subject: RegExp): Promise<CaughtMail> {
   });
 }
 
-/** The token of the storefront link `/#/<page>?token=…` in a mail's text. */
-function linkToken(mail: CaughtMail, page: string): string {
-  const match = new RegExp(`/#/${page}\\?token=([^\\s&]+)`).exec(mail.text);
-  if (!match?.[1]) throw new Error(`no ${page} link in "${mail.subject}": ${mail.text}`);
-  return decodeURIComponent(match[1]);
-}
-
-/** Retries `call` while a projection does not know what it names yet (InvalidArgument). */
-function whenKnown<T>(what: string, call: () => Promise<T>): Promise<T> {
-  return waitFor(
-    async () => {
-      try {
-        return await call();
-      } catch (error) {
-        if (ConnectError.from(error).code === Code.InvalidArgument) return undefined;
-        throw error;
-      }
-    },
-    { message: what, timeoutMs: 30_000 },
-  );
-}
-
 async function product(name: string, priceMinor: number, stock: number): Promise<string> {
   const { product: created } = await admin.catalog.upsertProduct({
     product: {
@@ -95,25 +74,6 @@ async function product(name: string, priceMinor: number, stock: number): Promise
   });
   await admin.inventory.setStock({ productId: created?.id ?? "", available: stock });
   return created?.id ?? "";
-}
-
-async function orderWhere(clients: ShopClients, id: string, what: string, ok: (order: Order) => boolean) {
-  return waitFor(
-    async () => {
-      const { order } = await clients.orders.getOrder({ id });
-      return order && ok(order) ? order : undefined;
-    },
-    { message: what, timeoutMs: 60_000 },
-  );
-}
-
-async function refused(call: Promise<unknown>): Promise<ConnectError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  if (!error) throw new Error("the call was not refused");
-  return error;
 }
 
 describe("the customer journey", { timeout: 240_000 }, () => {
