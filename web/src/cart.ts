@@ -74,16 +74,28 @@ export async function loadCart(signal?: AbortSignal): Promise<Cart | undefined> 
   }
 }
 
+let changes: Promise<unknown> = Promise.resolve();
+
+// Changes go one after the other: two quick first adds of a guest would otherwise make two carts.
+function inTurn<T>(change: () => Promise<T>): Promise<T> {
+  const next = changes.then(change, change);
+  changes = next.catch(() => undefined);
+  return next;
+}
+
 /** Adds `quantity` of `productId`; returns the quantity now in the cart. */
-export async function addToCart(productId: string, quantity = 1): Promise<number> {
-  const { cart } = await api.cart.addItem({ cartId: cartIdToUse(), productId, quantity });
-  keep(cart);
-  return quantityInCart(productId);
+export function addToCart(productId: string, quantity = 1): Promise<number> {
+  return inTurn(async () => {
+    keep((await api.cart.addItem({ cartId: cartIdToUse(), productId, quantity })).cart);
+    return quantityInCart(productId);
+  });
 }
 
 /** Sets the quantity of a line; 0 removes it. */
-export async function setQuantity(productId: string, quantity: number): Promise<void> {
-  keep((await api.cart.setQuantity({ cartId: cartIdToUse(), productId, quantity })).cart);
+export function setQuantity(productId: string, quantity: number): Promise<void> {
+  return inTurn(async () => {
+    keep((await api.cart.setQuantity({ cartId: cartIdToUse(), productId, quantity })).cart);
+  });
 }
 
 /**
@@ -91,10 +103,11 @@ export async function setQuantity(productId: string, quantity: number): Promise<
  * when the order was placed); a line still there is set, not added to, so it never doubles.
  */
 export async function restoreLines(lines: { productId: string; quantity: number }[]): Promise<void> {
-  await loadCart();
+  // Read without showing it: the header would flash the emptied cart before the lines are back.
+  const { cart } = await api.cart.getCart({ cartId: cartIdToUse() });
   for (const { productId, quantity } of lines) {
     // Looked up first, so the usual case asks nothing the shop refuses (a refusal is a console error).
-    if (quantityInCart(productId) > 0) await setQuantity(productId, quantity);
+    if (cart?.lines.some((line) => line.productId === productId)) await setQuantity(productId, quantity);
     else await addToCart(productId, quantity);
   }
 }

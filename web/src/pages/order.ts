@@ -45,9 +45,11 @@ export const orderPage: Page = async (main, { params, signal }) => {
       for await (const { order } of api.orders.watchOrder({ id }, { signal })) {
         if (!order) continue;
         problem.replaceChildren();
+        // A cancelled order says "your cart is still there": it is, before the page says so.
+        if (order.status === OrderStatus.CANCELLED) await settlePlacedOrder(order, signal);
         replace(view, ...renderOrder(order));
         if (FINAL.includes(order.status)) {
-          void settlePlacedOrder(order, signal);
+          if (order.status === OrderStatus.CONFIRMED) void settlePlacedOrder(order, signal);
           return;
         }
       }

@@ -120,6 +120,19 @@ describe("CartService", { timeout: 30_000 }, () => {
     expect(await refusal(guest.addItem({ cartId: "short", productId: "p-1", quantity: 1 }))).toEqual(
       malformed,
     );
+    expect(
+      await refusal(guest.setQuantity({ cartId: "x".repeat(23), productId: "p-1", quantity: 1 })),
+    ).toEqual(malformed);
+    expect(await refusal(guest.setQuantity({ cartId, productId: "p-1", quantity: -1 }))).toEqual(
+      invalid(`The quantity of p-1 must be between 0 (to remove it) and ${MAX_QUANTITY}, not -1.`),
+    );
+    expect(await refusal(guest.removeItem({ cartId, productId: "" }))).toEqual(
+      invalid("Say which product: its id is missing."),
+    );
+    expect(await refusal(guest.removeItem({ cartId: "not a cart id!", productId: "p-1" }))).toEqual(
+      malformed,
+    );
+    expect(await refusal((await clientAs(fn, bob)).mergeCart({ guestCartId: "short" }))).toEqual(malformed);
     expect(await refusal(guest.clearCart({}))).toEqual(
       invalid("Say which cart: its id is missing (or log in to use your own cart)."),
     );
