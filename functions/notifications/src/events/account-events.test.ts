@@ -84,6 +84,7 @@ describe("on PasswordChanged", () => {
     const mails = await waitForMail(fn, catcher, "alan@example.com");
     expect(mails.map((m) => m.subject)).toEqual(["Your Shop password was changed"]);
     expect(mails[0]?.text).toContain("every device was signed out");
+    expect(mails[0]?.text).toContain("https://shop.example/#/forgot");
   });
 });
 

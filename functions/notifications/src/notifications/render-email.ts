@@ -32,7 +32,7 @@ export interface RenderContext {
 /** The subject and bodies of `email`, rendered now (its token opened only here, never stored clear). */
 export async function renderEmail(email: StoredEmail, context: RenderContext): Promise<RenderedEmail> {
   const data = email.data as JsonValue;
-  // The storefront routes by hash (web/src/router.ts): its pages are /#/verify, /#/reset, /#/orders/<id>.
+  // The storefront routes by hash (web/src/router.ts): its pages are /#/verify, /#/reset, /#/forgot, /#/orders/<id>.
   const base = `${context.publicUrl}/#`;
   const orderUrl = (orderId: string) => `${base}/orders/${encodeURIComponent(orderId)}`;
   switch (email.kind) {
@@ -57,7 +57,8 @@ export async function renderEmail(email: StoredEmail, context: RenderContext): P
     case "password-changed": {
       const event = fromJson(PasswordChangedSchema, data);
       return passwordChangedEmail({
-        resetUrl: `${base}/reset`,
+        // The page that asks for a new reset link (a reset link itself needs a token).
+        resetUrl: `${base}/forgot`,
         ...(event.changedAt ? { changedAt: timestampDate(event.changedAt) } : {}),
       });
     }
