@@ -5,6 +5,7 @@
  */
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AnalyticsService } from "@shop/schemas/analytics/v1/analytics";
 import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
@@ -70,12 +71,14 @@ export const api: {
   catalog: Client<typeof CatalogService>;
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
+  analytics: Client<typeof AnalyticsService>;
   cart: Client<typeof CartService>;
 } = {
   identity: createClient(IdentityService, transport),
   catalog: createClient(CatalogService, transport),
   orders: createClient(OrderService, transport),
   promotions: createClient(PromotionService, transport),
+  analytics: createClient(AnalyticsService, transport),
   cart: createClient(CartService, transport),
 };
 

@@ -4,6 +4,7 @@
 import "./style.css";
 import { cartCount, loadCart, onCartChange } from "./cart.ts";
 import { h, replace } from "./dom.ts";
+import { analyticsPage } from "./pages/analytics.ts";
 import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
@@ -29,6 +30,7 @@ function renderAccount() {
   const session = currentSession();
   // The admin's part of the nav; the pages behind it check the role again (and the shop checks the token).
   document.getElementById("admin-nav")?.toggleAttribute("hidden", !session?.admin);
+  document.getElementById("admin-nav-analytics")?.toggleAttribute("hidden", !session?.admin);
   replace(
     account,
     session
@@ -82,6 +84,7 @@ startRouter(
     "/reset": { name: "login", page: resetPage },
     "/forgot": { name: "login", page: forgotPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
+    "/admin/analytics": { name: "analytics", page: analyticsPage },
     "/dev/mail": { name: "dev-mail", page: devMailPage },
   },
   (name) => {

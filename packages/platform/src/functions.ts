@@ -2,6 +2,7 @@
  * The functions of Shop: the one list of what the platform runs. A new function is added here (and
  * to this package's dependencies); nothing is found by folder or by name.
  */
+import { analyticsFunction } from "@shop/analytics/function";
 import { cartFunction } from "@shop/cart/function";
 import { catalogFunction } from "@shop/catalog/function";
 import { identityFunction } from "@shop/identity/function";
@@ -34,6 +35,7 @@ export {
 
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
+  analyticsFunction,
   cartFunction,
   catalogFunction,
   identityFunction,
