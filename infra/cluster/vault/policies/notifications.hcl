@@ -1,6 +1,5 @@
 # notifications: read its own secrets (KV v2 mount "shop", keys notifications/...) and the public token
 # keys, and open the link tokens identity sealed for it; nothing else.
-# Its own secrets include the SMTP settings and credentials (notifications/smtp).
 path "shop/data/notifications/*" {
   capabilities = ["read"]
 }
