@@ -12,7 +12,15 @@ import { waitFor } from "@shop/runtime/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedShop } from "../../tools/src/shop/seed.ts";
-import { CHROMIUM, launchChromium, type Problems, SCREENSHOTS, shopContext, shot } from "./browser.ts";
+import {
+  CHROMIUM,
+  fillAddress,
+  launchChromium,
+  type Problems,
+  SCREENSHOTS,
+  shopContext,
+  shot,
+} from "./browser.ts";
 
 let dataDir: string;
 let shop: Shop;
@@ -58,6 +66,7 @@ describe("the sales figures, as an admin sees them", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("button", { name: "Add Blue Mug to cart" }).click();
     await page.goto(`${shop.url}/#/checkout`);
+    await fillAddress(page);
     await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/#\/orders\/[0-9a-f-]+$/);
     await page.locator('.order-status [data-status="CONFIRMED"]').waitFor({ timeout: 30_000 });

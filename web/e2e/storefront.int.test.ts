@@ -25,7 +25,7 @@ import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CODES, seedShop } from "../../tools/src/shop/seed.ts";
-import { CHROMIUM, launchChromium, SCREENSHOTS } from "./browser.ts";
+import { CHROMIUM, fillAddress, launchChromium, SCREENSHOTS } from "./browser.ts";
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -232,15 +232,18 @@ describe("the storefront", () => {
     await shot(page, "cart");
 
     await page.getByRole("link", { name: "Checkout" }).click();
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.percent);
     await page.getByText(`${DEMO_CODES.percent} applied`).waitFor();
     expect(await text(page, "subtotal")).toBe("€25.50");
     expect(await text(page, "discount")).toBe("−€2.55");
-    expect(await text(page, "total")).toBe("€22.95");
+    // Standard delivery to Germany (4.90) is the first option.
+    expect(await text(page, "shipping")).toBe("€4.90");
+    expect(await text(page, "total")).toBe("€27.85");
     await shot(page, "checkout");
 
     expect(await placeOrder(page)).toBe("Confirmed");
-    expect(await text(page, "order-total")).toBe("€22.95");
+    expect(await text(page, "order-total")).toBe("€27.85");
     await expect.poll(() => page.locator("#cart-count").textContent()).toBe("0");
     await shot(page, "order-confirmed");
 
@@ -249,6 +252,7 @@ describe("the storefront", () => {
     await search(page, "notebook");
     await addFromCard(page, "Notebook");
     await go(page, "/checkout");
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.coupon);
     await page.getByText(`${DEMO_CODES.coupon} applied`).waitFor();
     const { products } = await rival.catalog.listProducts({ query: "notebook" });
@@ -307,10 +311,11 @@ describe("the storefront", () => {
     await shot(page, "cart");
 
     await page.getByRole("link", { name: "Checkout" }).click();
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.fixed);
     await page.getByText(`${DEMO_CODES.fixed} applied`).waitFor();
-    // 5 EUR off, plus the automatic 5% off pantry products (2.20).
-    expect(await text(page, "total")).toBe("€36.80");
+    // 5 EUR off, plus the automatic 5% off pantry products (2.20), plus standard delivery (4.90).
+    expect(await text(page, "total")).toBe("€41.70");
     await shot(page, "checkout");
 
     expect(await placeOrder(page)).toBe("Confirmed");
@@ -379,6 +384,7 @@ describe("the storefront", () => {
     await search(page, "honey");
     await addFromCard(page, "Wildflower Honey");
     await go(page, "/checkout");
+    await fillAddress(page);
     await page.getByLabel(/Declined test card/).check();
     expect(await placeOrder(page)).toBe("Cancelled");
     expect(await text(page, "cancel-reason")).toMatch(/^[A-Z].*\.$/);

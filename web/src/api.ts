@@ -11,6 +11,7 @@ import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
+import { ShippingService } from "@shop/schemas/shipping/v1/shipping";
 import { currentSession, endSession, renewSession, type Session } from "./session.ts";
 
 // Refresh this long before the access token expires, so a call in flight does not race the expiry.
@@ -73,6 +74,7 @@ export const api: {
   promotions: Client<typeof PromotionService>;
   analytics: Client<typeof AnalyticsService>;
   cart: Client<typeof CartService>;
+  shipping: Client<typeof ShippingService>;
 } = {
   identity: createClient(IdentityService, transport),
   catalog: createClient(CatalogService, transport),
@@ -80,6 +82,7 @@ export const api: {
   promotions: createClient(PromotionService, transport),
   analytics: createClient(AnalyticsService, transport),
   cart: createClient(CartService, transport),
+  shipping: createClient(ShippingService, transport),
 };
 
 /** Identity calls that never carry a token (Login, Register, Logout). */

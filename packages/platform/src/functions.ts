@@ -3,6 +3,7 @@
  * to this package's dependencies); nothing is found by folder or by name.
  */
 import { analyticsFunction } from "@shop/analytics/function";
+import { auditFunction } from "@shop/audit/function";
 import { cartFunction } from "@shop/cart/function";
 import { catalogFunction } from "@shop/catalog/function";
 import { identityFunction } from "@shop/identity/function";
@@ -36,6 +37,7 @@ export {
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
   analyticsFunction,
+  auditFunction,
   cartFunction,
   catalogFunction,
   identityFunction,

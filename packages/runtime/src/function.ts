@@ -17,6 +17,7 @@ import type { EventLog } from "./log/event-log.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Relay } from "./outbox/relay.ts";
+import type { GetRoute } from "./server/get-routes.ts";
 import type { FunctionRequestHandler } from "./server/http.ts";
 import type { TracingOptions } from "./tracing/types.ts";
 
@@ -62,6 +63,11 @@ export interface FunctionDefinition<Config = any, Deps = any> {
    * record (a function that handles any event: the dead-letter redriver). Without it they are ignored.
    */
   otherEvents?: OtherEventHandler<Deps>;
+  /**
+   * Whether `otherEvents` takes an event of `type` at all. A no is answered "ignored" at once, without
+   * a transaction: for a function fed every event whose interest is narrower and changes (webhooks).
+   */
+  wantsOtherEvent?: (type: string, deps: Deps) => boolean | Promise<boolean>;
   /** The Connect services, as in `connect.ts`. */
   routes?: (router: ConnectRouter, deps: Deps, app: App) => void;
   /**
@@ -69,6 +75,13 @@ export interface FunctionDefinition<Config = any, Deps = any> {
    * bearer token and enforces this policy (a method not listed is admin-only).
    */
   policy?: AccessPolicy;
+  /**
+   * Plain HTTP GET routes (files the function serves, such as product images), each under a path
+   * prefix of its own that no Connect service uses (`/images/`); anyone may GET them.
+   */
+  getRoutes?: (deps: Deps, app: App) => GetRoute[];
+  /** Largest request body a Connect route reads (default 1 MiB): more for uploads. */
+  readMaxBytes?: number;
   /** More Connect interceptors, inside the error and auth interceptors. */
   interceptors?: (deps: Deps, app: App) => Interceptor[];
   /** Runs once after migrations, before the server serves requests (seed data, caches). */

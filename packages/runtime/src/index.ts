@@ -5,6 +5,8 @@
 
 // Defining and running a function.
 export type { App } from "./app.ts";
+// Admin actions, recorded for the audit log.
+export { type AdminAction, auditJson, recordAdminAction } from "./audit.ts";
 // RPCs: authorisation and the interceptor chain.
 export {
   type Access,
@@ -74,6 +76,7 @@ export { type DeliveryTokens, deliveryTokensFor } from "./events/delivery-tokens
 export { createEventIssuer, type EventIssuer, type EventIssuerOptions } from "./events/event-issuer.ts";
 // Events in.
 export {
+  ANY_FUNCTION_TYPES,
   type DispatchOutcome,
   type EventContext,
   type EventHandler,
@@ -83,6 +86,7 @@ export {
   on,
   PING_TYPE,
   RedeliverAfterCommit,
+  sourceAllowed,
 } from "./events/subscriptions.ts";
 export {
   defineFunction,
@@ -146,6 +150,7 @@ export {
   UnreadableCiphertextError,
 } from "./secrets/transit.ts";
 export { readBody } from "./server/body.ts";
+export type { GetAnswer, GetRequest, GetRoute } from "./server/get-routes.ts";
 export { MAX_EVENT_BYTES } from "./server/http.ts";
 export { type DualHandler, type DualServer, listenDual } from "./server/listen.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";

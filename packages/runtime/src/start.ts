@@ -122,6 +122,7 @@ export async function startFunction<Config, Deps>(
     logger,
     subscriptions: definition.subscriptions ?? [],
     ...(definition.otherEvents ? { otherEvents: definition.otherEvents } : {}),
+    ...(definition.wantsOtherEvent ? { wantsOtherEvent: definition.wantsOtherEvent } : {}),
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
     sweep: tick,
@@ -142,9 +143,14 @@ export async function startFunction<Config, Deps>(
     routes: routes.replay,
     interceptors,
     acceptCompression,
-    readMaxBytes: READ_MAX_BYTES,
+    readMaxBytes: definition.readMaxBytes ?? READ_MAX_BYTES,
   });
-  const unary = createUnaryHandler({ routes, interceptors, acceptCompression, readMaxBytes: READ_MAX_BYTES });
+  const unary = createUnaryHandler({
+    routes,
+    interceptors,
+    acceptCompression,
+    readMaxBytes: definition.readMaxBytes ?? READ_MAX_BYTES,
+  });
   const handler = createRequestHandler({
     logger,
     metrics,
@@ -155,6 +161,7 @@ export async function startFunction<Config, Deps>(
     corsOrigins: config.corsOrigins,
     trustedProxyHops: config.trustedProxyHops,
     ...(definition.publishesKeys ? { jwks: () => publicKeySet(secrets) } : {}),
+    ...(definition.getRoutes ? { getRoutes: definition.getRoutes(deps, app) } : {}),
     ready: async () =>
       accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
   });

@@ -1,6 +1,7 @@
 /**
- * Checkout: the cart's lines, a coupon code previewed with ValidateCoupon (subtotal, discount,
- * total), a test card, and "Place order". The order is then followed live on its own page.
+ * Checkout: the cart's lines, a coupon code previewed with ValidateCoupon (subtotal, discount),
+ * the shipping address and option (delivery.ts), the total with shipping, a test card, and
+ * "Place order". The order is then followed live on its own page.
  */
 import { create } from "@bufbuild/protobuf";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
@@ -12,6 +13,7 @@ import { formatMinor, formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
 import { errorBox, flash } from "../ui.ts";
+import { type DeliverySteps, deliverySteps } from "./delivery.ts";
 import { rememberPlacedOrder } from "./order.ts";
 
 /** The payment provider's test tokens, as the customer picks them. */
@@ -84,8 +86,16 @@ export const checkoutPage: Page = async (main, { signal }) => {
   const problem = h("div", { "aria-live": "assertive" });
   const placeButton = h("button", { type: "submit", class: "wide" }, "Place order");
 
+  // The delivery steps ask for the options at once and call back before they are assigned.
+  let delivery: DeliverySteps | undefined;
+  let shown: ValidateCouponResponse | undefined;
   const showTotals = (preview?: ValidateCouponResponse) => {
+    shown = preview;
     const discount = preview?.discount && preview.discount.amountMinor > 0n ? preview.discount : undefined;
+    const goods = preview?.total?.amountMinor ?? subtotal.amountMinor;
+    // Free-shipping promotions are applied when the order is priced: the order page shows what was charged.
+    const shipping = delivery?.option()?.price;
+    const total = goods + (shipping?.amountMinor ?? 0n);
     replace(
       totals,
       h("dt", {}, "Subtotal"),
@@ -94,15 +104,14 @@ export const checkoutPage: Page = async (main, { signal }) => {
         h("dt", {}, "Discount"),
         h("dd", { "data-testid": "discount", class: "discount" }, `−${formatMoney(discount)}`),
       ],
+      h("dt", {}, "Shipping"),
+      h("dd", { "data-testid": "shipping" }, shipping ? formatMoney(shipping) : "choose an option"),
       h("dt", { class: "total" }, "Total"),
-      h(
-        "dd",
-        { "data-testid": "total", class: "total" },
-        preview?.total ? formatMoney(preview.total) : formatMinor(subtotal.amountMinor, subtotal.currency),
-      ),
+      h("dd", { "data-testid": "total", class: "total" }, formatMinor(total, subtotal.currency)),
     );
   };
   showTotals();
+  delivery = deliverySteps(subtotal, signal, () => showTotals(shown));
 
   /** Previews `code` against the cart; returns whether it applies. */
   const preview = async (code: string): Promise<boolean> => {
@@ -214,6 +223,8 @@ export const checkoutPage: Page = async (main, { signal }) => {
             paymentToken: paymentToken ?? "tok_visa",
             // The cart empties itself of these lines when the order reaches it (OrderPlaced).
             cartId,
+            shippingAddress: delivery?.address(),
+            shippingOption: delivery?.option()?.id ?? "",
           });
           if (!order) throw new Error("The shop answered without the order.");
           rememberPlacedOrder(order.id);
@@ -226,7 +237,9 @@ export const checkoutPage: Page = async (main, { signal }) => {
         }
       },
     },
+    delivery.elements,
     cards,
+    totals,
     problem,
     placeButton,
   );
@@ -253,7 +266,7 @@ export const checkoutPage: Page = async (main, { signal }) => {
         ),
         h("a", { href: "#/cart", class: "small" }, "Change the cart"),
       ),
-      h("section", { class: "panel stack" }, couponForm, totals, placeForm),
+      h("section", { class: "panel stack" }, couponForm, placeForm),
     ),
   );
 };

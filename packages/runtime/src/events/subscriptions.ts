@@ -69,6 +69,18 @@ export function expectedSource(typeName: string): string {
 }
 
 /**
+ * Event types every function may emit, declared in the package of their consumer instead: the audit
+ * trail's AdminActionRecorded, which each function's admin verbs emit (recordAdminAction).
+ */
+export const ANY_FUNCTION_TYPES: ReadonlySet<string> = new Set(["shop.audit.v1.AdminActionRecorded"]);
+
+/** Whether an event of `typeName` may come from `source`. */
+export function sourceAllowed(typeName: string, source: string): boolean {
+  if (ANY_FUNCTION_TYPES.has(typeName)) return /^\/functions\/[a-z][a-z0-9-]*$/.test(source);
+  return source === expectedSource(typeName);
+}
+
+/**
  * The type of the PingSource tick: it asks a function to sweep its outbox and to run its periodic
  * work (`onTick`: reconcilers, retention).
  */
@@ -83,6 +95,8 @@ export interface DispatcherOptions<Deps> {
   subscriptions: EventSubscription<Deps>[];
   /** Takes the events of every other type (default: none, they are answered "ignored"). */
   otherEvents?: OtherEventHandler<Deps>;
+  /** Whether `otherEvents` wants an event of this type; no: "ignored", without a transaction. */
+  wantsOtherEvent?: (type: string, deps: Deps) => boolean | Promise<boolean>;
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
@@ -105,12 +119,15 @@ export function createDispatcher<Deps>(
   const { processedEvents } = options;
   const dispatch = async (event: ShopCloudEvent): Promise<DispatchOutcome> => {
     const subscription = byType.get(event.type);
-    if (!subscription)
-      return options.otherEvents ? handleOther(event, options, options.otherEvents) : "ignored";
-    if (event.source !== expectedSource(event.type)) {
-      throw new MalformedEventError(
-        `${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`,
-      );
+    if (!subscription) {
+      if (!options.otherEvents) return "ignored";
+      if (options.wantsOtherEvent && !(await options.wantsOtherEvent(event.type, options.deps)))
+        return "ignored";
+      return handleOther(event, options, options.otherEvents);
+    }
+    if (!sourceAllowed(event.type, event.source)) {
+      const expected = ANY_FUNCTION_TYPES.has(event.type) ? "a function" : expectedSource(event.type);
+      throw new MalformedEventError(`${event.type} comes from ${expected}, not ${event.source}`);
     }
     const decoded = decodeEvent(event);
     if (!decoded) return "ignored";
