@@ -19,6 +19,7 @@ import { file_shop_orders_v1_orders } from "./gen/shop/orders/v1/orders_pb.ts";
 import { file_shop_payments_v1_events } from "./gen/shop/payments/v1/events_pb.ts";
 import { file_shop_promotions_v1_events } from "./gen/shop/promotions/v1/events_pb.ts";
 import { file_shop_promotions_v1_promotions } from "./gen/shop/promotions/v1/promotions_pb.ts";
+import { file_shop_redrive_v1_redrive } from "./gen/shop/redrive/v1/redrive_pb.ts";
 import { file_shop_shipping_v1_events } from "./gen/shop/shipping/v1/events_pb.ts";
 import { file_shop_shipping_v1_shipping } from "./gen/shop/shipping/v1/shipping_pb.ts";
 import { file_shop_webhooks_v1_events } from "./gen/shop/webhooks/v1/events_pb.ts";
@@ -45,6 +46,7 @@ export const files = [
   file_shop_webhooks_v1_events,
   file_shop_audit_v1_audit,
   file_shop_audit_v1_events,
+  file_shop_redrive_v1_redrive,
 ];
 
 /** Every message, enum and service of Shop (and the well-known types they use), by full name. */
