@@ -5,10 +5,13 @@
  */
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AuditService } from "@shop/schemas/audit/v1/audit";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
+import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
+import { DeadLetterService } from "@shop/schemas/redrive/v1/redrive";
 import { currentSession, endSession, renewSession, type Session } from "./session.ts";
 
 // Refresh this long before the access token expires, so a call in flight does not race the expiry.
@@ -66,11 +69,17 @@ const transport = createConnectTransport({ baseUrl, interceptors: [authenticate]
 /** The shop's services, as the logged-in customer (or anonymously). */
 export const api: {
   identity: Client<typeof IdentityService>;
+  inventory: Client<typeof InventoryService>;
+  audit: Client<typeof AuditService>;
+  deadLetters: Client<typeof DeadLetterService>;
   catalog: Client<typeof CatalogService>;
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
 } = {
   identity: createClient(IdentityService, transport),
+  inventory: createClient(InventoryService, transport),
+  audit: createClient(AuditService, transport),
+  deadLetters: createClient(DeadLetterService, transport),
   catalog: createClient(CatalogService, transport),
   orders: createClient(OrderService, transport),
   promotions: createClient(PromotionService, transport),
