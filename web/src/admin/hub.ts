@@ -6,7 +6,8 @@ import { api } from "../api.ts";
 import { h, replace } from "../dom.ts";
 import type { Page } from "../router.ts";
 import { errorBox, loading } from "../ui.ts";
-import { adminShell, SECTIONS } from "./shell.ts";
+import { SECTIONS } from "./sections.ts";
+import { adminShell } from "./shell.ts";
 
 /** The back office's front page. */
 export const adminHubPage: Page = async (main, { signal }) => {

@@ -6,18 +6,7 @@
 import { h } from "../dom.ts";
 import { navigate } from "../router.ts";
 import { currentSession, type Session } from "../session.ts";
-
-/** The back office's sections, as the tabs show them. */
-export const SECTIONS: readonly [path: string, label: string][] = [
-  ["/admin/products", "Products"],
-  ["/admin/stock", "Stock"],
-  ["/admin/promotions", "Promotions"],
-  ["/admin/orders", "Orders"],
-  ["/admin/dead-letters", "Dead letters"],
-  ["/admin/audit", "Audit log"],
-  ["/admin/analytics", "Analytics"],
-  ["/admin/operations", "Operations"],
-];
+import { SECTIONS } from "./sections.ts";
 
 /**
  * Starts a back-office page: sends a visitor to the login page (and back here after it), otherwise
