@@ -12,6 +12,7 @@ export const policy: AccessPolicy = {
   ListProducts: "anonymous",
   GetProduct: "anonymous",
   UpsertProduct: "admin",
+  UploadProductImage: "admin",
 };
 
 /** The routes of catalog. */

@@ -31,7 +31,7 @@ export function inventoryClient(fn: Inventory, principal?: Principal) {
 
 /** Sets the available units of `productId`, as SetStock does. */
 export function stocked(fn: Inventory, productId: string, available: number): Promise<StockLevel> {
-  return fn.app.transaction((tx) => setStock(tx, { productId, available }));
+  return fn.app.transaction((tx) => setStock(tx, { productId, available }, { userId: "admin-1" }));
 }
 
 /** The stock of `productId`, as GetStock answers it. */

@@ -11,6 +11,8 @@ export const policy: AccessPolicy = {
   ValidateCoupon: "anonymous",
   CreatePromotion: "admin",
   ListPromotions: "admin",
+  ListRedemptions: "admin",
+  EndPromotion: "admin",
 };
 
 /** Registers PromotionService; promotions has no dependencies of its own, only the runtime's `app`. */

@@ -100,7 +100,9 @@ export function promotion(more: Partial<PromotionInput> = {}): PromotionInput {
 
 /** Creates a promotion as an admin would. */
 export async function givenPromotion(fn: RunningFunction, more: Partial<PromotionInput> = {}) {
-  return fn.app.transaction((tx) => createPromotion(tx, { ...promotion(more), now: new Date() }));
+  return fn.app.transaction((tx) =>
+    createPromotion(tx, { ...promotion(more), now: new Date(), actor: { userId: "admin-1" } }),
+  );
 }
 
 /** The redemption count ListPromotions shows for the promotion named `name`. */

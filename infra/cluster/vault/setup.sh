@@ -15,7 +15,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks audit)
 NAMESPACE="${NAMESPACE:-shop}"
 VAULT_CHART_VERSION="${VAULT_CHART_VERSION:-0.30.0}"
 MODE="${1:-cluster}"

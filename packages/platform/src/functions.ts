@@ -2,6 +2,7 @@
  * The functions of Shop: the one list of what the platform runs. A new function is added here (and
  * to this package's dependencies); nothing is found by folder or by name.
  */
+import { auditFunction } from "@shop/audit/function";
 import { catalogFunction } from "@shop/catalog/function";
 import { identityFunction } from "@shop/identity/function";
 import { inventoryFunction } from "@shop/inventory/function";
@@ -32,6 +33,7 @@ export {
 
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
+  auditFunction,
   catalogFunction,
   identityFunction,
   inventoryFunction,

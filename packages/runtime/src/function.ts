@@ -17,6 +17,7 @@ import type { EventLog } from "./log/event-log.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Relay } from "./outbox/relay.ts";
+import type { GetRoute } from "./server/get-routes.ts";
 import type { FunctionRequestHandler } from "./server/http.ts";
 import type { TracingOptions } from "./tracing/types.ts";
 
@@ -69,6 +70,13 @@ export interface FunctionDefinition<Config = any, Deps = any> {
    * bearer token and enforces this policy (a method not listed is admin-only).
    */
   policy?: AccessPolicy;
+  /**
+   * Plain HTTP GET routes (files the function serves, such as product images), each under a path
+   * prefix of its own that no Connect service uses (`/images/`); anyone may GET them.
+   */
+  getRoutes?: (deps: Deps, app: App) => GetRoute[];
+  /** Largest request body a Connect route reads (default 1 MiB): more for uploads. */
+  readMaxBytes?: number;
   /** More Connect interceptors, inside the error and auth interceptors. */
   interceptors?: (deps: Deps, app: App) => Interceptor[];
   /** Runs once after migrations, before the server serves requests (seed data, caches). */

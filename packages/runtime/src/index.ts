@@ -5,6 +5,8 @@
 
 // Defining and running a function.
 export type { App } from "./app.ts";
+// Admin actions, recorded for the audit log.
+export { type AdminAction, auditJson, recordAdminAction } from "./audit.ts";
 // RPCs: authorisation and the interceptor chain.
 export {
   type Access,
@@ -146,6 +148,7 @@ export {
   UnreadableCiphertextError,
 } from "./secrets/transit.ts";
 export { readBody } from "./server/body.ts";
+export type { GetAnswer, GetRequest, GetRoute } from "./server/get-routes.ts";
 export { MAX_EVENT_BYTES } from "./server/http.ts";
 export { type DualHandler, type DualServer, listenDual } from "./server/listen.ts";
 export { answerCors, CLIENT_ADDRESS_HEADER, clientAddress, clientAddressOf } from "./server/security.ts";

@@ -142,9 +142,14 @@ export async function startFunction<Config, Deps>(
     routes: routes.replay,
     interceptors,
     acceptCompression,
-    readMaxBytes: READ_MAX_BYTES,
+    readMaxBytes: definition.readMaxBytes ?? READ_MAX_BYTES,
   });
-  const unary = createUnaryHandler({ routes, interceptors, acceptCompression, readMaxBytes: READ_MAX_BYTES });
+  const unary = createUnaryHandler({
+    routes,
+    interceptors,
+    acceptCompression,
+    readMaxBytes: definition.readMaxBytes ?? READ_MAX_BYTES,
+  });
   const handler = createRequestHandler({
     logger,
     metrics,
@@ -155,6 +160,7 @@ export async function startFunction<Config, Deps>(
     corsOrigins: config.corsOrigins,
     trustedProxyHops: config.trustedProxyHops,
     ...(definition.publishesKeys ? { jwks: () => publicKeySet(secrets) } : {}),
+    ...(definition.getRoutes ? { getRoutes: definition.getRoutes(deps, app) } : {}),
     ready: async () =>
       accepting && (secrets.ready?.() ?? true) && (await database.ping()) && (await log.ready()),
   });

@@ -41,3 +41,17 @@ export function productMissing(): DomainError {
 export function invalidProduct(message: string): DomainError {
   return new DomainError(Code.InvalidArgument, message, "invalid-product");
 }
+
+/** UploadProductImage of an image catalog does not take; `message` says why. */
+export function invalidImage(message: string): DomainError {
+  return new DomainError(Code.InvalidArgument, message, "invalid-image");
+}
+
+/** ListProducts with include_inactive by someone who is not an administrator. */
+export function inactiveForAdminsOnly(): DomainError {
+  return new DomainError(
+    Code.PermissionDenied,
+    "Only an administrator may list inactive products.",
+    "inactive-for-admins-only",
+  );
+}

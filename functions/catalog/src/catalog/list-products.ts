@@ -1,5 +1,5 @@
 /**
- * ListProducts: active products in (name, id) order, a page at a time, optionally of one category
+ * ListProducts: active products (or all, for an administrator) in (name, id) order, a page at a time, optionally of one category
  * and matching a text search.
  */
 import type { Db } from "@shop/runtime";
@@ -22,6 +22,8 @@ export interface ListProductsInput {
   pageToken: string;
   category: string;
   query: string;
+  /** Inactive products too (the caller must be an administrator: the RPC checks). */
+  includeInactive?: boolean;
 }
 
 /** One page, and the token of the next one ("" on the last page). */
@@ -37,7 +39,7 @@ export async function listProducts(db: Db, input: ListProductsInput): Promise<Pr
     throw searchTooLong(MAX_QUERY_LENGTH);
   }
   const pageSize = Math.min(input.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const conditions: SQL[] = [eq(products.active, true)];
+  const conditions: SQL[] = input.includeInactive ? [] : [eq(products.active, true)];
   const category = input.category.trim();
   if (category) conditions.push(eq(products.category, category));
   if (input.query.trim()) conditions.push(searchCondition(input.query));

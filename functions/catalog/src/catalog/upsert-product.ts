@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Tx } from "@shop/runtime";
+import { type AdminAction, recordAdminAction, type Tx } from "@shop/runtime";
 import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { products, stock } from "../db/schema.ts";
 import { invalidProduct, productMissing } from "./errors.ts";
 import { type Product, productColumns, toProduct } from "./products.ts";
@@ -26,6 +26,7 @@ export interface ProductInput {
 const MAX_NAME = 200;
 const MAX_DESCRIPTION = 10_000;
 const ID = /^[\w.-]{1,100}$/;
+const IMAGE_URL = /^\/images\/[0-9a-f]{64}$/;
 
 /** A product checked and tidied, ready to store. */
 export type ValidProduct = Omit<Product, "available" | "version" | "updatedAt">;
@@ -53,8 +54,9 @@ export function validateProduct(input: ProductInput | undefined): ValidProduct {
   const category = input.category.trim();
   if (!category) throw invalidProduct("A product needs a category.");
   const imageUrl = input.imageUrl.trim();
-  if (imageUrl && !/^https?:\/\/\S+$/.test(imageUrl))
-    throw invalidProduct("The image URL must be an http(s) URL.");
+  // Either elsewhere on the web, or an image uploaded here (UploadProductImage).
+  if (imageUrl && !/^https?:\/\/\S+$/.test(imageUrl) && !IMAGE_URL.test(imageUrl))
+    throw invalidProduct("The image URL must be an http(s) URL, or the URL of an uploaded image.");
   return {
     id,
     name,
@@ -66,12 +68,27 @@ export function validateProduct(input: ProductInput | undefined): ValidProduct {
   };
 }
 
+/** Who did it, for the audit log. */
+export type Actor = AdminAction["actor"];
+
 /**
  * Checks a product (see validateProduct), stores it (version 1 when new, +1 otherwise) and emits
  * ProductChanged. A new product starts with the stock inventory already reported for its id, if any.
+ * Recorded in the audit log as `actor`'s, with the product before and after.
  */
-export async function upsertProduct(tx: Tx, input: ProductInput | undefined, now: Date): Promise<Product> {
+export async function upsertProduct(
+  tx: Tx,
+  input: ProductInput | undefined,
+  actor: Actor,
+  now: Date,
+): Promise<Product> {
   const product = validateProduct(input);
+  // Locked, so the "before" of the audit entry is the state this write replaces.
+  const [before] = await tx.db
+    .select(productColumns)
+    .from(products)
+    .where(eq(products.id, product.id))
+    .for("update");
   const values = {
     name: product.name,
     description: product.description,
@@ -94,6 +111,26 @@ export async function upsertProduct(tx: Tx, input: ProductInput | undefined, now
     .returning(productColumns);
   if (!row) throw new Error(`upsert of product ${product.id} returned nothing`);
   const saved = toProduct(row);
+  await emitProductChanged(tx, saved, now);
+  await recordAdminAction(tx, {
+    actor,
+    action: "catalog.UpsertProduct",
+    target: saved.id,
+    before: before && auditedProduct(toProduct(before)),
+    after: auditedProduct(saved),
+    at: now,
+  });
+  return saved;
+}
+
+/** What the audit log keeps of a product: what an administrator sets (not the stock inventory reports). */
+export function auditedProduct(product: Product) {
+  const { available: _available, updatedAt: _updatedAt, ...kept } = product;
+  return kept;
+}
+
+/** Emits ProductChanged with the whole new state of `saved`. */
+export async function emitProductChanged(tx: Tx, saved: Product, now: Date): Promise<void> {
   await tx.emit(
     ProductChangedSchema,
     create(ProductChangedSchema, {
@@ -107,5 +144,4 @@ export async function upsertProduct(tx: Tx, input: ProductInput | undefined, now
     }),
     { key: saved.id },
   );
-  return saved;
 }

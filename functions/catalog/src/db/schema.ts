@@ -2,7 +2,7 @@
  * The drizzle schema of catalog: products (with a full-text search column) and the last stock level
  * inventory reported per product, in the Postgres schema `catalog`.
  */
-import { outboxTable, processedEventsTable } from "@shop/runtime";
+import { bytea, outboxTable, processedEventsTable } from "@shop/runtime";
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgSchema, text, timestamp } from "drizzle-orm/pg-core";
 
@@ -55,6 +55,18 @@ export const stock = catalog.table("stock", {
   // the order StockChanged arrives in does not matter. 0: none applied with a version yet.
   version: bigint("version", { mode: "bigint" }).notNull().default(sql`0`),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Product images uploaded by administrators, by the SHA-256 of their bytes (hex): the URL names the
+ * content, so an image never changes under its URL and is cached for good. Never deleted: an old URL
+ * may still be in a browser's page or an order's receipt.
+ */
+export const productImages = catalog.table("product_images", {
+  sha256: text("sha256").primaryKey(),
+  contentType: text("content_type").notNull(),
+  content: bytea("content").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const outbox = outboxTable(catalog);

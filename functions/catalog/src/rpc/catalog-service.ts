@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { type App, reusableResponse } from "@shop/runtime";
+import { type App, caller, principalKey, reusableResponse } from "@shop/runtime";
 import {
   type CatalogService,
   GetProductResponseSchema,
@@ -16,7 +16,14 @@ import {
   type Product as ProductMessage,
   ProductSchema,
 } from "@shop/schemas/catalog/v1/catalog";
-import { getProduct, listProducts, type Product, upsertProduct } from "../catalog/index.ts";
+import {
+  getProduct,
+  inactiveForAdminsOnly,
+  listProducts,
+  type Product,
+  uploadProductImage,
+  upsertProduct,
+} from "../catalog/index.ts";
 import type { CatalogDeps } from "../setup.ts";
 
 /** How long a browser or CDN may reuse a catalog read without asking again. */
@@ -27,6 +34,16 @@ export function catalogService(deps: CatalogDeps, app: App): ServiceImpl<typeof 
   const cache = deps.readCache;
   return {
     async listProducts(req, context) {
+      if (req.includeInactive) {
+        // An administrator's view: not shared, not cached.
+        if (context.values.get(principalKey)?.role !== "admin") throw inactiveForAdminsOnly();
+        const page = await listProducts(app.db, req);
+        context.responseHeader.set("cache-control", "private, no-store");
+        return create(ListProductsResponseSchema, {
+          products: page.products.map(toProductMessage),
+          nextPageToken: page.nextPageToken,
+        });
+      }
       const key = `list\0${req.category}\0${req.query}\0${req.pageSize}\0${req.pageToken}`;
       const answer = await cache.get(key, async () => {
         const page = await listProducts(app.db, req);
@@ -47,9 +64,16 @@ export function catalogService(deps: CatalogDeps, app: App): ServiceImpl<typeof 
       });
       return reply(answer, context);
     },
-    async upsertProduct(req) {
+    async upsertProduct(req, context) {
       const input = req.product && { ...req.product, price: req.product.price };
-      const product = await app.transaction((tx) => upsertProduct(tx, input, new Date()));
+      const actor = caller(context);
+      const product = await app.transaction((tx) => upsertProduct(tx, input, actor, new Date()));
+      cache.clear();
+      return { product: toProductMessage(product) };
+    },
+    async uploadProductImage(req, context) {
+      const actor = caller(context);
+      const product = await app.transaction((tx) => uploadProductImage(tx, req, actor, new Date()));
       cache.clear();
       return { product: toProductMessage(product) };
     },

@@ -33,3 +33,17 @@ export function staleStock(productId: string, expected: bigint, current: bigint)
     "stale-stock",
   );
 }
+
+/** ListStock with a page size below 0. */
+export function invalidPageSize(): DomainError {
+  return new DomainError(Code.InvalidArgument, "The page size cannot be negative.", "negative-page-size");
+}
+
+/** ListStock with a page token the inventory did not make. */
+export function invalidStockPageToken(): DomainError {
+  return new DomainError(
+    Code.InvalidArgument,
+    "The page token is not valid. Please start again from the first page.",
+    "invalid-page-token",
+  );
+}

@@ -4,6 +4,7 @@
 export * from "./answers.ts";
 export * from "./errors.ts";
 export * from "./get-stock.ts";
+export * from "./list-stock.ts";
 export * from "./release-stock.ts";
 export * from "./reserve-stock.ts";
 export * from "./sell-stock.ts";

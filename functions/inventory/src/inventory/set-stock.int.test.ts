@@ -7,7 +7,9 @@ import { setStock } from "./set-stock.ts";
 describe("SetStock on real Postgres under concurrent writes", () => {
   let fn: Inventory;
   const write = (productId: string, available: number, expectedVersion?: bigint) =>
-    fn.app.transaction((tx) => setStock(tx, { productId, available, expectedVersion }));
+    fn.app.transaction((tx) =>
+      setStock(tx, { productId, available, expectedVersion }, { userId: "admin-1" }),
+    );
 
   beforeAll(async () => {
     const url = await createTestDatabase(inject("databaseUrl"));

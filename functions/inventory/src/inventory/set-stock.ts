@@ -1,7 +1,7 @@
 /**
  * setStock: an administrator says how many units of a product can be sold from now on.
  */
-import type { Tx } from "@shop/runtime";
+import { type AdminAction, recordAdminAction, type Tx } from "@shop/runtime";
 import { and, eq } from "drizzle-orm";
 import { stock } from "../db/schema.ts";
 import { invalidAvailable, productIdMissing, staleStock } from "./errors.ts";
@@ -33,15 +33,26 @@ export interface SetStockInput {
  * version and emits StockChanged. Units held for orders in progress and units sold are kept as they
  * are: they are already promised to customers. With `expectedVersion`, refuses a write based on a
  * stock that has changed since it was read, so an administrator who read 10 and writes 10 after
- * three reservations does not promise 13.
+ * three reservations does not promise 13. Recorded in the audit log as `actor`'s, with the stock
+ * before and after.
  */
-export async function setStock(tx: Tx, input: SetStockInput): Promise<StockLevel> {
+export async function setStock(
+  tx: Tx,
+  input: SetStockInput,
+  actor: AdminAction["actor"],
+): Promise<StockLevel> {
   const productId = input.productId.trim();
   if (!productId) throw productIdMissing();
   const { available, expectedVersion } = input;
   if (!Number.isInteger(available) || available < 0 || available > MAX_UNITS) {
     throw invalidAvailable(available);
   }
+  // Locked, so the "before" of the audit entry is the stock this write replaces.
+  const [before] = await tx.db
+    .select(stockLevelColumns)
+    .from(stock)
+    .where(eq(stock.productId, productId))
+    .for("update");
   // Each is one statement, so the version check and the write cannot be split by another change: a
   // concurrent writer's row lock makes this one re-read the row and compare its version again.
   const [row] =
@@ -65,5 +76,6 @@ export async function setStock(tx: Tx, input: SetStockInput): Promise<StockLevel
     throw staleStock(productId, expectedVersion ?? 0n, current.version);
   }
   await emitStockChanged(tx, row);
+  await recordAdminAction(tx, { actor, action: "inventory.SetStock", target: productId, before, after: row });
   return row;
 }

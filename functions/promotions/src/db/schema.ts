@@ -76,6 +76,8 @@ export const redemptions = promotionsSchema.table(
     orderId: text("order_id").notNull(),
     customerId: text("customer_id").notNull(),
     discount: bigint("discount", { mode: "bigint" }).notNull(),
+    // The order's currency (of `discount`); "" for redemptions from before it was kept.
+    currency: text("currency").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     releasedAt: timestamp("released_at", { withTimezone: true }),
   },

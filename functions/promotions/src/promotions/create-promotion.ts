@@ -3,7 +3,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import type { Tx } from "@shop/runtime";
+import { type AdminAction, recordAdminAction, type Tx } from "@shop/runtime";
 import { promotions } from "../db/schema.ts";
 import { duplicateCode, invalidRequest } from "./errors.ts";
 import { findByCode, normalizeCode, type PromotionRow } from "./store.ts";
@@ -35,8 +35,8 @@ export interface PromotionInput {
   category: string;
 }
 
-/** A promotion to create, and when it is created. */
-export type NewPromotion = PromotionInput & { now: Date };
+/** A promotion to create, when it is created, and by whom (for the audit log). */
+export type NewPromotion = PromotionInput & { now: Date; actor: AdminAction["actor"] };
 
 /** A stored promotion with its unreleased redemptions. */
 export type PromotionView = PromotionRow & { redemptionCount: number };
@@ -47,9 +47,9 @@ const CURRENCY = /^[A-Z]{3}$/;
 /**
  * Validates and creates a promotion. Codes are stored upper-case and unique case-insensitively;
  * a single-use promotion is one with max redemptions 1. Throws `invalidRequest` for anything
- * malformed and `duplicateCode` when the code is taken.
+ * malformed and `duplicateCode` when the code is taken. Recorded in the audit log.
  */
-export async function createPromotion(tx: Pick<Tx, "db">, input: NewPromotion): Promise<PromotionView> {
+export async function createPromotion(tx: Tx, input: NewPromotion): Promise<PromotionView> {
   const { db } = tx;
   const values = validate(input);
   if (values.code && (await findByCode(db, values.code))) throw duplicateCode(values.code);
@@ -58,7 +58,15 @@ export async function createPromotion(tx: Pick<Tx, "db">, input: NewPromotion): 
       .insert(promotions)
       .values({ id: randomUUID(), createdAt: input.now, ...values })
       .returning();
-    return { ...row!, redemptionCount: 0 };
+    const created = { ...row!, redemptionCount: 0 };
+    await recordAdminAction(tx, {
+      actor: input.actor,
+      action: "promotions.CreatePromotion",
+      target: created.id,
+      after: row,
+      at: input.now,
+    });
+    return created;
   } catch (error) {
     // Two admins creating the same code at once: the unique index decides.
     if (values.code && isUniqueViolation(error)) throw duplicateCode(values.code);

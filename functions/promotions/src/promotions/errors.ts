@@ -17,3 +17,17 @@ export function duplicateCode(code: string): DomainError {
     "duplicate-code",
   );
 }
+
+/** No promotion has this id (NotFound). */
+export function promotionNotFound(id: string): DomainError {
+  return new DomainError(Code.NotFound, `There is no promotion "${id}".`, "promotion-not-found");
+}
+
+/** EndPromotion of a promotion that has already ended (FailedPrecondition). */
+export function promotionAlreadyEnded(name: string, endedAt: Date): DomainError {
+  return new DomainError(
+    Code.FailedPrecondition,
+    `The promotion "${name}" already ended on ${endedAt.toISOString()}.`,
+    "promotion-already-ended",
+  );
+}

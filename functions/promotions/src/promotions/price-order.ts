@@ -136,6 +136,7 @@ async function redeem(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
         orderId: order.orderId,
         customerId: order.customerId,
         discount,
+        currency: order.cart.currency,
       })),
     );
   }

@@ -3,16 +3,21 @@
  * reach the client through the runtime's error interceptor.
  */
 import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { type App, money, principalKey } from "@shop/runtime";
+import { type App, caller, money, principalKey } from "@shop/runtime";
 import {
   CreatePromotionResponseSchema,
+  EndPromotionResponseSchema,
   ListPromotionsResponseSchema,
+  ListRedemptionsResponseSchema,
   type PromotionService,
   ValidateCouponResponseSchema,
 } from "@shop/schemas/promotions/v1/promotions";
 import { createPromotion } from "../promotions/create-promotion.ts";
+import { endPromotion } from "../promotions/end-promotion.ts";
 import { listPromotions } from "../promotions/list-promotions.ts";
+import { listRedemptions } from "../promotions/list-redemptions.ts";
 import { previewCoupon } from "../promotions/preview-coupon.ts";
 import { cartOf, promotionInput, promotionMessage } from "./messages.ts";
 
@@ -33,14 +38,38 @@ export function promotionService(app: Pick<App, "db" | "transaction">): ServiceI
         promotions: preview.promotions,
       });
     },
-    async createPromotion(request) {
+    async createPromotion(request, context) {
       const input = promotionInput(request.promotion);
-      const created = await app.transaction((tx) => createPromotion(tx, { ...input, now: new Date() }));
+      const actor = caller(context);
+      const created = await app.transaction((tx) =>
+        createPromotion(tx, { ...input, now: new Date(), actor }),
+      );
       return create(CreatePromotionResponseSchema, { promotion: promotionMessage(created) });
     },
     async listPromotions() {
       const promotions = await listPromotions(app.db);
       return create(ListPromotionsResponseSchema, { promotions: promotions.map(promotionMessage) });
+    },
+    async listRedemptions(request) {
+      const page = await listRedemptions(app.db, request);
+      return create(ListRedemptionsResponseSchema, {
+        redemptions: page.redemptions.map((r) => ({
+          promotionId: r.promotionId,
+          orderId: r.orderId,
+          customerId: r.customerId,
+          redeemedAt: timestampFromDate(r.redeemedAt),
+          discount: money(r.discount, r.currency),
+          released: r.released,
+        })),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+    async endPromotion(request, context) {
+      const actor = caller(context);
+      const ended = await app.transaction((tx) =>
+        endPromotion(tx, { id: request.id, now: new Date(), actor }),
+      );
+      return create(EndPromotionResponseSchema, { promotion: promotionMessage(ended) });
     },
   };
 }

@@ -2,7 +2,7 @@
  * One port for the whole shop on one machine: Connect services by their path (`/shop.<name>.v1.*`
  * goes to function `<name>`, as the cluster's HTTPRoutes do) and each function's CloudEvents endpoint
  * at `/functions/<name>/` (where the local runner delivers in embedded mode); identity's public keys at
- * `/.well-known/jwks.json`.
+ * `/.well-known/jwks.json`; catalog's product images at `/images/`.
  *
  * The gateway serves what `listenDual` accepts, HTTP/1.1 and h2c, and keeps the protocol on the way to
  * a function: an in-process function gets the request as it came (its handler serves both, as it does
@@ -47,7 +47,9 @@ export function createGateway(
     const direct = /^\/functions\/([a-z]+)(\/.*)?$/.exec(url);
     // identity publishes the public keys of its tokens at the well-known path, as in the cluster.
     const keys = url.split("?")[0] === "/.well-known/jwks.json" ? "identity" : undefined;
-    const name = service?.[1] ?? direct?.[1] ?? keys;
+    // catalog serves uploaded product images at /images/<sha256>, as the cluster's HTTPRoute does.
+    const images = url.startsWith("/images/") ? "catalog" : undefined;
+    const name = service?.[1] ?? direct?.[1] ?? keys ?? images;
     const target = name ? targets[name] : undefined;
     // Handlers written for node:http serve HTTP/2 through node's compatibility API as well.
     const [req1, res1] = [req as IncomingMessage, res as ServerResponse];

@@ -11,6 +11,7 @@ import type { DispatchOutcome } from "../events/subscriptions.ts";
 import { type Logger, withLogContext } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { readBody } from "./body.ts";
+import { answerGet, findGetRoute, type GetRoute } from "./get-routes.ts";
 import { answerCors, CLIENT_ADDRESS_HEADER, clientAddress } from "./security.ts";
 
 /** Largest CloudEvent body accepted; larger ones get 413. */
@@ -36,6 +37,8 @@ export interface RequestHandlerOptions {
   eventVerifier?: EventVerifier;
   /** The public key set served at JWKS_HTTP_PATH (identity); that path is Connect's (404) when absent. */
   jwks?: () => Promise<string>;
+  /** The function's plain GET routes (FunctionDefinition.getRoutes), answered before Connect. */
+  getRoutes?: GetRoute[];
 }
 
 /** A request handler that also knows how many requests are in flight (for graceful shutdown). */
@@ -76,7 +79,8 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
     inFlight++;
     const requestId = headerValue(req, "x-request-id") ?? randomUUID();
     const path = (req.url ?? "/").split("?")[0];
-    const rpc = !(path === "/" && req.method === "POST") && !ROUTES.has(path ?? "");
+    const getRoute = findGetRoute(options.getRoutes, req.method, path ?? "/");
+    const rpc = !(path === "/" && req.method === "POST") && !ROUTES.has(path ?? "") && !getRoute;
     // The unary fast path writes it with its other headers: a header set before writeHead sends node
     // down its slower merging path.
     if (!rpc || !options.unary) res.setHeader("x-request-id", requestId);
@@ -92,6 +96,10 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
           .catch(() => false)
           .then((ok) => reply(res, ok ? 200 : 503, ok ? "ready" : "not ready"))
           .finally(() => done("health", res.statusCode));
+      } else if (getRoute) {
+        void answerGet(getRoute, path ?? "/", req.method ?? "GET", req.headers, res, options.logger).finally(
+          () => done("get", res.statusCode),
+        );
       } else if (path === JWKS_HTTP_PATH && options.jwks) {
         void answerJwks(res, options.jwks, options.logger).finally(() => done("jwks", res.statusCode));
       } else if (path === "/metrics") {

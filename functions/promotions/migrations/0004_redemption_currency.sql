@@ -1,0 +1,1 @@
+ALTER TABLE "promotions"."redemptions" ADD COLUMN "currency" text DEFAULT '' NOT NULL;
