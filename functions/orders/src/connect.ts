@@ -14,6 +14,7 @@ export const policy: AccessPolicy = {
   ListOrders: "customer",
   WatchOrder: "customer",
   CancelOrder: "customer",
+  GetOrderHistory: "customer",
 };
 
 /** Registers OrderService. */

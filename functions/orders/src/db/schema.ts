@@ -182,3 +182,35 @@ export type OrderRow = typeof orders.$inferSelect;
 
 export const outbox = outboxTable(ordersSchema);
 export const processedEvents = processedEventsTable(ordersSchema);
+
+/** Whether orders published an event of an order's saga or consumed it. */
+export type OrderEventDirectionName = "emitted" | "consumed";
+
+/**
+ * The history of each order: every event of its saga orders emitted (written by a trigger on the
+ * outbox, in the emitting transaction: see migrations/0007_order_events_from_outbox.sql) or consumed (written by the subscription
+ * hook in events/history.ts, in the handler's transaction). One row per event, whatever redelivers it.
+ */
+export const orderEvents = ordersSchema.table(
+  "order_events",
+  {
+    // Recording order: breaks ties of event time (an event and the one its handler emits may share a ms).
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    orderId: text("order_id").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    eventSource: text("event_source").notNull(),
+    // The CloudEvent's time: when its publisher says it happened.
+    eventTime: timestamp("event_time", { withTimezone: true }).notNull(),
+    direction: text("direction").$type<OrderEventDirectionName>().notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // CloudEvents are unique by (source, id): a redelivered event is not recorded twice.
+    uniqueIndex("order_events_source_id_idx").on(table.eventSource, table.eventId),
+    index("order_events_order_idx").on(table.orderId, table.eventTime),
+  ],
+);
+
+/** A recorded event of an order's history. */
+export type OrderEventRow = typeof orderEvents.$inferSelect;

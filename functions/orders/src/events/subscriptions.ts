@@ -18,6 +18,7 @@ import {
   ShippingOptionChangedSchema,
 } from "@shop/schemas/shipping/v1/events";
 import type { OrdersDeps } from "../setup.ts";
+import { recorded } from "./history.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 import { onOrderPricingRejected } from "./on-order-pricing-rejected.ts";
 import { onPaymentFailed } from "./on-payment-failed.ts";
@@ -32,19 +33,22 @@ import { onShippingOptionChanged } from "./on-shipping-option-changed.ts";
 import { onStockRejected } from "./on-stock-rejected.ts";
 import { onStockReserved } from "./on-stock-reserved.ts";
 
-/** The event types orders consumes, each with its handler. */
+/**
+ * The event types orders consumes, each with its handler; those of an order's saga are `recorded` in
+ * the order's history.
+ */
 export const subscriptions: EventSubscription<OrdersDeps>[] = [
   on(ProductChangedSchema, onProductChanged),
-  on(OrderPricedSchema, onOrderPriced),
-  on(OrderPricingRejectedSchema, onOrderPricingRejected),
-  on(StockReservedSchema, onStockReserved),
-  on(StockRejectedSchema, onStockRejected),
-  on(PaymentSucceededSchema, onPaymentSucceeded),
-  on(PaymentFailedSchema, onPaymentFailed),
-  on(PaymentRefundedSchema, onPaymentRefunded),
+  recorded(on(OrderPricedSchema, onOrderPriced)),
+  recorded(on(OrderPricingRejectedSchema, onOrderPricingRejected)),
+  recorded(on(StockReservedSchema, onStockReserved)),
+  recorded(on(StockRejectedSchema, onStockRejected)),
+  recorded(on(PaymentSucceededSchema, onPaymentSucceeded)),
+  recorded(on(PaymentFailedSchema, onPaymentFailed)),
+  recorded(on(PaymentRefundedSchema, onPaymentRefunded)),
   on(ShippingOptionChangedSchema, onShippingOptionChanged),
-  on(ShipmentCreatedSchema, onShipmentCreated),
-  on(ShipmentDispatchedSchema, onShipmentDispatched),
-  on(ShipmentDeliveredSchema, onShipmentDelivered),
-  on(ShipmentCancelledSchema, onShipmentCancelled),
+  recorded(on(ShipmentCreatedSchema, onShipmentCreated)),
+  recorded(on(ShipmentDispatchedSchema, onShipmentDispatched)),
+  recorded(on(ShipmentDeliveredSchema, onShipmentDelivered)),
+  recorded(on(ShipmentCancelledSchema, onShipmentCancelled)),
 ];

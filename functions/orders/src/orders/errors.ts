@@ -105,6 +105,24 @@ export function invalidPageToken(): DomainError {
   return invalid("invalid-page-token", "The page token is not valid; start again from the first page.");
 }
 
+/** ListOrders with a created range that holds no instant (from at or after before). */
+export function emptyCreatedRange(): DomainError {
+  return invalid(
+    "empty-created-range",
+    "The date range is empty: created_from must be earlier than created_before.",
+  );
+}
+
+/** ListOrders with a status filter of ORDER_STATUS_UNSPECIFIED. */
+export function unspecifiedStatusFilter(): DomainError {
+  return invalid("unspecified-status-filter", "A status filter must name a status, not UNSPECIFIED.");
+}
+
+/** ListOrders with a customer or order id filter longer than `max` characters. */
+export function filterTooLong(what: string, max: number): DomainError {
+  return invalid("filter-too-long", `The ${what} to search by has at most ${max} characters.`);
+}
+
 /** A shipping address without one of its required parts (`part` as a person says it). */
 export function addressPartMissing(part: "name" | "street" | "city" | "postcode" | "country"): DomainError {
   const sentences = {

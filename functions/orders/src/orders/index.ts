@@ -5,7 +5,8 @@ export { type CancelOrderInput, cancelOrder } from "./cancel-order.ts";
 export { type ConfirmOrderInput, confirmOrder } from "./confirm-order.ts";
 export type { SagaClock, SagaTiming } from "./deadlines.ts";
 export { type GetOrderInput, getOrder } from "./get-order.ts";
-export { type ListOrdersInput, listOrders, type OrderPage } from "./list-orders.ts";
+export { type GetOrderHistoryInput, getOrderHistory } from "./get-order-history.ts";
+export { type ListOrdersInput, listOrders, type OrderFilters, type OrderPage } from "./list-orders.ts";
 export { toOrderMessage } from "./messages.ts";
 export { createOrderNotifier, type OrderNotifier } from "./notifier.ts";
 export { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from "./place-order.ts";
@@ -16,6 +17,7 @@ export {
   reaskOverdueOrders,
   TIMED_OUT_REASON,
 } from "./reconcile-orders.ts";
+export { type ConsumedOrderEvent, recordOrderEvent } from "./record-order-event.ts";
 export { type ProductState, recordProduct } from "./record-product.ts";
 export { type RecordRefundInput, recordRefund } from "./record-refund.ts";
 export { hasLeft, recordShipment, type ShipmentUpdate } from "./record-shipment.ts";

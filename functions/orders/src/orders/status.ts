@@ -30,3 +30,9 @@ export function statusesBefore(target: OrderStatusName): OrderStatusName[] {
 export function toOrderStatus(status: OrderStatusName): OrderStatus {
   return OrderStatus[status];
 }
+
+/** The stored status of a wire enum; undefined for UNSPECIFIED or a value this version does not know. */
+export function statusName(status: OrderStatus): OrderStatusName | undefined {
+  const name = OrderStatus[status] as string | undefined;
+  return name && name in RANK ? (name as OrderStatusName) : undefined;
+}

@@ -8,6 +8,7 @@ import { type App, caller } from "@shop/runtime";
 import { CancellationCause } from "@shop/schemas/orders/v1/events";
 import {
   CancelOrderResponseSchema,
+  GetOrderHistoryResponseSchema,
   GetOrderResponseSchema,
   ListOrdersResponseSchema,
   type OrderService,
@@ -17,6 +18,7 @@ import {
 import { reasonLabel } from "../metrics/saga-metrics.ts";
 import {
   getOrder,
+  getOrderHistory,
   listOrders,
   placeOrder,
   requestCancellation,
@@ -25,6 +27,7 @@ import {
 } from "../orders/index.ts";
 import { isFinal } from "../orders/status.ts";
 import type { OrdersDeps } from "../setup.ts";
+import { toHistoryEvent, toOrderFilters } from "./search.ts";
 
 /** The implementation of OrderService with orders' `deps`, on `app`. */
 export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof OrderService> {
@@ -58,14 +61,20 @@ export function orderService(deps: OrdersDeps, app: App): ServiceImpl<typeof Ord
 
     async listOrders(request, context) {
       const page = await listOrders(app.db, {
-        customerId: caller(context).userId,
+        viewer: caller(context),
         pageSize: request.pageSize,
         pageToken: request.pageToken,
+        filters: toOrderFilters(request),
       });
       return create(ListOrdersResponseSchema, {
         orders: page.orders.map(toOrderMessage),
         nextPageToken: page.nextPageToken,
       });
+    },
+
+    async getOrderHistory(request, context) {
+      const events = await getOrderHistory(app.db, { orderId: request.orderId, viewer: caller(context) });
+      return create(GetOrderHistoryResponseSchema, { events: events.map(toHistoryEvent) });
     },
 
     async *watchOrder(request, context) {
