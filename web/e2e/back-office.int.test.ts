@@ -33,7 +33,7 @@ import { CHROMIUM, launchChromium, type Problems, SCREENSHOTS, shopContext, shot
 const PASSWORD = "correct horse battery";
 const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
 /** The shop's refusal of a customer's token on an admin-only call. */
-const REFUSAL = "Only an administrator may do this.";
+const REFUSAL = /^Only an administrator may .+\.$/;
 
 let dataDir: string;
 let shop: Shop;
@@ -120,7 +120,10 @@ describe("the back office", () => {
     await shot(page, "admin-hub");
 
     // Products: a new price and picture, and the storefront shows both.
-    await page.getByRole("link", { name: "Products", exact: true }).first().click();
+    await page
+      .getByRole("navigation", { name: "Back office" })
+      .getByRole("link", { name: "Products" })
+      .click();
     await page.getByRole("searchbox", { name: "Search products by name" }).fill("Blue Mug");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("link", { name: "Edit Blue Mug" }).click();
@@ -176,11 +179,11 @@ describe("the back office", () => {
     // Promotions: a coupon made in the form, redeemed by a customer through the Connect client.
     const code = `BO${randomUUID().slice(0, 6).toUpperCase()}`;
     await go(page, "/admin/promotions");
-    await page.getByLabel("Name").fill("Back office ten");
-    await page.getByLabel("Code").fill(code);
-    await page.getByLabel("Kind").selectOption("percent");
-    await page.getByLabel("Percent or amount off").fill("10");
-    await page.getByLabel("Redemptions per customer").fill("1");
+    await page.getByLabel("Name", { exact: true }).fill("Back office ten");
+    await page.getByLabel("Code", { exact: true }).fill(code);
+    await page.getByLabel("Kind", { exact: true }).selectOption("percent");
+    await page.getByLabel("Percent or amount off", { exact: true }).fill("10");
+    await page.getByLabel("Redemptions per customer", { exact: true }).fill("1");
     await page.getByRole("button", { name: "Create promotion" }).click();
     const promotionRow = page.locator(`tr[data-code="${code}"]`);
     await promotionRow.waitFor();
@@ -214,12 +217,31 @@ describe("the back office", () => {
     await shot(page, "admin-order-history");
     await page.getByLabel("Reason for cancelling").fill("The customer asked us by phone.");
     await page.getByRole("button", { name: "Cancel order" }).click();
-    await page.locator('[data-order] [data-status="CANCELLED"]').waitFor({ timeout: 30_000 });
+    await page.getByText("The order is cancelled.").waitFor();
+    // The compensation runs in the saga: the page shows the order once orders has cancelled it.
+    await expect
+      .poll(
+        reloaded(page, () => page.locator('section[data-order] [data-status="CANCELLED"]').count()),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     await page.locator('tr[data-event="OrderCancelled"]').waitFor();
     expect((await customer.clients.orders.getOrder({ id: order.id })).order?.status).toBe(
       OrderStatus.CANCELLED,
     );
 
+    // The audit log: the price change, with the product before and after.
+    await go(page, "/admin/audit");
+    const entry = page.locator(`tr[data-action="catalog.UpsertProduct"][data-target="${productId}"]`).first();
+    await expect
+      .poll(
+        reloaded(page, () => entry.count()),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    // The newest change of the product is the price and picture saved above.
+    expect(await entry.textContent()).toContain(imageUrl);
+    await shot(page, "admin-audit");
     // Dead letters: one the broker left, inspected and redriven by hand.
     const eventId = await leaveDeadLetter(shop);
     await go(page, "/admin/dead-letters");
@@ -241,17 +263,6 @@ describe("the back office", () => {
       .toBe("redriven");
     await shot(page, "admin-dead-letter");
 
-    // The audit log: the price change, with the product before and after.
-    await go(page, "/admin/audit");
-    const entry = page.locator(`tr[data-target="${productId}"]`).first();
-    await expect
-      .poll(
-        reloaded(page, () => entry.count()),
-        { timeout: 15_000 },
-      )
-      .toBeGreaterThan(0);
-    expect(await entry.textContent()).toContain(DEV_ADMIN.email);
-    await shot(page, "admin-audit");
     await context.close();
     expect(problems).toEqual({ console: [], offHost: [] });
   });
@@ -273,7 +284,7 @@ describe("the back office", () => {
       await go(page, route);
       const alert = page.getByRole("alert");
       await alert.waitFor();
-      expect(await alert.textContent(), route).toBe(REFUSAL);
+      expect(await alert.textContent(), route).toMatch(REFUSAL);
     }
     await shot(page, "admin-refused");
     await context.close();

@@ -43,7 +43,8 @@ function productForm(product: Product): HTMLElement {
     value: minorText(product.price?.amountMinor ?? 0n),
   });
   const category = h("input", { required: true, value: product.category });
-  const imageUrl = h("input", { type: "url", value: product.imageUrl });
+  // Text, not url: the shop's own pictures are paths on this origin (`/images/<sha256>`).
+  const imageUrl = h("input", { value: product.imageUrl });
   const picture = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp" });
   const preview = h("div", { class: "image-preview" }, productArt(product, "large"));
   const problem = h("div");
