@@ -76,7 +76,10 @@ export async function stockChanges(fn: RunningFunction, productId: string): Prom
 
 /** The events the inventory published under `key` (an order or product id), as [type, message]. */
 export async function eventsFor(fn: RunningFunction, key: string) {
-  return (await publishedEvents(fn))
-    .filter((e) => e.event.partitionkey === key)
-    .map((e) => [e.schema.typeName.replace("shop.inventory.v1.", ""), e.message] as const);
+  return (
+    (await publishedEvents(fn))
+      // The inventory's own events: SetStock's audit entries (AdminActionRecorded) share the key.
+      .filter((e) => e.event.partitionkey === key && e.event.type.startsWith("shop.inventory."))
+      .map((e) => [e.schema.typeName.replace("shop.inventory.v1.", ""), e.message] as const)
+  );
 }

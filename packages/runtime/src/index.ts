@@ -76,6 +76,7 @@ export { type DeliveryTokens, deliveryTokensFor } from "./events/delivery-tokens
 export { createEventIssuer, type EventIssuer, type EventIssuerOptions } from "./events/event-issuer.ts";
 // Events in.
 export {
+  ANY_FUNCTION_TYPES,
   type DispatchOutcome,
   type EventContext,
   type EventHandler,
@@ -85,6 +86,7 @@ export {
   on,
   PING_TYPE,
   RedeliverAfterCommit,
+  sourceAllowed,
 } from "./events/subscriptions.ts";
 export {
   defineFunction,

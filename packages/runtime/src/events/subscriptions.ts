@@ -69,6 +69,18 @@ export function expectedSource(typeName: string): string {
 }
 
 /**
+ * Event types every function may emit, declared in the package of their consumer instead: the audit
+ * trail's AdminActionRecorded, which each function's admin verbs emit (recordAdminAction).
+ */
+export const ANY_FUNCTION_TYPES: ReadonlySet<string> = new Set(["shop.audit.v1.AdminActionRecorded"]);
+
+/** Whether an event of `typeName` may come from `source`. */
+export function sourceAllowed(typeName: string, source: string): boolean {
+  if (ANY_FUNCTION_TYPES.has(typeName)) return /^\/functions\/[a-z][a-z0-9-]*$/.test(source);
+  return source === expectedSource(typeName);
+}
+
+/**
  * The type of the PingSource tick: it asks a function to sweep its outbox and to run its periodic
  * work (`onTick`: reconcilers, retention).
  */
@@ -107,10 +119,9 @@ export function createDispatcher<Deps>(
     const subscription = byType.get(event.type);
     if (!subscription)
       return options.otherEvents ? handleOther(event, options, options.otherEvents) : "ignored";
-    if (event.source !== expectedSource(event.type)) {
-      throw new MalformedEventError(
-        `${event.type} comes from ${expectedSource(event.type)}, not ${event.source}`,
-      );
+    if (!sourceAllowed(event.type, event.source)) {
+      const expected = ANY_FUNCTION_TYPES.has(event.type) ? "a function" : expectedSource(event.type);
+      throw new MalformedEventError(`${event.type} comes from ${expected}, not ${event.source}`);
     }
     const decoded = decodeEvent(event);
     if (!decoded) return "ignored";
