@@ -1,12 +1,14 @@
 /**
  * The redrive function: dead letters that heal. Every dead letter of the Broker reaches it through a
  * KafkaSource on `shop.events.dlq`; a transient one is redriven to the subscriber that failed, with
- * growing delays for hours, a malformed one stays dead and is reported. Its one composition root.
+ * growing delays for hours, a malformed one stays dead and is reported; admins list, read and
+ * redrive the letters through DeadLetterService. Its one composition root.
  */
 
 import { fileURLToPath } from "node:url";
 import { defineFunction } from "@shop/runtime";
 import { readRedriveConfig } from "./config.ts";
+import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { onTick } from "./events/on-tick.ts";
 import { otherEvents, subscriptions } from "./events/subscriptions.ts";
@@ -23,6 +25,8 @@ export const redriveFunction = defineFunction({
   processedEvents,
   config: readRedriveConfig,
   setup,
+  routes,
+  policy,
   subscriptions,
   otherEvents,
   onTick,

@@ -25,8 +25,10 @@ export const ordersPage: Page = async (main, { signal }) => {
   const load = async (pageToken: string) => {
     replace(more, loading());
     try {
+      // An admin's ListOrders is every customer's: "Your orders" asks for the caller's own.
+      const customerId = currentSession()?.userId ?? "";
       const { orders, nextPageToken } = await api.orders.listOrders(
-        { pageSize: PAGE_SIZE, pageToken },
+        { pageSize: PAGE_SIZE, pageToken, customerId },
         { signal },
       );
       if (!pageToken && orders.length === 0) {

@@ -3,7 +3,7 @@
  * dispatched. A CONFIRMED order too: OrderCancelled (was_confirmed) makes inventory return the sold
  * stock, promotions release the coupon redemption and payments refund the charge.
  */
-import type { Principal, Tx } from "@shop/runtime";
+import { type Principal, recordAdminAction, type Tx } from "@shop/runtime";
 import { CancellationCause, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
 import { eq, sql } from "drizzle-orm";
 import { type OrderRow, orders } from "../db/schema.ts";
@@ -31,7 +31,8 @@ export interface CancellationResult {
 
 /**
  * Cancels the order `orderId` for `viewer` (its customer, or an admin; anyone else gets
- * orderNotFound, as in getOrder) and emits OrderCancelled. An order already cancelled is returned as
+ * orderNotFound, as in getOrder) and emits OrderCancelled; an admin's cancellation of another's order is
+ * recorded in the audit log (AdminActionRecorded). An order already cancelled is returned as
  * it is and nothing is emitted; one whose parcel was dispatched or delivered is refused
  * (alreadyDispatched).
  */
@@ -71,5 +72,15 @@ export async function requestCancellation(
   if (!updated) throw new Error(`order ${orderId} vanished while locked`);
   const wasConfirmed = order.status === "CONFIRMED";
   await tx.emit(OrderCancelledSchema, toOrderCancelled(updated, cause, wasConfirmed), { key: orderId });
+  if (!byCustomer) {
+    // An admin acting on someone else's order is in the audit log, with the same commit.
+    await recordAdminAction(tx, {
+      actor: viewer,
+      action: "orders.CancelOrder",
+      target: orderId,
+      before: { status: order.status },
+      after: { status: updated.status, reason: updated.cancelReason },
+    });
+  }
   return { order: updated, previous: order, cancelled: true };
 }

@@ -1,5 +1,6 @@
 import { Code } from "@connectrpc/connect";
 import { testClient } from "@shop/runtime/testing";
+import { type AdminActionRecorded, AdminActionRecordedSchema } from "@shop/schemas/audit/v1/events";
 import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
 import { CancellationCause, type OrderCancelled, OrderCancelledSchema } from "@shop/schemas/orders/v1/events";
 import { CancelledBy, OrderService, OrderStatus } from "@shop/schemas/orders/v1/orders";
@@ -159,6 +160,14 @@ describe("CancelOrder", { timeout: 30_000 }, () => {
     expect(await cancellations(id)).toEqual([
       expect.objectContaining({ cause: CancellationCause.ADMIN_REQUESTED }),
     ]);
+    // The admin's action is in the audit log, committed with the cancellation.
+    const audited = (await emitted(fn, id)).filter((e) => e.type === AdminActionRecordedSchema.typeName);
+    expect(audited.map((e) => e.message)).toEqual([
+      expect.objectContaining({ actorId: "root", action: "orders.CancelOrder", target: id }),
+    ]);
+    expect(JSON.parse((audited[0]?.message as AdminActionRecorded).after)).toMatchObject({
+      status: "CANCELLED",
+    });
   });
 
   it("refuses bad input with a sentence", async () => {

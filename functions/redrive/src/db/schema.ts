@@ -53,6 +53,8 @@ export const deadLetters = redrive.table(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     // After this, a failing transient letter is not redriven again: it is exhausted.
     giveUpAt: timestamp("give_up_at", { withTimezone: true }),
+    // While a redrive is under way (the tick's or an admin's): until when no one else takes it.
+    leasedUntil: timestamp("leased_until", { withTimezone: true }),
     // When it stopped waiting (redriven, exhausted or dead).
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
   },
@@ -61,6 +63,8 @@ export const deadLetters = redrive.table(
     uniqueIndex("dead_letters_event_destination_idx").on(table.eventSource, table.eventId, table.destination),
     // The tick's query: waiting letters that are due, soonest first.
     index("dead_letters_due_idx").on(table.nextAttemptAt).where(sql`${table.state} = 'waiting'`),
+    // The back office's list: newest first.
+    index("dead_letters_received_idx").on(table.receivedAt, table.id),
     // Retention: letters done with, oldest first.
     index("dead_letters_resolved_idx").on(table.resolvedAt).where(sql`${table.state} <> 'waiting'`),
   ],

@@ -2,7 +2,7 @@
  * Taking the dead letters whose redrive is due.
  */
 import type { Tx } from "@shop/runtime";
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import { deadLetters, type StoredLetter } from "../db/schema.ts";
 
 /**
@@ -18,14 +18,21 @@ export async function claimDueLetters(
   const due = await tx.db
     .select({ id: deadLetters.id })
     .from(deadLetters)
-    .where(and(eq(deadLetters.state, "waiting"), lte(deadLetters.nextAttemptAt, now)))
+    .where(
+      and(
+        eq(deadLetters.state, "waiting"),
+        lte(deadLetters.nextAttemptAt, now),
+        // A letter an admin is redriving by hand is left to that redrive.
+        or(isNull(deadLetters.leasedUntil), lte(deadLetters.leasedUntil, now)),
+      ),
+    )
     .orderBy(asc(deadLetters.nextAttemptAt))
     .limit(limit)
     .for("update", { skipLocked: true });
   if (due.length === 0) return [];
   return tx.db
     .update(deadLetters)
-    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
+    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), leasedUntil: new Date(now.getTime() + leaseMs) })
     .where(
       inArray(
         deadLetters.id,

@@ -36,7 +36,7 @@ export async function recordRedrive(
   const attempts = letter.attempts + 1;
   const answered = attempt.status === undefined ? "did not answer" : `answered ${attempt.status}`;
   const why = `redrive ${attempts}: the subscriber ${answered}: ${attempt.detail.trim() || "no reason given"}`;
-  const base = { attempts, errorCode: attempt.status ?? null };
+  const base = { attempts, errorCode: attempt.status ?? null, leasedUntil: null };
   let result: Omit<RedriveOutcome, "letter" | "attempts" | "attempt">;
   let set: Partial<StoredLetter>;
   if (attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300) {

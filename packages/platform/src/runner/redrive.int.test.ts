@@ -3,7 +3,8 @@
  * its dead-letter KafkaSink and redrive's KafkaSource (copied as they are), and a Trigger of
  * inventory's with its real delivery (retry 5, exponential from 0.2 s). A subscriber that fails with
  * 500 past those retries and then recovers gets the event from redrive, automatically; one that
- * refuses with 400 does not, and the letter stays dead.
+ * refuses with 400 does not, and the letter stays dead — until an admin redrives it by hand through
+ * DeadLetterService, which hands it to the subscriber once.
  */
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
@@ -12,8 +13,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { type EventLog, type RunningFunction, toCloudEvent, toKafkaRecord } from "@shop/runtime";
-import { createTestDatabase, startForTest, testEventIssuer, testTopic, waitFor } from "@shop/runtime/testing";
+import {
+  createTestDatabase,
+  startForTest,
+  testClient,
+  testEventIssuer,
+  testTopic,
+  waitFor,
+} from "@shop/runtime/testing";
 import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
+import { DeadLetterService, DeadLetterState } from "@shop/schemas/redrive/v1/redrive";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { shopFunction } from "../functions.ts";
@@ -178,5 +187,34 @@ describe("dead letters on real Kafka and Postgres", () => {
     for (let i = 0; i < 3; i++) await fn.tick();
     expect(deliveriesOf(event.id)).toHaveLength(1);
     expect(await counted("shop_dead_letters_total", { reason: "malformed" })).toBe(1);
+  });
+
+  it("redrives a dead letter by hand once an admin asks, and only once however often they ask", {
+    timeout: 60_000,
+  }, async () => {
+    const event = orderPriced("o-by-hand");
+    let fixed = false;
+    answer = (d) =>
+      d.headers["ce-id"] !== event.id || fixed ? { status: 200 } : { status: 400, body: "unknown order" };
+    await log.publish(eventsTopic, [toKafkaRecord(event)]);
+    await waitFor(async () => (await letterOf(event.id))?.state === "dead", {
+      timeoutMs: 30_000,
+      message: "the dead letter",
+    });
+    const admin = await testClient(fn, DeadLetterService, { principal: { userId: "root", role: "admin" } });
+    const { letters } = await admin.listDeadLetters({ state: DeadLetterState.DEAD });
+    const listed = letters.find((l) => l.eventId === event.id);
+    expect(listed).toMatchObject({ destination: inventoryUrl, errorCode: 400 });
+
+    // The subscriber was fixed: the admin redrives the letter, twice (a double click).
+    fixed = true;
+    const first = await admin.redriveDeadLetter({ id: listed!.id });
+    const second = await admin.redriveDeadLetter({ id: listed!.id });
+    expect(first).toMatchObject({ redrivenNow: true, letter: { state: DeadLetterState.REDRIVEN } });
+    expect(second).toMatchObject({ redrivenNow: false, letter: { state: DeadLetterState.REDRIVEN } });
+    // Once by the broker (a 400 is not retried), once by hand; the tick's timer adds nothing.
+    for (let i = 0; i < 3; i++) await fn.tick();
+    expect(deliveriesOf(event.id)).toHaveLength(2);
+    expect(Buffer.from(deliveriesOf(event.id)[1]!.body).equals(Buffer.from(event.data!))).toBe(true);
   });
 });

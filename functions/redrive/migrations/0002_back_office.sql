@@ -1,0 +1,2 @@
+ALTER TABLE "redrive"."dead_letters" ADD COLUMN "leased_until" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "dead_letters_received_idx" ON "redrive"."dead_letters" USING btree ("received_at","id");
