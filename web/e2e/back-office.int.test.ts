@@ -246,7 +246,7 @@ describe("the back office", () => {
     // (The page's text, not a count: a failure then shows what the page said instead.)
     await expect
       .poll(
-        reloaded(page, () => page.locator("main").innerText()),
+        reloaded(page, () => page.locator("main").textContent()),
         { timeout: 15_000 },
       )
       .toContain("catalog.UpsertProduct");
@@ -296,7 +296,7 @@ describe("the back office", () => {
     for (const route of pages) {
       await go(page, route);
       await expect
-        .poll(() => page.locator("main").innerText(), { message: route })
+        .poll(() => page.locator("main").textContent(), { message: route })
         .toMatch(/Only an administrator may/);
       expect(await page.getByRole("alert").textContent(), route).toMatch(REFUSAL);
     }
