@@ -9,18 +9,9 @@ import { h, replace } from "../dom.ts";
 import type { Page } from "../router.ts";
 import { errorBox, formatDate, loading } from "../ui.ts";
 import { adminShell, cell, table } from "./shell.ts";
+import { changedFields, prettyJson } from "./words.ts";
 
 const PAGE_SIZE = 50;
-
-/** JSON as an indented block (as stored when it does not parse). */
-export function prettyJson(text: string): string {
-  if (!text) return "–";
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
 
 /** The audit log page. */
 export const adminAuditPage: Page = async (main, { signal }) => {
@@ -37,7 +28,7 @@ export const adminAuditPage: Page = async (main, { signal }) => {
         list,
         rows.length === 0
           ? h("p", { class: "muted" }, "No admin action recorded yet.")
-          : table(["When", "Who", "What", "Target", "Before", "After"], rows),
+          : table(["When", "Who", "What", "Target", "Changed", "Before and after"], rows),
       );
       replace(
         more,
@@ -55,6 +46,12 @@ export const adminAuditPage: Page = async (main, { signal }) => {
   await load("");
 };
 
+function changeSummary(entry: AuditEntry): string {
+  if (!entry.before) return "created";
+  if (!entry.after) return "removed";
+  return changedFields(entry.before, entry.after).join(", ") || "nothing";
+}
+
 function entryRow(entry: AuditEntry): HTMLElement {
   return h(
     "tr",
@@ -63,7 +60,19 @@ function entryRow(entry: AuditEntry): HTMLElement {
     cell(entry.actorEmail || h("span", { class: "mono" }, entry.actorId)),
     cell(h("span", { class: "mono" }, entry.action)),
     cell(h("span", { class: "mono small" }, entry.target)),
-    cell(h("pre", { class: "code small" }, prettyJson(entry.before))),
-    cell(h("pre", { class: "code small" }, prettyJson(entry.after))),
+    cell(changeSummary(entry)),
+    cell(
+      h(
+        "details",
+        {},
+        h("summary", {}, "show"),
+        h(
+          "div",
+          { class: "before-after" },
+          h("pre", { class: "code small" }, prettyJson(entry.before)),
+          h("pre", { class: "code small" }, prettyJson(entry.after)),
+        ),
+      ),
+    ),
   );
 }

@@ -11,14 +11,7 @@ import { navigate, type Page } from "../router.ts";
 import { errorBox, flash, formatDate, loading } from "../ui.ts";
 import { eventName } from "./order.ts";
 import { adminShell, cell, table } from "./shell.ts";
-
-/** An age in seconds as a person reads it ("42 s", "5 min", "3 h", "2 d"). */
-export function ageText(seconds: number): string {
-  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h`;
-  return `${Math.floor(seconds / 86_400)} d`;
-}
+import { ageText } from "./words.ts";
 
 /** An enum value's name in words (`DEAD_LETTER_STATE_WAITING` → "waiting"). */
 const words = (name: string | undefined) => (name ?? "unknown").toLowerCase();

@@ -169,7 +169,7 @@ function promotionForm(created: () => Promise<void>): HTMLElement {
     field("Ends at", endsAt),
     field("Redemptions in all", maxRedemptions, "0 or empty: no limit."),
     field("Redemptions per customer", maxPerCustomer, "0 or empty: no limit."),
-    h("label", { class: "inline" }, singleUse, " Single-use coupon (redeemed once, by anyone)"),
+    h("label", { class: "check" }, singleUse, "Single-use coupon (redeemed once, by anyone)"),
     field("Only category", category),
     field("Only products (ids, comma-separated)", productIds),
     problem,
