@@ -9,6 +9,7 @@ import {
   OrderEventDirection,
   type OrderHistoryEvent,
   OrderStatus,
+  ShipmentStatus,
 } from "@shop/schemas/orders/v1/orders";
 import { api } from "../api.ts";
 import { h, replace } from "../dom.ts";
@@ -79,7 +80,11 @@ function summary(order: Order, refresh: () => Promise<void>): HTMLElement {
     placeholder: "Reason (shown to the customer)",
   });
   const cancel = h("button", { type: "submit", class: "secondary" }, "Cancel order");
-  const cancellable = order.status !== OrderStatus.CANCELLED;
+  // orders refuses a cancellation once the parcel is with the carrier: the button goes with it.
+  const shipped = [ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED].includes(
+    order.shipment?.status ?? ShipmentStatus.UNSPECIFIED,
+  );
+  const cancellable = order.status !== OrderStatus.CANCELLED && !shipped;
   return h(
     "section",
     { class: "panel stack", "data-order": order.id },
@@ -145,6 +150,8 @@ function summary(order: Order, refresh: () => Promise<void>): HTMLElement {
         reason,
         cancel,
       ),
+    shipped &&
+      h("p", { class: "muted" }, "The parcel is with the carrier: the order can no longer be cancelled."),
     problem,
   );
 }
