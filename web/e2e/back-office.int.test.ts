@@ -167,6 +167,21 @@ describe("the back office", () => {
     await page.locator(".product .art img.loaded").waitFor();
     await shot(page, "admin-storefront-product");
 
+    // A new product, then taken off sale: the storefront no longer finds it.
+    await go(page, "/admin/products/new");
+    await page.getByLabel("Name", { exact: true }).fill("Back Office Lamp");
+    await page.getByLabel("Description").fill("A lamp made in the back office.");
+    await page.getByLabel("Price (EUR)").fill("29.90");
+    await page.getByLabel("Category", { exact: true }).fill("home");
+    await page.getByRole("button", { name: "Save product" }).click();
+    await page.getByRole("heading", { name: "Edit product" }).waitFor();
+    await page.getByRole("button", { name: "Deactivate" }).click();
+    const lamp = page.locator("tr[data-product]").filter({ hasText: "Back Office Lamp" });
+    await lamp.waitFor();
+    expect(await lamp.textContent()).toContain("inactive");
+    await shot(page, "admin-products");
+    expect((await customer.clients.catalog.listProducts({ query: "Back Office Lamp" })).products).toEqual([]);
+
     // Stock: set with the version read; a write based on a stale reading is refused with a sentence.
     await go(page, `/admin/stock?q=${encodeURIComponent("Blue Mug")}`);
     const row = page.locator(`tr[data-product="${productId}"]`);

@@ -91,8 +91,15 @@ function productForm(product: Product): HTMLElement {
         ...changes,
       });
       const saved = (await api.catalog.upsertProduct({ product: next })).product;
+      if (!saved) return;
+      // A new product has no picture yet: its own page is where one is uploaded.
+      if (!product.id) {
+        flash(`${saved.name} is created: add its picture here.`);
+        navigate(`/admin/products/${encodeURIComponent(saved.id)}`);
+        return;
+      }
       flash(done);
-      if (saved) navigate(`/admin/products?q=${encodeURIComponent(saved.name)}`);
+      navigate(`/admin/products?q=${encodeURIComponent(saved.name)}`);
     } catch (error) {
       replace(problem, errorBox(error));
     } finally {
