@@ -200,6 +200,12 @@ describe("the back office", () => {
     expect(await stale.textContent()).toMatch(/^[A-Z].*[.!?]$/);
     expect((await admin.inventory.getStock({ productId })).stock?.available).toBe(40);
     await shot(page, "admin-stock");
+    // Read again, the page shows the other write and takes a new one.
+    await row.getByRole("button", { name: "Read again" }).click();
+    await expect.poll(() => row.getByTestId("available").textContent()).toBe("40");
+    await row.getByLabel("New available stock of Blue Mug").fill("50");
+    await row.getByRole("button", { name: "Set stock of Blue Mug" }).click();
+    await expect.poll(() => row.getByTestId("available").textContent()).toBe("50");
 
     // Promotions: a coupon made in the form, redeemed by a customer through the Connect client.
     const code = `BO${randomUUID().slice(0, 6).toUpperCase()}`;

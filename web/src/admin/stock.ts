@@ -104,6 +104,23 @@ function stockRow(product: Product, read: StockLevel | undefined): HTMLElement {
           h("button", { type: "submit", "aria-label": `Set stock of ${product.name}` }, "Set"),
         ),
         problem !== undefined && errorBox(problem),
+        problem !== undefined &&
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              onclick: async () => {
+                try {
+                  stock = (await api.inventory.getStock({ productId: product.id })).stock;
+                  render();
+                } catch (error) {
+                  render(error);
+                }
+              },
+            },
+            "Read again",
+          ),
       ),
     );
   };
