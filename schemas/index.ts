@@ -6,6 +6,7 @@ import { createRegistry } from "@bufbuild/protobuf";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_shop_audit_v1_audit } from "./gen/shop/audit/v1/audit_pb.ts";
 import { file_shop_audit_v1_events } from "./gen/shop/audit/v1/events_pb.ts";
+import { file_shop_cart_v1_cart } from "./gen/shop/cart/v1/cart_pb.ts";
 import { file_shop_catalog_v1_catalog } from "./gen/shop/catalog/v1/catalog_pb.ts";
 import { file_shop_catalog_v1_events } from "./gen/shop/catalog/v1/events_pb.ts";
 import { file_shop_common_v1_address } from "./gen/shop/common/v1/address_pb.ts";
@@ -44,6 +45,7 @@ export const files = [
   file_shop_shipping_v1_events,
   file_shop_webhooks_v1_webhooks,
   file_shop_webhooks_v1_events,
+  file_shop_cart_v1_cart,
   file_shop_audit_v1_audit,
   file_shop_audit_v1_events,
   file_shop_redrive_v1_redrive,

@@ -6,7 +6,10 @@ export default defineConfig({
   build: { target: "es2022", outDir: "dist", emptyOutDir: true },
   server: {
     proxy: Object.fromEntries(
-      ["^/shop\\.", "^/ops/"].map((path) => [path, process.env.SHOP_URL ?? "http://127.0.0.1:8080"]),
+      ["^/shop\\.", "^/ops/", "^/images/"].map((path) => [
+        path,
+        process.env.SHOP_URL ?? "http://127.0.0.1:8080",
+      ]),
     ),
   },
 });

@@ -26,7 +26,7 @@ PNPM_VERSION="10.34.8"
 CLUSTER="${CLUSTER:-minikube}"  # minikube | kind
 BUILD="${BUILD:-func}"          # func (kn func deploy) | docker (functions/Dockerfile) | prebuilt
 PROFILE="${PROFILE:-shop}"      # the minikube profile or kind cluster name
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks audit)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks analytics notifications cart audit)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/infra/cluster"

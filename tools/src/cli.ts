@@ -124,7 +124,7 @@ started in ${((performance.now() - started) / 1000).toFixed(1)} s${seeded === "s
   promotion codes ${DEMO_CODES.percent} (10%), ${DEMO_CODES.fixed} (5 EUR over 30 EUR), ${DEMO_CODES.coupon} (single use); pantry 5% is automatic
   Connect APIs    ${shop.url}/shop.catalog.v1.CatalogService/ListProducts (and every service under /shop.<domain>.v1.*)
   test cards      tok_visa (approves), tok_declined (declines), tok_unavailable (fails twice, then approves), tok_timeout (charges, then times out: payments resolves it)
-  traces          ${traceLine(shop.traces !== undefined)}
+  traces          ${traceLine(shop.traces !== undefined)}${shop.mail ? `\n  mail (dev)      ${shop.url}/dev/mail (what notifications sent, caught on SMTP ${shop.mail.host}:${shop.mail.port})` : ""}
 
 Ctrl-C stops it${real ? "" : "; data stays for the next run (--reset starts over)"}.`);
   stopWith(shop);

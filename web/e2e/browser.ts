@@ -34,13 +34,28 @@ export interface Problems {
   offHost: string[];
 }
 
-/** A desktop-sized context that refuses (and records) every request to a host but `shopUrl`'s. */
+/** The sizes the e2e tests look at the storefront in. */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * A context (desktop-sized unless `viewport` says otherwise; a phone below 600 px wide) that refuses
+ * (and records) every request to a host but `shopUrl`'s.
+ */
 export async function shopContext(
   browser: Browser,
   shopUrl: string,
   problems: Problems,
+  viewport: { width: number; height: number } = DESKTOP,
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+  const phone = viewport.width < 600;
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: phone ? 2 : 1,
+    isMobile: phone,
+    hasTouch: phone,
+    locale: "en-GB",
+  });
   const shopHost = new URL(shopUrl).host;
   const elsewhere = (url: URL) => /^(https?|wss?):$/.test(url.protocol) && url.host !== shopHost;
   context.on("request", (request) => {
@@ -69,4 +84,35 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.evaluate("document.getElementById('flash').replaceChildren()");
   await page.screenshot({ path, fullPage: true, animations: "disabled" });
   return path;
+}
+
+/** A shipping address as checkout's form asks for it; `country` is the name the select shows. */
+export interface TestAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postcode: string;
+  country: string;
+}
+
+/** The address checkout is filled in with unless a test says otherwise. */
+export const HOME: TestAddress = {
+  name: "Erika Mustermann",
+  line1: "Heidestraße 17",
+  city: "Köln",
+  postcode: "51147",
+  country: "Germany",
+};
+
+/** Fills in checkout's shipping address (the options for its country are then asked for). */
+export async function fillAddress(page: Page, address: TestAddress = HOME): Promise<void> {
+  await page.getByLabel("Full name").fill(address.name);
+  await page.getByLabel("Street and number").fill(address.line1);
+  await page.getByLabel(/^Flat, floor, company/).fill(address.line2 ?? "");
+  await page.getByLabel("Postcode").fill(address.postcode);
+  await page.getByLabel("City").fill(address.city);
+  await page.getByLabel("Country").selectOption({ label: address.country });
+  // The options for the country are there (the first one is chosen).
+  await page.locator("input[name=shipping]:checked").waitFor();
 }

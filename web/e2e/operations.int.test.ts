@@ -17,7 +17,15 @@ import { FIGURE_FAMILIES } from "../src/ops/figures.ts";
 import { parsePromText } from "../src/ops/prom-text.ts";
 import { sumBy } from "../src/ops/series.ts";
 import { traceQuery } from "../src/ops/trace-query.ts";
-import { CHROMIUM, launchChromium, type Problems, SCREENSHOTS, shopContext, shot } from "./browser.ts";
+import {
+  CHROMIUM,
+  fillAddress,
+  launchChromium,
+  type Problems,
+  SCREENSHOTS,
+  shopContext,
+  shot,
+} from "./browser.ts";
 
 let dataDir: string;
 let shop: Shop;
@@ -43,6 +51,7 @@ async function buyAMug(page: Page): Promise<string> {
   await page.getByRole("button", { name: "Search" }).click();
   await page.getByRole("button", { name: "Add Blue Mug to cart" }).click();
   await page.goto(`${shop.url}/#/checkout`);
+  await fillAddress(page);
   await page.getByRole("button", { name: "Place order" }).click();
   await page.waitForURL(/#\/orders\/[0-9a-f-]+$/);
   await page.locator('.order-status [data-status="CONFIRMED"]').waitFor({ timeout: 30_000 });

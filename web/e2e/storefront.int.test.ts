@@ -25,7 +25,7 @@ import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CODES, seedShop } from "../../tools/src/shop/seed.ts";
-import { CHROMIUM, launchChromium, SCREENSHOTS } from "./browser.ts";
+import { CHROMIUM, fillAddress, launchChromium, SCREENSHOTS } from "./browser.ts";
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -232,15 +232,18 @@ describe("the storefront", () => {
     await shot(page, "cart");
 
     await page.getByRole("link", { name: "Checkout" }).click();
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.percent);
     await page.getByText(`${DEMO_CODES.percent} applied`).waitFor();
     expect(await text(page, "subtotal")).toBe("€25.50");
     expect(await text(page, "discount")).toBe("−€2.55");
-    expect(await text(page, "total")).toBe("€22.95");
+    // Standard delivery to Germany (4.90) is the first option.
+    expect(await text(page, "shipping")).toBe("€4.90");
+    expect(await text(page, "total")).toBe("€27.85");
     await shot(page, "checkout");
 
     expect(await placeOrder(page)).toBe("Confirmed");
-    expect(await text(page, "order-total")).toBe("€22.95");
+    expect(await text(page, "order-total")).toBe("€27.85");
     await expect.poll(() => page.locator("#cart-count").textContent()).toBe("0");
     await shot(page, "order-confirmed");
 
@@ -249,6 +252,7 @@ describe("the storefront", () => {
     await search(page, "notebook");
     await addFromCard(page, "Notebook");
     await go(page, "/checkout");
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.coupon);
     await page.getByText(`${DEMO_CODES.coupon} applied`).waitFor();
     const { products } = await rival.catalog.listProducts({ query: "notebook" });
@@ -307,10 +311,11 @@ describe("the storefront", () => {
     await shot(page, "cart");
 
     await page.getByRole("link", { name: "Checkout" }).click();
+    await fillAddress(page);
     await applyCode(page, DEMO_CODES.fixed);
     await page.getByText(`${DEMO_CODES.fixed} applied`).waitFor();
-    // 5 EUR off, plus the automatic 5% off pantry products (2.20).
-    expect(await text(page, "total")).toBe("€36.80");
+    // 5 EUR off, plus the automatic 5% off pantry products (2.20), plus standard delivery (4.90).
+    expect(await text(page, "total")).toBe("€41.70");
     await shot(page, "checkout");
 
     expect(await placeOrder(page)).toBe("Confirmed");
@@ -319,6 +324,42 @@ describe("the storefront", () => {
     await page.locator("a.order-row").first().waitFor();
     await shot(page, "orders");
     await context.close();
+    expectClean();
+  });
+
+  it("keeps a cart filled as a guest at login, and shows it on the customer's other devices", async () => {
+    const email = `guest-${randomUUID().slice(0, 8)}@example.com`;
+    await shopClients(shop.url).identity.register({ email, password: "correct horse battery" });
+    const phone = await newContext(PHONE);
+    const page = await phone.newPage();
+    await page.goto(shop.url);
+    await search(page, "honey");
+    await addFromCard(page, "Wildflower Honey");
+    await expect.poll(() => page.locator("#cart-count").textContent()).toBe("1");
+    await go(page, "/cart");
+    await page.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    const subtotal = await text(page, "cart-subtotal");
+    // The guest cart's id is all this browser keeps; the lines are the shop's.
+    expect(await page.evaluate("localStorage.getItem('shop.cartId')")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    await logIn(page, email, "correct horse battery");
+    await go(page, "/cart");
+    await page.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    expect(await text(page, "cart-subtotal")).toBe(subtotal);
+    expect(await page.locator("#cart-count").textContent()).toBe("1");
+    expect(await page.evaluate("localStorage.getItem('shop.cartId')")).toBeNull();
+    await shot(page, "cart-merged");
+
+    const desktop = await newContext(DESKTOP);
+    const other = await desktop.newPage();
+    await other.goto(shop.url);
+    await logIn(other, email, "correct horse battery");
+    await expect.poll(() => other.locator("#cart-count").textContent()).toBe("1");
+    await go(other, "/cart");
+    await other.locator('li.line[data-product="Wildflower Honey"]').waitFor();
+    expect(await text(other, "cart-subtotal")).toBe(subtotal);
+    await phone.close();
+    await desktop.close();
     expectClean();
   });
 
@@ -343,6 +384,7 @@ describe("the storefront", () => {
     await search(page, "honey");
     await addFromCard(page, "Wildflower Honey");
     await go(page, "/checkout");
+    await fillAddress(page);
     await page.getByLabel(/Declined test card/).check();
     expect(await placeOrder(page)).toBe("Cancelled");
     expect(await text(page, "cancel-reason")).toMatch(/^[A-Z].*\.$/);

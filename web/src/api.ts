@@ -5,13 +5,16 @@
  */
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AnalyticsService } from "@shop/schemas/analytics/v1/analytics";
 import { AuditService } from "@shop/schemas/audit/v1/audit";
+import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
 import { DeadLetterService } from "@shop/schemas/redrive/v1/redrive";
+import { ShippingService } from "@shop/schemas/shipping/v1/shipping";
 import { currentSession, endSession, renewSession, type Session } from "./session.ts";
 
 // Refresh this long before the access token expires, so a call in flight does not race the expiry.
@@ -75,6 +78,9 @@ export const api: {
   catalog: Client<typeof CatalogService>;
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
+  analytics: Client<typeof AnalyticsService>;
+  cart: Client<typeof CartService>;
+  shipping: Client<typeof ShippingService>;
 } = {
   identity: createClient(IdentityService, transport),
   inventory: createClient(InventoryService, transport),
@@ -83,6 +89,9 @@ export const api: {
   catalog: createClient(CatalogService, transport),
   orders: createClient(OrderService, transport),
   promotions: createClient(PromotionService, transport),
+  analytics: createClient(AnalyticsService, transport),
+  cart: createClient(CartService, transport),
+  shipping: createClient(ShippingService, transport),
 };
 
 /** Identity calls that never carry a token (Login, Register, Logout). */

@@ -13,12 +13,14 @@ import { adminProductsPage } from "./admin/products.ts";
 import { adminPromotionPage } from "./admin/promotion.ts";
 import { adminPromotionsPage } from "./admin/promotions.ts";
 import { adminStockPage } from "./admin/stock.ts";
-import { cartCount, onCartChange } from "./cart.ts";
+import { cartCount, loadCart, onCartChange } from "./cart.ts";
 import { h, replace } from "./dom.ts";
+import { analyticsPage } from "./pages/analytics.ts";
 import { loginPage, logout, registerPage } from "./pages/auth.ts";
 import { browsePage } from "./pages/browse.ts";
 import { cartPage } from "./pages/cart.ts";
 import { checkoutPage } from "./pages/checkout.ts";
+import { devMailPage } from "./pages/dev-mail.ts";
 import { forgotPage, resetPage, verifyPage } from "./pages/email-links.ts";
 import { operationsPage } from "./pages/operations.ts";
 import { orderPage } from "./pages/order.ts";
@@ -40,6 +42,7 @@ function renderAccount() {
   // The admin's part of the nav; the pages behind it check the role again (and the shop checks the token).
   document.getElementById("admin-nav-admin")?.toggleAttribute("hidden", !session?.admin);
   document.getElementById("admin-nav")?.toggleAttribute("hidden", !session?.admin);
+  document.getElementById("admin-nav-analytics")?.toggleAttribute("hidden", !session?.admin);
   replace(
     account,
     session
@@ -65,9 +68,17 @@ if (!main) throw new Error("index.html has no <main id=main>");
 renderCartCount();
 renderAccount();
 onCartChange(renderCartCount);
-// Another tab changed the cart.
-window.addEventListener("storage", renderCartCount);
-onSessionChange(renderAccount);
+// The count shows the shop's cart: the guest's of this browser, or the customer's own.
+void loadCart().catch(() => undefined);
+// Another tab started or merged the guest cart.
+window.addEventListener("storage", (event) => {
+  if (event.key === "shop.cartId") void loadCart().catch(() => undefined);
+});
+onSessionChange((session) => {
+  renderAccount();
+  // A login merges and loads the cart itself (pages/auth.ts); after a logout the guest has none.
+  if (!session) void loadCart().catch(() => undefined);
+});
 
 startRouter(
   main,
@@ -96,6 +107,8 @@ startRouter(
     "/reset": { name: "login", page: resetPage },
     "/forgot": { name: "login", page: forgotPage },
     "/admin/orders/:id/trace": { name: "operations", page: tracePage },
+    "/admin/analytics": { name: "analytics", page: analyticsPage },
+    "/dev/mail": { name: "dev-mail", page: devMailPage },
   },
   (name) => {
     for (const link of document.querySelectorAll<HTMLElement>("[data-nav]")) {

@@ -11,7 +11,7 @@ import { readWebhooksConfig } from "./config.ts";
 import routes, { policy } from "./connect.ts";
 import { outbox, processedEvents } from "./db/schema.ts";
 import { onTick } from "./events/on-tick.ts";
-import { otherEvents, subscriptions } from "./events/subscriptions.ts";
+import { otherEvents, subscriptions, wantsOtherEvent } from "./events/subscriptions.ts";
 import { setup } from "./setup.ts";
 
 /** webhooks' definition. */
@@ -24,6 +24,7 @@ export const webhooksFunction = defineFunction({
   setup,
   subscriptions,
   otherEvents,
+  wantsOtherEvent,
   routes,
   policy,
   onStart: async (deps, app) => deps.sender.start(deps, app),

@@ -16,6 +16,7 @@ import {
   type TargetPolicy,
   type WebhooksReport,
 } from "./webhooks/index.ts";
+import { createWantedTypes, type WantedTypes } from "./webhooks/wanted-types.ts";
 
 /** webhooks' dependencies. */
 export interface WebhooksDeps {
@@ -37,7 +38,12 @@ export interface WebhooksDeps {
   report: WebhooksReport;
   /** Sends due deliveries: woken after a commit that added some, and on every tick. */
   sender: Sender;
+  /** The event types enabled endpoints ask for: the rest is answered at once, without a transaction. */
+  wanted: WantedTypes;
 }
+
+/** How stale the wanted types may be: how late another replica's new endpoint starts taking events. */
+const WANTED_TYPES_MAX_AGE_MS = 2_000;
 
 /** Every address a host resolves to, as the operating system's resolver answers. */
 export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
@@ -57,5 +63,6 @@ export function setup({ config, app, metrics }: SetupContext<WebhooksConfig>): W
     leaseMs: config.timeoutMs + 30_000,
     report: createReport(metrics, app.logger),
     sender: createSender(),
+    wanted: createWantedTypes(app.db, WANTED_TYPES_MAX_AGE_MS),
   };
 }

@@ -12,7 +12,7 @@ kubectl -n shop get ksvc,broker,trigger -o \
   jsonpath='{range .items[*]}{.kind} {.metadata.name}: {range .status.conditions[?(@.status!="True")]}{.type}={.status} {.reason} {.message}; {end}{"\n"}{end}' 2>&1
 section "events (shop, kafka, knative-eventing)"
 for ns in shop kafka knative-eventing; do kubectl -n "$ns" get events --sort-by=.lastTimestamp 2>&1 | tail -30; done
-for fn in identity catalog orders promotions inventory payments redrive shipping webhooks audit; do
+for fn in identity catalog orders promotions inventory payments redrive shipping webhooks analytics notifications cart audit; do
   section "logs: $fn"
   kubectl -n shop logs -l "serving.knative.dev/service=$fn" -c user-container --tail=80 --prefix 2>&1
 done

@@ -5,7 +5,7 @@
 set -euo pipefail
 registry="${1:?usage: publish.sh REGISTRY TAG}"
 tag="${2:?usage: publish.sh REGISTRY TAG}"
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks audit)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks analytics notifications cart audit)
 printf '%s' "${REGISTRY_PASSWORD:?}" | docker login "${registry%%/*}" --username "${REGISTRY_USER:?}" --password-stdin
 for fn in "${FUNCTIONS[@]}"; do
   for t in "$tag" latest; do

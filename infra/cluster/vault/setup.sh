@@ -15,7 +15,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks audit)
+FUNCTIONS=(identity catalog orders promotions inventory payments redrive shipping webhooks analytics notifications cart audit)
 NAMESPACE="${NAMESPACE:-shop}"
 VAULT_CHART_VERSION="${VAULT_CHART_VERSION:-0.30.0}"
 MODE="${1:-cluster}"
@@ -133,6 +133,11 @@ dev_layout() {
   # The test provider needs no key; a real adapter's key is put here by hand, never in git.
   if ! exists payments/provider; then
     printf '{"apiKey":"test-provider-needs-no-key"}' | v kv put -mount=shop payments/provider - >/dev/null
+  fi
+  # The SMTP relay notifications sends through; the real host and credentials are put here by hand, never in git.
+  if ! exists notifications/smtp; then
+    printf '{"host":"smtp.shop.example","port":"587","from":"Shop <shop@shop.example>"}' |
+      v kv put -mount=shop notifications/smtp - >/dev/null
   fi
   # Each function's database URL, from the Secret <function>-db that up.sh made with its role's password.
   if [[ "$MODE" != "local" ]]; then

@@ -4,6 +4,8 @@
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { waitFor } from "@shop/runtime/testing";
+import { AnalyticsService } from "@shop/schemas/analytics/v1/analytics";
+import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
 import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
@@ -19,6 +21,8 @@ export interface ShopClients {
   promotions: Client<typeof PromotionService>;
   inventory: Client<typeof InventoryService>;
   shipping: Client<typeof ShippingService>;
+  analytics: Client<typeof AnalyticsService>;
+  cart: Client<typeof CartService>;
 }
 
 /** Creates the clients for the shop at `baseUrl`. */
@@ -35,6 +39,8 @@ export function shopClients(baseUrl: string, token?: string): ShopClients {
     promotions: createClient(PromotionService, transport),
     inventory: createClient(InventoryService, transport),
     shipping: createClient(ShippingService, transport),
+    analytics: createClient(AnalyticsService, transport),
+    cart: createClient(CartService, transport),
   };
 }
 

@@ -2,10 +2,13 @@
  * The functions of Shop: the one list of what the platform runs. A new function is added here (and
  * to this package's dependencies); nothing is found by folder or by name.
  */
+import { analyticsFunction } from "@shop/analytics/function";
 import { auditFunction } from "@shop/audit/function";
+import { cartFunction } from "@shop/cart/function";
 import { catalogFunction } from "@shop/catalog/function";
 import { identityFunction } from "@shop/identity/function";
 import { inventoryFunction } from "@shop/inventory/function";
+import { notificationsFunction } from "@shop/notifications/function";
 import { ordersFunction } from "@shop/orders/function";
 import { paymentsFunction } from "@shop/payments/function";
 import { promotionsFunction } from "@shop/promotions/function";
@@ -33,10 +36,13 @@ export {
 
 /** Every function's definition, in a stable order (by name). */
 export const shopFunctions: readonly FunctionDefinition[] = [
+  analyticsFunction,
   auditFunction,
+  cartFunction,
   catalogFunction,
   identityFunction,
   inventoryFunction,
+  notificationsFunction,
   ordersFunction,
   paymentsFunction,
   promotionsFunction,

@@ -32,7 +32,13 @@ describe("event wiring", () => {
         .filter((t) => t.subscriber.ref?.name === name)
         .flatMap((t) => triggerTypes(t.filters))
         .sort();
-      expect(triggered).toEqual(subscribed);
+      // A function that reads the Broker's topic through a KafkaSource of its own (analytics, as an
+      // external consumer would) gets every event from it: it has no Trigger to agree with.
+      const brokerTopics = new Set(manifests.brokers.map((b) => b.topic));
+      const readsTopic = manifests.kafkaSources.some(
+        (source) => source.sink.ref?.name === name && source.topics.some((topic) => brokerTopics.has(topic)),
+      );
+      expect(triggered).toEqual(readsTopic ? [] : subscribed);
     },
   );
 

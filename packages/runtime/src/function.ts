@@ -63,6 +63,11 @@ export interface FunctionDefinition<Config = any, Deps = any> {
    * record (a function that handles any event: the dead-letter redriver). Without it they are ignored.
    */
   otherEvents?: OtherEventHandler<Deps>;
+  /**
+   * Whether `otherEvents` takes an event of `type` at all. A no is answered "ignored" at once, without
+   * a transaction: for a function fed every event whose interest is narrower and changes (webhooks).
+   */
+  wantsOtherEvent?: (type: string, deps: Deps) => boolean | Promise<boolean>;
   /** The Connect services, as in `connect.ts`. */
   routes?: (router: ConnectRouter, deps: Deps, app: App) => void;
   /**

@@ -124,7 +124,7 @@ export {
 export { DEFAULT_LOGS_TOPIC, type LogShipping, logShippingFromEnv } from "./log-ship/settings.ts";
 export { createLogger, currentLogContext, type Logger, type LogTee, withLogContext } from "./logger.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
-export { money } from "./money.ts";
+export { formatMinor, formatMoney, money } from "./money.ts";
 // Verbs: transactions, events out, errors, money, per-aggregate locks.
 export type { Emit, EmitAll, Tx } from "./outbox/outbox.ts";
 export { type Relay, startRelay } from "./outbox/relay.ts";

@@ -122,6 +122,7 @@ export async function startFunction<Config, Deps>(
     logger,
     subscriptions: definition.subscriptions ?? [],
     ...(definition.otherEvents ? { otherEvents: definition.otherEvents } : {}),
+    ...(definition.wantsOtherEvent ? { wantsOtherEvent: definition.wantsOtherEvent } : {}),
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
     sweep: tick,

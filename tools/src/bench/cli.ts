@@ -31,7 +31,7 @@ import { reportPipeline } from "./pipeline-report.ts";
 import { startServer } from "./proc.ts";
 import { summarizeProfile, summarizeProfiles } from "./profile.ts";
 import { fixed, verdict, writeResults } from "./report.ts";
-import { benchStartup, RSS_GOAL_MIB, START_GOAL } from "./startup.ts";
+import { benchStartup, IDLE_CPU_GOAL_PCT, RSS_GOAL_MIB, START_GOAL } from "./startup.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -200,6 +200,8 @@ try {
             `goal ≤ ${START_GOAL}×`,
             "idle RSS MiB",
             `goal ≤ ${RSS_GOAL_MIB}`,
+            "idle CPU % of a core",
+            `goal ≤ ${IDLE_CPU_GOAL_PCT}`,
           ],
           rows: r.rows.map((x) => [
             x.function,
@@ -209,9 +211,11 @@ try {
             verdict(x.ratio <= START_GOAL),
             x.idleRssMiB,
             verdict(x.idleRssMiB <= RSS_GOAL_MIB),
+            x.idleCpuPct.toFixed(2),
+            verdict(x.idleCpuPct <= IDLE_CPU_GOAL_PCT),
           ]),
           notes: [
-            `Each function started ${r.runs + 1} times as \`${r.command}\` (its esbuild bundle, as in production; \`pnpm build\`${r.built.length > 0 ? `, rebuilt first: ${r.built.join(", ")}` : ""}) against real Postgres and Kafka; the first start (migrations) is not counted. Each counted start follows a bare \`node -e\` HTTP server's start, and the ratio is of the two medians (all bare starts: ${r.bareNodeMs} ms).`,
+            `Each function started ${r.runs + 1} times as \`${r.command}\` (its esbuild bundle, as in production; \`pnpm build\`${r.built.length > 0 ? `, rebuilt first: ${r.built.join(", ")}` : ""}) against real Postgres and Kafka; the first start (migrations) is not counted. Idle: RSS 3 s after the last start, then CPU over the next ${r.idleWindowMs / 1000} s with nothing to do. Each counted start follows a bare \`node -e\` HTTP server's start, and the ratio is of the two medians (all bare starts: ${r.bareNodeMs} ms).`,
           ],
         },
       ],

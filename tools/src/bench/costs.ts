@@ -39,6 +39,11 @@ function readStat(pid: number): ProcStat | undefined {
   }
 }
 
+/** CPU time of process `pid` so far in ms (its reaped children included); 0 once it is gone. */
+export function cpuMsOf(pid: number): number {
+  return readStat(pid)?.cpuMs ?? 0;
+}
+
 function allProcesses(): ProcStat[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))

@@ -48,7 +48,20 @@ export async function startServer<T>(
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const info = await new Promise<T>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once("line", (line) => resolve(JSON.parse(line) as T));
+    // The server's own log lines (JSON with a level, or text) may come first: pass them on to stderr.
+    const onLine = (line: string) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed && typeof parsed === "object" && !("level" in parsed)) {
+        lines.off("line", onLine);
+        resolve(parsed as T);
+      } else process.stderr.write(`${line}\n`);
+    };
+    lines.on("line", onLine);
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before serving`)));
   });
   return {

@@ -168,10 +168,14 @@ describe("knative/", () => {
       expect(runner.brokers).toEqual(cluster.brokers);
       expect(runner.kafkaSinks).toEqual(cluster.kafkaSinks);
       // The runner plays the KafkaSources into functions (redrive's on the dead-letter topic,
-      // webhooks' on the events topic), not the example consumer of overlays/local (knative/examples).
+      // webhooks' and analytics' on the events topic), not the example consumer of overlays/local (knative/examples).
       const intoFunctions = cluster.kafkaSources.filter((s) => names.includes(s.sink.ref?.name ?? ""));
       expect(runner.kafkaSources).toEqual(intoFunctions);
-      expect(runner.kafkaSources.map((s) => s.topics).sort()).toEqual([["shop.events"], ["shop.events.dlq"]]);
+      expect(runner.kafkaSources.map((s) => s.topics).sort()).toEqual([
+        ["shop.events"],
+        ["shop.events"],
+        ["shop.events.dlq"],
+      ]);
     },
   );
 

@@ -2,8 +2,10 @@
  * The last phase of a fault run: check the books and the topics, and gather what the run measured
  * (the faults, the reconciler's counters, the orders by when they were placed, the event-loop delay).
  */
+
 import type { ELDHistogram } from "node:perf_hooks";
 import { checkBooks, hangingOrders, orderStory, type PublishedEvent, publishedUncommitted } from "./books.ts";
+import { analyticsProblems } from "./books-analytics.ts";
 import type { FaultShop } from "./cluster.ts";
 import { explainDeadLetters } from "./scenario-dead-letters.ts";
 import { counterBy, counterTotal, placementTimeline, timedOutOrders } from "./scenario-queries.ts";
@@ -67,6 +69,7 @@ async function checkAll(
     }));
   problems.push(...(await publishedUncommitted(sql, published)));
   problems.push(...(await hangingOrders(sql, placed.orderIds, published)));
+  problems.push(...(await analyticsProblems(sql, placed.orderIds)));
   // A function process that crashed (and was started again) is a problem even if the books balance.
   problems.push(...options.shop.crashes);
   return { problems, summary, published };

@@ -32,6 +32,7 @@ const firstKey = keyFromSeed("startup test key", "k-start");
 const secretValues = [
   "startup-admin-password",
   "provider-key-for-startup-tests",
+  "smtp-password-for-startup-tests",
   String(firstKey.privateJwk.d),
 ];
 let vault: VaultTarget;
@@ -41,6 +42,13 @@ beforeAll(async () => {
   await putSigningKey(vault, firstKey);
   await vault.put("shop/identity/admin", { email: "ops@shop.example", password: "startup-admin-password" });
   await vault.put("shop/payments/provider", { apiKey: "provider-key-for-startup-tests" });
+  await vault.put("shop/notifications/smtp", {
+    host: "127.0.0.1",
+    port: "2525",
+    user: "shop",
+    password: "smtp-password-for-startup-tests",
+    from: "Shop <shop@shop.example>",
+  });
 });
 afterAll(() => vault.close());
 

@@ -3,6 +3,7 @@
  * links to the password reset (pages/email-links.ts).
  */
 import { identityAnonymous } from "../api.ts";
+import { loadCart, mergeGuestCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession, endSession, startSession } from "../session.ts";
@@ -60,7 +61,10 @@ function credentialsForm(kind: "login" | "register", next: string): HTMLElement 
           if (registering) await identityAnonymous.register(credentials);
           const { user, tokens } = await identityAnonymous.login(credentials);
           if (!user || !tokens) throw new Error("The shop answered without your account.");
+          // What the guest put in the cart comes along into the customer's cart, before any page shows it.
+          await mergeGuestCart(tokens.accessToken).catch(() => undefined);
           startSession(user, tokens);
+          void loadCart().catch(() => undefined);
           flash(
             registering
               ? `Welcome, ${user.email}! Your account is ready; we sent you a link to confirm your address.`

@@ -5,6 +5,7 @@ import type { Product } from "@shop/schemas/catalog/v1/catalog";
 import { api } from "../api.ts";
 import { addToCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
+import { sentence } from "../errors.ts";
 import { formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { errorBox, flash, loading, productArt } from "../ui.ts";
@@ -155,9 +156,13 @@ function productCard(product: Product): HTMLElement {
           type: "button",
           disabled: soldOut,
           "aria-label": `Add ${product.name} to cart`,
-          onclick: () => {
-            addToCart(product);
-            flash(`${product.name} is in your cart.`);
+          onclick: async () => {
+            try {
+              await addToCart(product.id);
+              flash(`${product.name} is in your cart.`);
+            } catch (error) {
+              flash(sentence(error));
+            }
           },
         },
         soldOut ? "Sold out" : "Add to cart",

@@ -1,23 +1,23 @@
 /**
- * The cart: lines with quantities, the subtotal, and the way to checkout. Lines are refreshed from
- * the catalog on every visit, so prices and stock are current.
+ * The cart: lines with quantities, the subtotal, and the way to checkout. The shop prices the lines
+ * at today's prices and marks those that cannot be bought as they are (too few in stock, sold out,
+ * no longer sold); they stay in the cart, out of the subtotal, until the customer changes them.
  */
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { Product } from "@shop/schemas/catalog/v1/catalog";
-import { api } from "../api.ts";
-import { type CartLine, cartLines, cartSubtotal, refreshCart, setQuantity } from "../cart.ts";
+import { LineAvailability } from "@shop/schemas/cart/v1/cart";
+import { type Cart, type CartLine, cachedCart, isAvailable, loadCart, setQuantity } from "../cart.ts";
 import { h, replace } from "../dom.ts";
-import { formatMinor } from "../money.ts";
+import { sentence } from "../errors.ts";
+import { formatMoney } from "../money.ts";
 import type { Page } from "../router.ts";
-import { productArt } from "../ui.ts";
+import { errorBox, flash, loading, productArt } from "../ui.ts";
 
 /** The cart page. */
 export const cartPage: Page = async (main, { signal }) => {
-  const body = h("div");
+  const body = h("div", {}, loading());
   main.append(h("h1", {}, "Your cart"), body);
-  const render = () => {
-    const lines = cartLines();
-    if (lines.length === 0) {
+  const render = (cart: Cart | undefined) => {
+    const lines = cart?.lines ?? [];
+    if (!cart || lines.length === 0) {
       replace(
         body,
         h(
@@ -29,13 +29,20 @@ export const cartPage: Page = async (main, { signal }) => {
       );
       return;
     }
-    const subtotal = cartSubtotal(lines);
+    const change = async (productId: string, quantity: number) => {
+      try {
+        await setQuantity(productId, Math.max(0, quantity));
+      } catch (error) {
+        flash(sentence(error));
+      }
+      render(cachedCart());
+    };
     replace(
       body,
       h(
         "ul",
         { class: "lines" },
-        lines.map((line) => lineItem(line, render)),
+        lines.map((line) => lineItem(line, change)),
       ),
       h(
         "div",
@@ -44,49 +51,54 @@ export const cartPage: Page = async (main, { signal }) => {
           "p",
           { class: "row" },
           h("span", {}, "Subtotal"),
-          h(
-            "strong",
-            { "data-testid": "cart-subtotal" },
-            formatMinor(subtotal.amountMinor, subtotal.currency),
-          ),
+          h("strong", { "data-testid": "cart-subtotal" }, cart.subtotal ? formatMoney(cart.subtotal) : "–"),
         ),
-        h("p", { class: "muted small" }, "Promotions and coupons are applied at checkout."),
-        h("a", { class: "button", href: "#/checkout" }, "Checkout"),
+        cart.unavailableLines > 0
+          ? h(
+              "p",
+              { class: "error-text small", "data-testid": "cart-unavailable" },
+              cart.unavailableLines === 1
+                ? "One line cannot be bought as it is: change or remove it to check out."
+                : `${cart.unavailableLines} lines cannot be bought as they are: change or remove them to check out.`,
+            )
+          : h("p", { class: "muted small" }, "Promotions and coupons are applied at checkout."),
+        cart.unavailableLines > 0
+          ? h("span", { class: "button disabled", "aria-disabled": "true" }, "Checkout")
+          : h("a", { class: "button", href: "#/checkout" }, "Checkout"),
       ),
     );
   };
-  render();
-  const products = new Map<string, Product | undefined>();
-  await Promise.all(
-    cartLines().map(async (line) => {
-      try {
-        const { product } = await api.catalog.getProduct({ id: line.productId }, { signal });
-        products.set(line.productId, product);
-      } catch (error) {
-        // A product that is gone is dropped from the cart; any other failure keeps the line as it was.
-        if (ConnectError.from(error).code === Code.NotFound) products.set(line.productId, undefined);
-      }
-    }),
-  );
-  if (signal.aborted) return;
-  refreshCart(products);
-  render();
+  render(cachedCart());
+  try {
+    const cart = await loadCart(signal);
+    if (!signal.aborted) render(cart);
+  } catch (error) {
+    if (!signal.aborted) replace(body, errorBox(error));
+  }
 };
 
-function lineItem(line: CartLine, rerender: () => void): HTMLElement {
-  const change = (quantity: number) => {
-    setQuantity(line.productId, Math.max(0, Math.min(quantity, line.available)));
-    rerender();
-  };
+const MARKS: Partial<Record<LineAvailability, (line: CartLine) => string>> = {
+  [LineAvailability.LOW_STOCK]: (line) => `Only ${line.available} left: lower the quantity.`,
+  [LineAvailability.OUT_OF_STOCK]: () => "Out of stock for now.",
+  [LineAvailability.DISCONTINUED]: () => "No longer sold.",
+};
+
+function lineItem(
+  line: CartLine,
+  change: (productId: string, quantity: number) => Promise<void>,
+): HTMLElement {
+  const mark = MARKS[line.availability]?.(line);
+  const buyable = isAvailable(line);
   return h(
     "li",
-    { class: "line", "data-product": line.name },
-    productArt({ name: line.name, category: line.category, imageUrl: "" }, "thumb"),
+    { class: buyable ? "line" : "line unavailable", "data-product": line.productName },
+    productArt({ name: line.productName, category: line.category, imageUrl: "" }, "thumb"),
     h(
       "div",
       { class: "line-main" },
-      h("a", { href: `#/products/${encodeURIComponent(line.productId)}` }, line.name),
-      h("span", { class: "muted small" }, `${formatMinor(BigInt(line.unitPriceMinor), line.currency)} each`),
+      h("a", { href: `#/products/${encodeURIComponent(line.productId)}` }, line.productName),
+      line.unitPrice && h("span", { class: "muted small" }, `${formatMoney(line.unitPrice)} each`),
+      mark && h("span", { class: "error-text small", "data-testid": "line-mark" }, mark),
     ),
     h(
       "div",
@@ -96,8 +108,8 @@ function lineItem(line: CartLine, rerender: () => void): HTMLElement {
         {
           type: "button",
           class: "icon",
-          "aria-label": `One less ${line.name}`,
-          onclick: () => change(line.quantity - 1),
+          "aria-label": `One less ${line.productName}`,
+          onclick: () => change(line.productId, line.quantity - 1),
         },
         "−",
       ),
@@ -107,18 +119,14 @@ function lineItem(line: CartLine, rerender: () => void): HTMLElement {
         {
           type: "button",
           class: "icon",
-          "aria-label": `One more ${line.name}`,
+          "aria-label": `One more ${line.productName}`,
           disabled: line.quantity >= line.available,
-          onclick: () => change(line.quantity + 1),
+          onclick: () => change(line.productId, line.quantity + 1),
         },
         "+",
       ),
     ),
-    h(
-      "strong",
-      { class: "line-total" },
-      formatMinor(BigInt(line.unitPriceMinor) * BigInt(line.quantity), line.currency),
-    ),
-    h("button", { type: "button", class: "link", onclick: () => change(0) }, "Remove"),
+    h("strong", { class: "line-total" }, buyable && line.lineTotal ? formatMoney(line.lineTotal) : "–"),
+    h("button", { type: "button", class: "link", onclick: () => change(line.productId, 0) }, "Remove"),
   );
 }

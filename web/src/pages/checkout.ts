@@ -1,17 +1,19 @@
 /**
- * Checkout: the cart's lines, a coupon code previewed with ValidateCoupon (subtotal, discount,
- * total), a test card, and "Place order". The order is then followed live on its own page.
+ * Checkout: the cart's lines, a coupon code previewed with ValidateCoupon (subtotal, discount),
+ * the shipping address and option (delivery.ts), the total with shipping, a test card, and
+ * "Place order". The order is then followed live on its own page.
  */
 import { create } from "@bufbuild/protobuf";
 import { MoneySchema } from "@shop/schemas/common/v1/money";
 import type { ValidateCouponResponse } from "@shop/schemas/promotions/v1/promotions";
 import { api } from "../api.ts";
-import { cartLines, cartSubtotal } from "../cart.ts";
+import { isAvailable, loadCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
 import { formatMinor, formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
 import { errorBox, flash } from "../ui.ts";
+import { type DeliverySteps, deliverySteps } from "./delivery.ts";
 import { rememberPlacedOrder } from "./order.ts";
 
 /** The payment provider's test tokens, as the customer picks them. */
@@ -28,20 +30,45 @@ function newIdempotencyKey(): string {
 }
 
 /** The checkout page. */
-export const checkoutPage: Page = (main, { signal }) => {
+export const checkoutPage: Page = async (main, { signal }) => {
   if (!currentSession()) {
     navigate(`/login?next=${encodeURIComponent("/checkout")}`);
     return;
   }
-  const lines = cartLines();
   main.append(h("h1", {}, "Checkout"));
-  if (lines.length === 0) {
+  let cart: Awaited<ReturnType<typeof loadCart>>;
+  try {
+    cart = await loadCart(signal);
+  } catch (error) {
+    if (!signal.aborted) main.append(errorBox(error));
+    return;
+  }
+  if (signal.aborted) return;
+  const lines = cart?.lines ?? [];
+  if (!cart || lines.length === 0) {
     main.append(
       h("p", { class: "muted" }, "Your cart is empty. ", h("a", { href: "#/" }, "Find something you like.")),
     );
     return;
   }
-  const subtotal = cartSubtotal(lines);
+  // The shop refuses nothing here, but an order is only placed from a cart that can be bought as it is.
+  if (lines.some((line) => !isAvailable(line))) {
+    main.append(
+      h(
+        "p",
+        { class: "error", role: "alert" },
+        "Some lines of your cart cannot be bought as they are. ",
+        h("a", { href: "#/cart" }, "Change the cart"),
+        " first.",
+      ),
+    );
+    return;
+  }
+  const cartId = cart.id;
+  const subtotal = {
+    amountMinor: cart.subtotal?.amountMinor ?? 0n,
+    currency: cart.subtotal?.currency ?? "EUR",
+  };
   const idempotencyKey = newIdempotencyKey();
   let applied: { code: string; preview: ValidateCouponResponse } | undefined;
 
@@ -59,8 +86,16 @@ export const checkoutPage: Page = (main, { signal }) => {
   const problem = h("div", { "aria-live": "assertive" });
   const placeButton = h("button", { type: "submit", class: "wide" }, "Place order");
 
+  // The delivery steps ask for the options at once and call back before they are assigned.
+  let delivery: DeliverySteps | undefined;
+  let shown: ValidateCouponResponse | undefined;
   const showTotals = (preview?: ValidateCouponResponse) => {
+    shown = preview;
     const discount = preview?.discount && preview.discount.amountMinor > 0n ? preview.discount : undefined;
+    const goods = preview?.total?.amountMinor ?? subtotal.amountMinor;
+    // Free-shipping promotions are applied when the order is priced: the order page shows what was charged.
+    const shipping = delivery?.option()?.price;
+    const total = goods + (shipping?.amountMinor ?? 0n);
     replace(
       totals,
       h("dt", {}, "Subtotal"),
@@ -69,15 +104,14 @@ export const checkoutPage: Page = (main, { signal }) => {
         h("dt", {}, "Discount"),
         h("dd", { "data-testid": "discount", class: "discount" }, `−${formatMoney(discount)}`),
       ],
+      h("dt", {}, "Shipping"),
+      h("dd", { "data-testid": "shipping" }, shipping ? formatMoney(shipping) : "choose an option"),
       h("dt", { class: "total" }, "Total"),
-      h(
-        "dd",
-        { "data-testid": "total", class: "total" },
-        preview?.total ? formatMoney(preview.total) : formatMinor(subtotal.amountMinor, subtotal.currency),
-      ),
+      h("dd", { "data-testid": "total", class: "total" }, formatMinor(total, subtotal.currency)),
     );
   };
   showTotals();
+  delivery = deliverySteps(subtotal, signal, () => showTotals(shown));
 
   /** Previews `code` against the cart; returns whether it applies. */
   const preview = async (code: string): Promise<boolean> => {
@@ -91,8 +125,8 @@ export const checkoutPage: Page = (main, { signal }) => {
             category: line.category,
             quantity: line.quantity,
             unitPrice: create(MoneySchema, {
-              amountMinor: BigInt(line.unitPriceMinor),
-              currency: line.currency,
+              amountMinor: line.unitPrice?.amountMinor ?? 0n,
+              currency: line.unitPrice?.currency ?? subtotal.currency,
             }),
           })),
         },
@@ -187,6 +221,10 @@ export const checkoutPage: Page = (main, { signal }) => {
             couponCode: typed ? (applied?.code ?? "") : "",
             idempotencyKey,
             paymentToken: paymentToken ?? "tok_visa",
+            // The cart empties itself of these lines when the order reaches it (OrderPlaced).
+            cartId,
+            shippingAddress: delivery?.address(),
+            shippingOption: delivery?.option()?.id ?? "",
           });
           if (!order) throw new Error("The shop answered without the order.");
           rememberPlacedOrder(order.id);
@@ -199,7 +237,9 @@ export const checkoutPage: Page = (main, { signal }) => {
         }
       },
     },
+    delivery.elements,
     cards,
+    totals,
     problem,
     placeButton,
   );
@@ -219,14 +259,14 @@ export const checkoutPage: Page = (main, { signal }) => {
             h(
               "li",
               { class: "row" },
-              h("span", {}, `${line.quantity} × ${line.name}`),
-              h("span", {}, formatMinor(BigInt(line.unitPriceMinor) * BigInt(line.quantity), line.currency)),
+              h("span", {}, `${line.quantity} × ${line.productName}`),
+              h("span", {}, formatMoney(line.lineTotal)),
             ),
           ),
         ),
         h("a", { href: "#/cart", class: "small" }, "Change the cart"),
       ),
-      h("section", { class: "panel stack" }, couponForm, totals, placeForm),
+      h("section", { class: "panel stack" }, couponForm, placeForm),
     ),
   );
 };

@@ -1,20 +1,23 @@
 /**
- * One order, followed live with WatchOrder until it is CONFIRMED or CANCELLED (with the reason).
- * If the stream breaks before that, it is opened again after a pause.
+ * One order, followed live with WatchOrder until it is settled: CANCELLED (with the reason and who
+ * cancelled), or CONFIRMED and, when it ships, its parcel delivered (order-delivery.ts shows the
+ * delivery and the "Cancel order" control). If the stream breaks before that, it is opened again
+ * after a pause.
  */
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
+import { CancelledBy, type Order, OrderStatus } from "@shop/schemas/orders/v1/orders";
 import { api } from "../api.ts";
-import { clearCart } from "../cart.ts";
-import { h, replace } from "../dom.ts";
+import { cachedCart, loadCart, restoreLines } from "../cart.ts";
+import { type Child, h, replace } from "../dom.ts";
 import { formatMoney } from "../money.ts";
 import { navigate, type Page } from "../router.ts";
 import { currentSession } from "../session.ts";
+import { isCancellable, isSettled } from "../shipment.ts";
 import { errorBox, formatDate, pause, statusBadge } from "../ui.ts";
+import { type CancelControl, cancelControl, cancellationLine, deliveryPanel } from "./order-delivery.ts";
 
 const PLACED_KEY = "shop.placedOrder";
-const FINAL = [OrderStatus.CONFIRMED, OrderStatus.CANCELLED];
 const STEPS: [OrderStatus, string][] = [
   [OrderStatus.PENDING, "Placed"],
   [OrderStatus.PRICED, "Priced"],
@@ -40,18 +43,27 @@ export const orderPage: Page = async (main, { params, signal }) => {
   const view = h("div", {}, h("h1", {}, "Your order"), h("p", { class: "muted" }, "Loading your order…"));
   const problem = h("div");
   main.append(view, problem);
+  let current: Order | undefined;
+  const show = (order: Order) => {
+    // CancelOrder's answer and the stream race: an older version never replaces a newer one.
+    if (current && updatedMs(order) < updatedMs(current)) return;
+    current = order;
+    problem.replaceChildren();
+    replace(view, ...renderOrder(order, cancel));
+    if (order.status === OrderStatus.CONFIRMED) void settlePlacedOrder(order, signal);
+  };
+  const cancel = cancelControl(id, signal, show);
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       for await (const { order } of api.orders.watchOrder({ id }, { signal })) {
         if (!order) continue;
-        problem.replaceChildren();
-        replace(view, ...renderOrder(order));
-        if (FINAL.includes(order.status)) {
-          settlePlacedOrder(order);
-          return;
-        }
+        // A cancelled order says "your cart is still there": it is, before the page says so.
+        if (order.status === OrderStatus.CANCELLED) await settlePlacedOrder(order, signal);
+        show(order);
+        if (current && isSettled(current)) return;
       }
-      // The stream ended before a final status (the server restarted): open it again.
+      if (current && isSettled(current)) return;
+      // The stream ended before the order settled (the server restarted): open it again.
     } catch (error) {
       if (signal.aborted) return;
       const code = ConnectError.from(error).code;
@@ -62,13 +74,41 @@ export const orderPage: Page = async (main, { params, signal }) => {
   }
 };
 
-function settlePlacedOrder(order: Order): void {
+/**
+ * The cart gave up the order's lines when the order was placed (cart consumes OrderPlaced). Once the
+ * order is confirmed the page shows the emptied cart; a cancelled order's lines are put back, so the
+ * customer can try again.
+ */
+async function settlePlacedOrder(order: Order, signal: AbortSignal): Promise<void> {
   if (localStorage.getItem(PLACED_KEY) !== order.id) return;
   localStorage.removeItem(PLACED_KEY);
-  if (order.status === OrderStatus.CONFIRMED) clearCart();
+  const ordered = order.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+  if (order.status === OrderStatus.CANCELLED) {
+    await restoreLines(ordered).catch(() => undefined);
+    return;
+  }
+  // The cart empties as its OrderPlaced arrives there: look a few times rather than once.
+  for (let attempt = 0; attempt < 10 && !signal.aborted; attempt++) {
+    const cart = await loadCart().catch(() => cachedCart());
+    const left = (cart?.lines ?? []).filter((line) =>
+      ordered.some((o) => o.productId === line.productId && o.quantity === line.quantity),
+    );
+    if (left.length === 0) return;
+    await pause(500, signal);
+  }
 }
 
-function renderOrder(order: Order): HTMLElement[] {
+// Cancelled by the customer or an admin (rather than by the saga): it may have been paid.
+function byPerson(order: Order): boolean {
+  const by = order.cancellation?.by;
+  return by === CancelledBy.CUSTOMER || by === CancelledBy.ADMIN;
+}
+
+function updatedMs(order: Order): number {
+  return order.updatedAt ? timestampDate(order.updatedAt).getTime() : 0;
+}
+
+function renderOrder(order: Order, cancel: CancelControl): Child[] {
   const cancelled = order.status === OrderStatus.CANCELLED;
   const reached = STEPS.findIndex(([status]) => status === order.status);
   const priced = isPriced(order);
@@ -93,15 +133,22 @@ function renderOrder(order: Order): HTMLElement[] {
           ),
       order.status === OrderStatus.CONFIRMED &&
         h("p", { class: "ok" }, "Thank you! Your payment went through and your order is confirmed."),
+      cancellationLine(order),
       cancelled &&
-        h(
-          "p",
-          { class: "muted small" },
-          "Nothing was charged for this order. Your cart is still there: ",
-          h("a", { href: "#/checkout" }, "back to checkout"),
-          ".",
-        ),
-      !FINAL.includes(order.status) && h("p", { class: "muted small" }, "This page updates by itself."),
+        (order.refund?.amount
+          ? h("p", { class: "muted small" }, `${formatMoney(order.refund.amount)} is refunded to your card.`)
+          : byPerson(order)
+            ? h("p", { class: "muted small" }, "Anything you paid is refunded to your card.")
+            : h(
+                "p",
+                { class: "muted small" },
+                "Nothing was charged for this order. Your cart is still there: ",
+                h("a", { href: "#/checkout" }, "back to checkout"),
+                ".",
+              )),
+      !isSettled(order) && h("p", { class: "muted small" }, "This page updates by itself."),
+      isCancellable(order) && cancel.element,
+      cancel.problem,
     ),
     h(
       "section",
@@ -135,6 +182,10 @@ function renderOrder(order: Order): HTMLElement[] {
             ),
             h("dd", { class: "discount" }, `−${formatMoney(order.discount)}`),
           ],
+        order.shipping && [
+          h("dt", {}, "Shipping"),
+          h("dd", {}, formatMoney(order.shipping.charged ?? order.shipping.price)),
+        ],
         h("dt", { class: "total" }, "Total"),
         h(
           "dd",
@@ -146,6 +197,7 @@ function renderOrder(order: Order): HTMLElement[] {
       order.createdAt &&
         h("p", { class: "muted small" }, `Placed ${formatDate(timestampDate(order.createdAt))}`),
     ),
+    deliveryPanel(order),
     h(
       "p",
       { class: "inline" },

@@ -2,8 +2,9 @@
  * One product: picture, description, price, stock and "add to cart" with a quantity.
  */
 import { api } from "../api.ts";
-import { addToCart, cartLines } from "../cart.ts";
+import { addToCart, quantityInCart } from "../cart.ts";
 import { h, replace } from "../dom.ts";
+import { sentence } from "../errors.ts";
 import { formatMoney } from "../money.ts";
 import type { Page } from "../router.ts";
 import { errorBox, flash, loading, productArt } from "../ui.ts";
@@ -15,7 +16,7 @@ export const productPage: Page = async (main, { params, signal }) => {
   try {
     const { product } = await api.catalog.getProduct({ id: params.id ?? "" }, { signal });
     if (!product) throw new Error("The shop answered without the product.");
-    const inCart = () => cartLines().find((line) => line.productId === product.id)?.quantity ?? 0;
+    const inCart = () => quantityInCart(product.id);
     const quantity = h("input", {
       type: "number",
       name: "quantity",
@@ -66,11 +67,19 @@ export const productPage: Page = async (main, { params, signal }) => {
             "form",
             {
               class: "buy",
-              onsubmit: (event: Event) => {
+              onsubmit: async (event: Event) => {
                 event.preventDefault();
-                const wanted = Math.max(1, Math.floor(Number(quantity.value) || 1));
-                const now = addToCart(product, wanted);
-                flash(`${product.name}: ${now} in your cart.`);
+                // What is in stock is the most worth adding; the cart marks a line that outgrows it.
+                const wanted = Math.min(
+                  Math.max(1, Math.floor(Number(quantity.value) || 1)),
+                  Math.max(1, product.available - inCart()),
+                );
+                try {
+                  const now = await addToCart(product.id, wanted);
+                  flash(`${product.name}: ${now} in your cart.`);
+                } catch (error) {
+                  flash(sentence(error));
+                }
                 showNote();
               },
             },

@@ -16,9 +16,9 @@ import type { OrdersDeps } from "../setup.ts";
 export function settle(context: EventContext<OrdersDeps>, orderId: string, outcome: SagaOutcome): void {
   const { deps, event, logger } = context;
   if (outcome.kind === "applied") {
-    // After the commit, so a woken watcher reads what the handler committed.
-    context.afterCommit(() => deps.notifier.notify(orderId));
+    // After the commit, with the committed row, so a woken watcher shows it without reading it again.
     const { order } = outcome;
+    context.afterCommit(() => deps.notifier.notify(orderId, order));
     if (isFinal(order.status)) {
       context.afterCommit(() => deps.sagaMetrics.finished(order, reasonOfEvent(order.status, event.type)));
     }
@@ -40,7 +40,7 @@ export function settleShipment(
   outcome: SagaOutcome,
 ): void {
   const { deps, event, logger } = context;
-  if (outcome.kind === "applied") context.afterCommit(() => deps.notifier.notify(orderId));
+  if (outcome.kind === "applied") context.afterCommit(() => deps.notifier.notify(orderId, outcome.order));
   else if (outcome.kind === "missing") {
     logger.warn({ orderId, type: event.type, source: event.source }, "ignored an event for an unknown order");
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { OrderRow } from "../db/schema.ts";
 import { createOrderNotifier } from "./notifier.ts";
 
 describe("the order notifier", () => {
@@ -33,5 +34,19 @@ describe("the order notifier", () => {
     await expect(pending).resolves.toBe("aborted");
     await expect(watch.next(5_000, never)).resolves.toBe("aborted");
     expect(notifier.size()).toBe(0);
+  });
+
+  it("hands the committed row to the watcher once, and forgets it when a later notification has none", async () => {
+    const notifier = createOrderNotifier();
+    const watch = notifier.watch("o-1");
+    const row = { id: "o-1", status: "PRICED" } as unknown as OrderRow;
+    notifier.notify("o-1", row);
+    await expect(watch.next(5_000, never)).resolves.toBe("changed");
+    expect(watch.takeOrder()).toBe(row);
+    expect(watch.takeOrder()).toBeUndefined();
+    notifier.notify("o-1", row);
+    notifier.notify("o-1");
+    await expect(watch.next(5_000, never)).resolves.toBe("changed");
+    expect(watch.takeOrder()).toBeUndefined();
   });
 });

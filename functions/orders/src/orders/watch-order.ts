@@ -61,8 +61,14 @@ export async function* watchOrder(
       if (remaining <= 0) return;
       const woke = await watch.next(Math.min(timing.pollMs, remaining), signal);
       if (woke === "aborted") return;
-      // Notified after the writer's commit (Tx.afterCommit): a plain read sees what it committed.
-      const next = await getOrder(db, { orderId, viewer });
+      // Notified after the writer's commit (Tx.afterCommit) with the row it committed, or else a
+      // plain read sees what it committed. A handed-over row older than what the watch showed (two
+      // commits notifying out of order) is read again instead.
+      const handed = woke === "changed" ? watch.takeOrder() : undefined;
+      const next =
+        handed && handed.updatedAt.getTime() >= order.updatedAt.getTime()
+          ? handed
+          : await getOrder(db, { orderId, viewer });
       if (next.status !== order.status || next.updatedAt.getTime() !== order.updatedAt.getTime()) {
         order = next;
         yield order;

@@ -182,6 +182,14 @@ describe("ShippingService", { timeout: 30_000 }, () => {
         trackingNumber: "JJD42",
         customerId: "erin",
       });
+      // The admin's two steps are in the audit log, keyed by the shipment; the refused ones are not.
+      const shipmentId = shipment!.id;
+      const audit = (await emitted(fn, shipmentId)).filter((e) => e.type.endsWith("AdminActionRecorded"));
+      expect(audit.map((e) => (e.message as unknown as { action: string }).action)).toEqual([
+        "shipping.DispatchShipment",
+        "shipping.DeliverShipment",
+      ]);
+      expect(audit[0]?.message).toMatchObject({ actorId: admin.userId, target: shipmentId });
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { type App, caller } from "@shop/runtime";
+import { type App, caller, recordAdminAction } from "@shop/runtime";
 import {
   DeliverShipmentResponseSchema,
   DispatchShipmentResponseSchema,
@@ -38,19 +38,39 @@ export function shippingService(deps: ShippingDeps, app: App): ServiceImpl<typeo
       return create(GetShipmentResponseSchema, { shipment: toShipmentMessage(shipment) });
     },
 
-    async dispatchShipment(request) {
-      const shipment = await app.transaction((tx) =>
-        dispatchShipment(
-          tx,
-          { orderId: request.orderId, carrier: request.carrier, trackingNumber: request.trackingNumber },
-          deps,
-        ),
-      );
+    async dispatchShipment(request, context) {
+      const shipment = await app.transaction(async (tx) => {
+        const input = {
+          orderId: request.orderId,
+          carrier: request.carrier,
+          trackingNumber: request.trackingNumber,
+        };
+        const dispatched = await dispatchShipment(tx, input, deps);
+        // An admin's hand, not the dev carrier's: recorded in the audit log with the change.
+        await recordAdminAction(tx, {
+          actor: caller(context),
+          action: "shipping.DispatchShipment",
+          target: dispatched.id,
+          before: { status: "PREPARING" },
+          after: dispatched,
+        });
+        return dispatched;
+      });
       return create(DispatchShipmentResponseSchema, { shipment: toShipmentMessage(shipment) });
     },
 
-    async deliverShipment(request) {
-      const shipment = await app.transaction((tx) => deliverShipment(tx, { orderId: request.orderId }, deps));
+    async deliverShipment(request, context) {
+      const shipment = await app.transaction(async (tx) => {
+        const delivered = await deliverShipment(tx, { orderId: request.orderId }, deps);
+        await recordAdminAction(tx, {
+          actor: caller(context),
+          action: "shipping.DeliverShipment",
+          target: delivered.id,
+          before: { status: "DISPATCHED" },
+          after: delivered,
+        });
+        return delivered;
+      });
       return create(DeliverShipmentResponseSchema, { shipment: toShipmentMessage(shipment) });
     },
   };

@@ -13,3 +13,6 @@ export const subscriptions: EventSubscription<WebhooksDeps>[] = [];
 
 /** What takes every event POSTed to webhooks: a shop event to fan out to endpoints. */
 export const otherEvents: OtherEventHandler<WebhooksDeps> = onShopEvent;
+
+/** Only types some enabled endpoint asks for reach `otherEvents`; the rest are ignored at once. */
+export const wantsOtherEvent = (type: string, deps: WebhooksDeps) => deps.wanted.wants(type);

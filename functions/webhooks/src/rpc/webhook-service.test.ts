@@ -159,6 +159,31 @@ describe("WebhookService", () => {
     });
     await admin.deleteEndpoint({ id: created!.id });
     expect((await refusal(admin.getEndpoint({ id: created!.id })))?.code).toBe(Code.NotFound);
+    // Every change is in the audit log, keyed by the endpoint, and neither secret is anywhere in it.
+    const audit = (await publishedEvents(fn)).filter(
+      (e) => e.event.type === "shop.audit.v1.AdminActionRecorded" && e.event.partitionkey === created!.id,
+    );
+    expect(audit.map((e) => (e.message as unknown as { action: string }).action)).toEqual([
+      "webhooks.CreateEndpoint",
+      "webhooks.RotateSecret",
+      "webhooks.UpdateEndpoint",
+      "webhooks.DeleteEndpoint",
+    ]);
+    const logged = audit
+      .map((e) => e.message as unknown as { before: string; after: string })
+      .map((m) => m.before + m.after)
+      .join("\n");
+    expect(logged).not.toContain(secret.slice(6));
+    expect(logged).not.toContain(rotated.slice(6));
+  });
+
+  it("ignores at once an event no enabled endpoint asks for, and takes it from the moment one does", async () => {
+    const event = orderPlaced("o-unwanted");
+    expect(await fn.receive(event)).toBe("ignored");
+    const { endpoint: created } = await register();
+    expect(await fn.receive(orderPlaced("o-wanted"))).toBe("handled");
+    await admin.deleteEndpoint({ id: created!.id });
+    expect(await fn.receive(orderPlaced("o-unwanted-again"))).toBe("ignored");
   });
 
   it("delivers an event once however often it arrives, and redelivers it on an admin's word", async () => {

@@ -3,8 +3,8 @@
  * the client through the runtime's error interceptor.
  */
 import { create } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
-import type { App } from "@shop/runtime";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { type App, caller, recordAdminAction, type Tx } from "@shop/runtime";
 import {
   CreateEndpointResponseSchema,
   DeleteEndpointResponseSchema,
@@ -41,15 +41,20 @@ function checkedId(id: string, what: "endpoint" | "delivery" = "endpoint"): stri
   return id;
 }
 
+/** Records an admin's change to endpoints or deliveries in the audit log, in its transaction. */
+function audited(tx: Tx, context: HandlerContext, action: string, target: string, after?: unknown) {
+  return recordAdminAction(tx, { actor: caller(context), action: `webhooks.${action}`, target, after });
+}
+
 /** The WebhookService implementation over `app`'s database and webhooks' `deps`. */
 export function webhookService(
   deps: WebhooksDeps,
   app: Pick<App, "db" | "transaction">,
 ): ServiceImpl<typeof WebhookService> {
   return {
-    async createEndpoint(request) {
-      const created = await app.transaction((tx) =>
-        createEndpoint(
+    async createEndpoint(request, context) {
+      const created = await app.transaction(async (tx) => {
+        const made = await createEndpoint(
           tx,
           {
             url: request.url,
@@ -59,8 +64,12 @@ export function webhookService(
             now: deps.now(),
           },
           deps,
-        ),
-      );
+        );
+        // The endpoint as stored (its secret is in Vault, never in the log).
+        await audited(tx, context, "CreateEndpoint", made.endpoint.id, made.endpoint);
+        return made;
+      });
+      deps.wanted.invalidate();
       return create(CreateEndpointResponseSchema, {
         endpoint: endpointMessage(created.endpoint),
         secret: created.secret,
@@ -74,11 +83,11 @@ export function webhookService(
       const endpoint = await getEndpoint(app.db, { id: checkedId(request.id) });
       return create(GetEndpointResponseSchema, { endpoint: endpointMessage(endpoint) });
     },
-    async updateEndpoint(request) {
+    async updateEndpoint(request, context) {
       const id = checkedId(request.id);
       const format = formatOf(request.format);
-      const updated = await app.transaction((tx) =>
-        updateEndpoint(
+      const updated = await app.transaction(async (tx) => {
+        const changed = await updateEndpoint(
           tx,
           {
             id,
@@ -89,23 +98,40 @@ export function webhookService(
             now: deps.now(),
           },
           deps,
-        ),
-      );
+        );
+        await audited(tx, context, "UpdateEndpoint", id, changed);
+        return changed;
+      });
+      deps.wanted.invalidate();
       return create(UpdateEndpointResponseSchema, { endpoint: endpointMessage(updated) });
     },
-    async enableEndpoint(request) {
+    async enableEndpoint(request, context) {
       const id = checkedId(request.id);
-      const enabled = await app.transaction((tx) => enableEndpoint(tx, { id, now: deps.now() }));
+      const enabled = await app.transaction(async (tx) => {
+        const endpoint = await enableEndpoint(tx, { id, now: deps.now() });
+        await audited(tx, context, "EnableEndpoint", id, endpoint);
+        return endpoint;
+      });
+      deps.wanted.invalidate();
       return create(EnableEndpointResponseSchema, { endpoint: endpointMessage(enabled) });
     },
-    async deleteEndpoint(request) {
+    async deleteEndpoint(request, context) {
       const id = checkedId(request.id);
-      await app.transaction((tx) => deleteEndpoint(tx, { id }));
+      await app.transaction(async (tx) => {
+        await deleteEndpoint(tx, { id });
+        await audited(tx, context, "DeleteEndpoint", id);
+      });
+      deps.wanted.invalidate();
       return create(DeleteEndpointResponseSchema, {});
     },
-    async rotateSecret(request) {
+    async rotateSecret(request, context) {
       const id = checkedId(request.id);
-      const secret = await app.transaction((tx) => rotateSecret(tx, { id, now: deps.now() }, deps));
+      const secret = await app.transaction(async (tx) => {
+        const rotated = await rotateSecret(tx, { id, now: deps.now() }, deps);
+        // That it was rotated, never the secret itself.
+        await audited(tx, context, "RotateSecret", id);
+        return rotated;
+      });
       return create(RotateSecretResponseSchema, { secret });
     },
     async listDeliveries(request) {
@@ -119,11 +145,16 @@ export function webhookService(
         nextPageToken: page.nextPageToken,
       });
     },
-    async redeliverDelivery(request) {
+    async redeliverDelivery(request, context) {
       const id = checkedId(request.id, "delivery");
-      const delivery = await app.transaction((tx) =>
-        redeliverDelivery(tx, { id, now: deps.now() }, deps.schedule),
-      );
+      const delivery = await app.transaction(async (tx) => {
+        const again = await redeliverDelivery(tx, { id, now: deps.now() }, deps.schedule);
+        await audited(tx, context, "RedeliverDelivery", id, {
+          status: again.status,
+          attempts: again.attempts,
+        });
+        return again;
+      });
       void deps.sender.wake();
       return create(RedeliverDeliveryResponseSchema, { delivery: deliveryMessage(delivery) });
     },

@@ -16,7 +16,8 @@ export interface WireRecord extends Omit<LogRecord, "value"> {
 
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 
-function isLocal(req: IncomingMessage): boolean {
+/** Whether `req` came from this machine, naming it by a loopback Host (no DNS rebinding). */
+export function isLocal(req: IncomingMessage): boolean {
   const address = req.socket.remoteAddress ?? "";
   const loopback = address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
   // The Host check keeps a web page from reaching it through DNS rebinding.

@@ -63,6 +63,8 @@ beforeAll(async () => {
     promotions: `http://127.0.0.1:${(trailersOnly.address() as AddressInfo).port}`,
     // Nobody listens on port 1.
     inventory: "http://127.0.0.1:1",
+    // Answers with the path it was asked for.
+    catalog: (req, res) => res.end(`catalog ${req.method} ${req.url}`),
   });
   front = await listenDual(0, gateway, "127.0.0.1");
 });
@@ -167,5 +169,12 @@ describe("gRPC through the gateway", () => {
     const client = createClient(InventoryService, grpc());
     const error = await client.getStock({ productId: "p" }).catch((e: unknown) => ConnectError.from(e));
     expect(error).toMatchObject({ code: Code.Unavailable, rawMessage: "function unavailable" });
+  });
+});
+
+describe("catalog's product images", () => {
+  it("go to catalog with their path as it is", async () => {
+    const answer = await fetch(`${front.url}/images/${"a".repeat(64)}`);
+    expect(await answer.text()).toBe(`catalog GET /images/${"a".repeat(64)}`);
   });
 });

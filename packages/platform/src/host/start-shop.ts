@@ -5,6 +5,7 @@
 
 import { mkdir } from "node:fs/promises";
 import type { PGlite } from "@electric-sql/pglite";
+import { type MailCatcher, startMailCatcher } from "@shop/notifications/mail-catcher";
 import {
   createEventIssuer,
   createLogger,
@@ -14,6 +15,7 @@ import {
   DEFAULT_LOGS_TOPIC,
   type EventIssuer,
   type EventLog,
+  isDevelopment,
   listenDual,
   type RunningFunction,
   startFunction,
@@ -30,6 +32,7 @@ import { hostTracing } from "../trace/host-tracing.ts";
 import type { SpanStore } from "../trace/span-store.ts";
 import { createZipkinApi } from "../trace/zipkin-api.ts";
 import { createAdminEvents } from "./admin-events.ts";
+import { createDevMailRoute } from "./dev-mail.ts";
 import { createGateway, type Target } from "./gateway.ts";
 import { createHostKafkaMetrics } from "./kafka-metrics.ts";
 import { createOpsMetrics, httpSources, opsNotFound, registrySources } from "./ops-metrics.ts";
@@ -82,6 +85,11 @@ export interface ShopOptions {
   traceStore?: SpanStore | false;
   /** Zipkin's base URL for `/ops/zipkin/api/v2` (default: from OTEL_EXPORTER_ZIPKIN_ENDPOINT when exporting to Zipkin). */
   zipkinUrl?: string;
+  /**
+   * Whether notifications' mail goes to a dev mail catcher in this process (shown at /dev/mail):
+   * default in development (no VAULT_ADDR, not NODE_ENV=production), never outside it.
+   */
+  mailCatcher?: boolean;
 }
 
 /** A running shop. */
@@ -95,6 +103,8 @@ export interface Shop {
   traces?: SpanStore;
   /** The runner's token issuer: what every function trusts on `POST /` (a test delivering by hand mints with it). */
   issuer: EventIssuer;
+  /** The dev mail catcher notifications sends to, in development. */
+  mail?: MailCatcher;
   close(): Promise<void>;
 }
 
@@ -134,6 +144,17 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ? { ...options.tracing, exporter: traces.exporter }
     : options.tracing;
   const functions: Record<string, RunningFunction> = {};
+  // Development: notifications' mail goes to a catcher on a loopback port, handed over as its SMTP
+  // secret (the local secret store reads SHOP_SECRET_NOTIFICATIONS_SMTP), and links to this shop.
+  const mail = (options.mailCatcher ?? isDevelopment(process.env)) ? await startMailCatcher() : undefined;
+  const mailEnv: Record<string, string> = mail
+    ? {
+        SHOP_SECRET_NOTIFICATIONS_SMTP: JSON.stringify(mail.smtpSecret()),
+        ...(options.port && !process.env.SHOP_PUBLIC_URL
+          ? { SHOP_PUBLIC_URL: `http://127.0.0.1:${options.port}` }
+          : {}),
+      }
+    : {};
   // The runner's own issuer signs every delivery's token, as Knative has the API server sign one; the
   // functions trust its key: in this process directly, function processes through its JWKS endpoint.
   const issuer = await createEventIssuer();
@@ -154,14 +175,17 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
             // Every function ships its log lines to Kafka, so `shop logs tail` follows them all.
             SHOP_LOGS_KAFKA: "1",
             SHOP_LOGS_TOPIC: logsTopic,
+            ...mailEnv,
           },
           options.buildBundles,
         )
       : undefined;
   for (const definition of processes ? [] : shopFunctions) {
     const name = definition.name;
+    const own = name === "notifications" && mail ? { ...process.env, ...mailEnv } : undefined;
     functions[name] = await startFunction(definition, {
       log,
+      ...(own ? { env: own, secrets: createSecretStore(own, logger) } : {}),
       listen: false,
       logger: createLogger(name, options.logLevel ?? "warn", options.logDestination),
       eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
@@ -198,7 +222,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   let runnerMetrics: Runner["metrics"] | undefined;
   const gateway = createGateway(
     handlers,
-    createRunnerMetricsRoute(() => runnerMetrics?.registry, createAdminEvents(log, topic, ops)),
+    createRunnerMetricsRoute(
+      () => runnerMetrics?.registry,
+      createDevMailRoute(mail, createAdminEvents(log, topic, ops)),
+    ),
   );
   // Until `prepare` is done, requests wait (the first answer is a whole one): see start-gate.ts.
   const gate = createStartGate();
@@ -227,6 +254,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     runner,
     ...(traces.store ? { traces: traces.store } : {}),
     issuer,
+    ...(mail ? { mail } : {}),
     async close() {
       gate.fail();
       await runner.close();
@@ -242,6 +270,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await tracing?.close();
       await traces.exporter?.shutdown();
       await secrets.close?.();
+      await mail?.close();
     },
   };
   try {

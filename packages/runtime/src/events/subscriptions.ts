@@ -95,6 +95,8 @@ export interface DispatcherOptions<Deps> {
   subscriptions: EventSubscription<Deps>[];
   /** Takes the events of every other type (default: none, they are answered "ignored"). */
   otherEvents?: OtherEventHandler<Deps>;
+  /** Whether `otherEvents` wants an event of this type; no: "ignored", without a transaction. */
+  wantsOtherEvent?: (type: string, deps: Deps) => boolean | Promise<boolean>;
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
@@ -117,8 +119,12 @@ export function createDispatcher<Deps>(
   const { processedEvents } = options;
   const dispatch = async (event: ShopCloudEvent): Promise<DispatchOutcome> => {
     const subscription = byType.get(event.type);
-    if (!subscription)
-      return options.otherEvents ? handleOther(event, options, options.otherEvents) : "ignored";
+    if (!subscription) {
+      if (!options.otherEvents) return "ignored";
+      if (options.wantsOtherEvent && !(await options.wantsOtherEvent(event.type, options.deps)))
+        return "ignored";
+      return handleOther(event, options, options.otherEvents);
+    }
     if (!sourceAllowed(event.type, event.source)) {
       const expected = ANY_FUNCTION_TYPES.has(event.type) ? "a function" : expectedSource(event.type);
       throw new MalformedEventError(`${event.type} comes from ${expected}, not ${event.source}`);

@@ -1,0 +1,24 @@
+/**
+ * Everything analytics consumes: the one list. No Trigger delivers these: the KafkaSource
+ * `analytics-events` (knative/base/analytics.yaml) delivers every record of shop.events, in its own
+ * consumer group, and the types not listed here are answered 2xx and ignored.
+ */
+import { type EventSubscription, on } from "@shop/runtime";
+import {
+  OrderCancelledSchema,
+  OrderConfirmedSchema,
+  OrderPlacedSchema,
+} from "@shop/schemas/orders/v1/events";
+import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
+import { onOrderCancelled } from "./on-order-cancelled.ts";
+import { onOrderConfirmed } from "./on-order-confirmed.ts";
+import { onOrderPlaced } from "./on-order-placed.ts";
+import { onOrderPriced } from "./on-order-priced.ts";
+
+/** The events analytics keeps facts of, each with its handler. */
+export const subscriptions: EventSubscription[] = [
+  on(OrderPlacedSchema, onOrderPlaced),
+  on(OrderPricedSchema, onOrderPriced),
+  on(OrderConfirmedSchema, onOrderConfirmed),
+  on(OrderCancelledSchema, onOrderCancelled),
+];

@@ -1,0 +1,18 @@
+/**
+ * Everything cart consumes: the one list (knative/base/cart.yaml has one Trigger for each).
+ */
+import { type EventSubscription, on } from "@shop/runtime";
+import { ProductChangedSchema } from "@shop/schemas/catalog/v1/events";
+import { StockChangedSchema } from "@shop/schemas/inventory/v1/events";
+import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
+import type { CartDeps } from "../setup.ts";
+import { onOrderPlaced } from "./on-order-placed.ts";
+import { onProductChanged } from "./on-product-changed.ts";
+import { onStockChanged } from "./on-stock-changed.ts";
+
+/** The events cart consumes, each with its handler. */
+export const subscriptions: EventSubscription<CartDeps>[] = [
+  on(ProductChangedSchema, onProductChanged),
+  on(StockChangedSchema, onStockChanged),
+  on(OrderPlacedSchema, onOrderPlaced),
+];
