@@ -270,11 +270,16 @@ describe("the back office", () => {
     await shot(page, "admin-promotion");
 
     // Orders: the customer's order found by customer, its saga read, then cancelled by the admin.
+    const own = await placeAndSettle(admin, productId);
     await go(page, "/admin/orders");
+    await page.locator(`tr[data-order="${own.id}"]`).waitFor();
+    expect(await page.locator("tbody tr[data-order]").count()).toBe(2);
     await page.getByLabel("Customer id").fill(customer.id);
     await page.getByRole("button", { name: "Search orders" }).click();
+    // The search narrows every customer's orders (the admin's own one too) to this customer's.
+    await page.waitForURL(/customer=/);
+    await expect.poll(() => page.locator("tbody tr[data-order]").count()).toBe(1);
     await page.locator(`tr[data-order="${order.id}"]`).waitFor();
-    expect(await page.locator("tbody tr[data-order]").count()).toBe(1);
     await shot(page, "admin-orders");
     await page.getByRole("link", { name: order.id }).click();
     for (const event of ["OrderPlaced", "OrderPriced", "StockReserved", "PaymentSucceeded", "OrderConfirmed"])
