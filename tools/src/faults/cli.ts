@@ -209,6 +209,14 @@ function renderReport(report: ScenarioReport, { args, outages }: { args: string;
           string,
         ][])),
     ["live coupon redemptions", s.redemptions],
+    [
+      "receipts at the SMTP server (copies of one Message-ID)",
+      `${report.delivered.receipts} (${report.delivered.receiptCopies})`,
+    ],
+    [
+      "confirmed orders that ship / shipments",
+      `${report.delivered.shippingOrders} / ${report.delivered.shipments}`,
+    ],
     ["PlaceOrder calls retried during faults", report.retriedPlacements],
     ["records delivered twice", report.duplicatesDelivered],
     [

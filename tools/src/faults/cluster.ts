@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type MailCatcher, startMailCatcher } from "@shop/notifications/mail-catcher";
 import {
   createGateway,
   createKafkaLog,
@@ -28,6 +29,7 @@ import {
 import {
   createEventIssuer,
   createLogger,
+  createSecretStore,
   type EventLog,
   type RunningFunction,
   startFunction,
@@ -72,6 +74,8 @@ export interface FaultShop {
   inProcess: Record<string, RunningFunction>;
   /** The consumer groups the runner dispatches with (one per Trigger), on the events topic. */
   groups: string[];
+  /** The SMTP server notifications sends to (a real one, in this process): what each customer received. */
+  mail: MailCatcher;
   /**
    * The consumer groups of the KafkaSources the runner plays (the redrive function's, on the
    * dead-letter topic), each with the topics it reads; none when `knative/` has no KafkaSource.
@@ -109,6 +113,15 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     sweepIntervalMs: 1_000,
     ...(options.tickIntervalMs === undefined ? {} : { tickIntervalMs: options.tickIntervalMs }),
   };
+  // notifications mails a real SMTP server here; short timeouts and retries, since a send a fault cut
+  // is taken again only after its lease (3 × the timeout + 30 s), and the run must settle before that.
+  const mail = await startMailCatcher({ limit: 100_000 });
+  const functionEnv = {
+    SHOP_SECRET_NOTIFICATIONS_SMTP: JSON.stringify(mail.smtpSecret()),
+    NOTIFICATIONS_SMTP_TIMEOUT_MS: "2000",
+    NOTIFICATIONS_RETRY_DELAYS_MS: "1000,2000,5000",
+    ...options.env,
+  };
   const inProcess: Record<string, RunningFunction> = {};
   const children: Record<string, ChildFunction> = {};
   const targets: Record<string, Target> = {};
@@ -128,7 +141,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     ...(options.tickIntervalMs === undefined
       ? {}
       : { SHOP_TICK_INTERVAL_MS: String(options.tickIntervalMs) }),
-    ...options.env,
+    ...functionEnv,
     LOG_LEVEL: logLevel === "silent" ? "error" : logLevel,
   });
   const crashes: string[] = [];
@@ -185,6 +198,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
         children[name] = await spawnChild(name, port);
         targets[name] = activator(`http://127.0.0.1:${port}`);
       } else {
+        const fnEnv = { ...process.env, ...functionEnv };
         inProcess[name] = await startFunction(definition, {
           log,
           listen: false,
@@ -192,7 +206,9 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
           eventAuth: { issuer: issuer.issuer, keys: issuer.keys },
           eventTokens: (audience) => issuer.token(audience),
           config,
-          env: { ...process.env, ...options.env },
+          env: fnEnv,
+          // notifications reads its SMTP secret from the store (the local one reads SHOP_SECRET_*).
+          ...(name === "notifications" ? { secrets: createSecretStore(fnEnv, logger) } : {}),
         });
         targets[name] = inProcess[name].handler;
       }
@@ -223,6 +239,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
     inProcess,
     groups: runner.triggers.map((t) => `knative-trigger-${t.namespace}-${t.name}`),
     sourceGroups: sources.map((s) => ({ groupId: s.consumerGroup, topics: s.topics.map(sourceTopic) })),
+    mail,
     crashes,
     async killAndRestart(name) {
       const running = children[name];
@@ -267,6 +284,7 @@ export async function startFaultShop(options: FaultShopOptions): Promise<FaultSh
       await log.close();
       await jwks.close();
       await tokenFiles.close();
+      await mail.close();
     },
   };
 }

@@ -22,6 +22,15 @@ const TOKENS = [
   "tok_declined",
 ];
 const COUPONS = ["", "", "", "FAULT-LIMITED", "FAULT-ONCE", "FAULT-TEN"];
+/** Where the orders that ship go, by shipping's standard option (the books count their shipments). */
+export const FAULT_ADDRESS = {
+  name: "Fault Customer",
+  line1: "Teststr. 1",
+  line2: "",
+  city: "Berlin",
+  postcode: "10115",
+  country: "DE",
+};
 
 /** Places `options.orders` orders, `options.concurrency` at once, striking each fault once its threshold is passed. */
 export async function place(run: ScenarioRun, seeded: Seeded): Promise<Placed> {
@@ -57,7 +66,10 @@ async function paced(options: ScenarioOptions, placing: number, i: number): Prom
   if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
 }
 
-/** Order `i`: one or two units of a product, every fifth with a second line; its token and coupon in turn. */
+/**
+ * Order `i`: one or two units of a product, every fifth with a second line; its token and coupon in
+ * turn; every other one ships (standard, to an address), the others ship nothing.
+ */
 function orderRequest(options: ScenarioOptions, { products }: Seeded, i: number) {
   const lines = [{ productId: products[i % products.length]!, quantity: 1 + (i % 2) }];
   if (i % 5 === 0) lines.push({ productId: products[(i + 3) % products.length]!, quantity: 1 });
@@ -68,6 +80,7 @@ function orderRequest(options: ScenarioOptions, { products }: Seeded, i: number)
     paymentToken: tokens[i % tokens.length]!,
     couponCode: coupons[i % coupons.length]!,
     idempotencyKey: randomUUID(),
+    ...(i % 2 === 0 ? { shippingAddress: FAULT_ADDRESS, shippingOption: "standard" } : {}),
   };
 }
 

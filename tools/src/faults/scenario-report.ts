@@ -6,6 +6,7 @@
 import type { ELDHistogram } from "node:perf_hooks";
 import { checkBooks, hangingOrders, orderStory, type PublishedEvent, publishedUncommitted } from "./books.ts";
 import { analyticsProblems } from "./books-analytics.ts";
+import { deliveredProblems } from "./books-mail.ts";
 import type { FaultShop } from "./cluster.ts";
 import { explainDeadLetters } from "./scenario-dead-letters.ts";
 import { counterBy, counterTotal, placementTimeline, timedOutOrders } from "./scenario-queries.ts";
@@ -17,6 +18,13 @@ import { readTopic } from "./topics.ts";
 export async function report(run: ScenarioRun, sql: Books, state: ScenarioState): Promise<ScenarioReport> {
   const { placed } = state;
   const { problems, summary, published } = await checkAll(run, sql, state);
+  // Receipts at the SMTP server and shipping's parcels, once per confirmed order however redelivered.
+  const { problems: undelivered, summary: delivered } = await deliveredProblems(
+    sql,
+    placed.orderIds,
+    run.options.shop.mail.messages(),
+  );
+  problems.push(...undelivered);
   const dead = await explainDeadLetters(run, sql, state.redelivered.poisonId);
   problems.push(...dead.problems);
   const reconcilerMetrics = await reconcilerCounters(run.options.shop);
@@ -25,6 +33,7 @@ export async function report(run: ScenarioRun, sql: Books, state: ScenarioState)
   return {
     problems,
     summary,
+    delivered,
     faults: placed.struck.faults,
     retriedPlacements: placed.retried,
     duplicatesDelivered: state.redelivered.duplicates,

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { DEV_ADMIN, loginAs, placeOrderWhenKnown, type ShopClients, shopClients } from "@shop/platform";
 import type { PromotionSchema } from "@shop/schemas/promotions/v1/promotions";
+import { FAULT_ADDRESS } from "./scenario-place.ts";
 import type { ScenarioRun, Seeded } from "./scenario-run.ts";
 
 const EUR = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
@@ -69,11 +70,16 @@ async function registerCustomer(url: string, i: number): Promise<ShopClients> {
   return (await loginAs(url, email, PASSWORD)).clients;
 }
 
-/** Orders learns products from ProductChanged: waits until it can price `productId` (placing one order). */
+/**
+ * Orders learns products from ProductChanged and shipping's options from ShippingOptionChanged: waits
+ * until it can price `productId` shipped by the standard option (placing one order).
+ */
 async function untilOrdersKnow(customer: ShopClients, productId: string): Promise<void> {
   await placeOrderWhenKnown(customer, {
     lines: [{ productId, quantity: 1 }],
     paymentToken: "tok_visa",
     idempotencyKey: randomUUID(),
+    shippingAddress: FAULT_ADDRESS,
+    shippingOption: "standard",
   });
 }

@@ -5,6 +5,7 @@
  */
 import { waitFor } from "@shop/runtime/testing";
 import { openOrders, unpublished, unresolvedPayments, waitingLetters } from "./books.ts";
+import { unsentEmails } from "./books-mail.ts";
 import type { Books, ScenarioRun, Settled } from "./scenario-run.ts";
 import type { ScenarioOptions } from "./scenario-types.ts";
 import { lag, lagging } from "./topics.ts";
@@ -64,6 +65,7 @@ function quietChecks(options: ScenarioOptions, sql: Books, orderIds: string[]): 
       async () => (await unresolvedPayments(sql)) === 0,
     ],
     ["every transient dead letter to be redriven", async () => (await waitingLetters(sql)) === 0],
+    ["every email owed to be sent", async () => (await unsentEmails(sql)) === 0],
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { BookSummary, Pause, ProviderCharge } from "./books.ts";
+import type { DeliveredSummary } from "./books-mail.ts";
 import type { FaultShop } from "./cluster.ts";
 
 /**
@@ -61,6 +62,8 @@ export interface RedriveReport {
 export interface ScenarioReport {
   problems: string[];
   summary: BookSummary;
+  /** What the customers received: receipts at the SMTP server, shipments. */
+  delivered: DeliveredSummary;
   faults: { name: string; ms: number }[];
   /** PlaceOrder calls retried because of a fault (Unavailable, Internal, …). */
   retriedPlacements: number;

@@ -79,13 +79,14 @@ function mailItem(mail: CaughtMail, open: boolean): HTMLElement {
     ),
     h("p", { class: "muted" }, `From ${mail.from}`),
     // No allow-scripts: the mail's HTML is shown, never run; allow-popups lets its links open in a tab.
+    // Served by the shop under a policy of its own (its inline styles only), not as srcdoc, which
+    // would inherit the storefront's policy and lose the mail's styles.
     h("iframe", {
       class: "mail-html",
       title: mail.subject,
       sandbox: "allow-popups allow-popups-to-escape-sandbox",
-      srcdoc: `<base target="_blank">${mail.html}`,
-      style: "width: 100%; min-height: 24em; border: 1px solid #ddd; background: #fff",
+      src: `/dev/mail/${mail.seq}.html`,
     }),
-    h("pre", { class: "mail-text", style: "white-space: pre-wrap" }, mail.text),
+    h("pre", { class: "mail-text" }, mail.text),
   );
 }

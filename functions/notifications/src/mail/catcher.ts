@@ -40,6 +40,8 @@ export interface MailCatcherOptions {
   host?: string;
   port?: number;
   refuse?: (address: string) => boolean;
+  /** How many messages it keeps (default CAUGHT_LIMIT); a fault run counts every receipt it got. */
+  limit?: number;
 }
 
 /** Starts a catcher on `host`:`port` (default 127.0.0.1 and any free port). */
@@ -69,7 +71,8 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             html: typeof mail.html === "string" ? mail.html : "",
             receivedAt: new Date().toISOString(),
           });
-          if (caught.length > CAUGHT_LIMIT) caught.splice(0, caught.length - CAUGHT_LIMIT);
+          const limit = options.limit ?? CAUGHT_LIMIT;
+          if (caught.length > limit) caught.splice(0, caught.length - limit);
           callback();
         })
         .catch((error: Error) => callback(error));

@@ -165,7 +165,7 @@ describe("CancelOrder", { timeout: 30_000 }, () => {
     expect(audited.map((e) => e.message)).toEqual([
       expect.objectContaining({ actorId: "root", action: "orders.CancelOrder", target: id }),
     ]);
-    expect(JSON.parse((audited[0]?.message as AdminActionRecorded).after)).toMatchObject({
+    expect(JSON.parse((audited[0]!.message as AdminActionRecorded).after)).toMatchObject({
       status: "CANCELLED",
     });
   });

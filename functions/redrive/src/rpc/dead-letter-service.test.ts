@@ -144,7 +144,7 @@ describe("DeadLetterService", { timeout: 30_000 }, () => {
     expect(audited.map((e) => e.message)).toEqual([
       expect.objectContaining({ actorId: "root", action: "redrive.RedriveDeadLetter", target: id }),
     ]);
-    expect(JSON.parse((audited[0]?.message as AdminActionRecorded).after)).toMatchObject({
+    expect(JSON.parse((audited[0]!.message as AdminActionRecorded).after)).toMatchObject({
       state: "redriven",
       status: 200,
     });

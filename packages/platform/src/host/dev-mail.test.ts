@@ -12,7 +12,7 @@ let shop: Shop;
 
 beforeAll(async () => {
   shop = await startShop({ logLevel: "silent", mailCatcher: true });
-});
+}, 120_000);
 afterAll(async () => {
   await shop?.close();
 });
@@ -41,7 +41,8 @@ describe("the dev mail catcher", () => {
     expect(page.headers.get("location")).toBe("/#/dev/mail");
   });
 
-  it("is not there without a catcher: 404 with a sentence", async () => {
+  // A second embedded shop starts here, which takes a while on a loaded machine.
+  it("is not there without a catcher: 404 with a sentence", { timeout: 120_000 }, async () => {
     const plain = await startShop({ logLevel: "silent", mailCatcher: false });
     try {
       const answer = await fetch(`${plain.url}/dev/mail/api`);
