@@ -6,11 +6,14 @@
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AnalyticsService } from "@shop/schemas/analytics/v1/analytics";
+import { AuditService } from "@shop/schemas/audit/v1/audit";
 import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
+import { InventoryService } from "@shop/schemas/inventory/v1/inventory";
 import { OrderService } from "@shop/schemas/orders/v1/orders";
 import { PromotionService } from "@shop/schemas/promotions/v1/promotions";
+import { DeadLetterService } from "@shop/schemas/redrive/v1/redrive";
 import { ShippingService } from "@shop/schemas/shipping/v1/shipping";
 import { currentSession, endSession, renewSession, type Session } from "./session.ts";
 
@@ -69,6 +72,9 @@ const transport = createConnectTransport({ baseUrl, interceptors: [authenticate]
 /** The shop's services, as the logged-in customer (or anonymously). */
 export const api: {
   identity: Client<typeof IdentityService>;
+  inventory: Client<typeof InventoryService>;
+  audit: Client<typeof AuditService>;
+  deadLetters: Client<typeof DeadLetterService>;
   catalog: Client<typeof CatalogService>;
   orders: Client<typeof OrderService>;
   promotions: Client<typeof PromotionService>;
@@ -77,6 +83,9 @@ export const api: {
   shipping: Client<typeof ShippingService>;
 } = {
   identity: createClient(IdentityService, transport),
+  inventory: createClient(InventoryService, transport),
+  audit: createClient(AuditService, transport),
+  deadLetters: createClient(DeadLetterService, transport),
   catalog: createClient(CatalogService, transport),
   orders: createClient(OrderService, transport),
   promotions: createClient(PromotionService, transport),

@@ -2,6 +2,17 @@
  * The storefront's entry point: the header (cart count, account), and the pages by route.
  */
 import "./style.css";
+import "./admin/admin.css";
+import { adminAuditPage } from "./admin/audit.ts";
+import { adminDeadLetterPage, adminDeadLettersPage } from "./admin/dead-letters.ts";
+import { adminHubPage } from "./admin/hub.ts";
+import { adminOrderPage } from "./admin/order.ts";
+import { adminOrdersPage } from "./admin/orders.ts";
+import { adminProductPage } from "./admin/product-edit.ts";
+import { adminProductsPage } from "./admin/products.ts";
+import { adminPromotionPage } from "./admin/promotion.ts";
+import { adminPromotionsPage } from "./admin/promotions.ts";
+import { adminStockPage } from "./admin/stock.ts";
 import { cartCount, loadCart, onCartChange } from "./cart.ts";
 import { h, replace } from "./dom.ts";
 import { analyticsPage } from "./pages/analytics.ts";
@@ -29,6 +40,7 @@ function renderAccount() {
   if (!account) return;
   const session = currentSession();
   // The admin's part of the nav; the pages behind it check the role again (and the shop checks the token).
+  document.getElementById("admin-nav-admin")?.toggleAttribute("hidden", !session?.admin);
   document.getElementById("admin-nav")?.toggleAttribute("hidden", !session?.admin);
   document.getElementById("admin-nav-analytics")?.toggleAttribute("hidden", !session?.admin);
   replace(
@@ -77,6 +89,17 @@ startRouter(
     "/register": { name: "login", page: registerPage },
     "/cart": { name: "cart", page: cartPage },
     "/checkout": { name: "cart", page: checkoutPage },
+    "/admin": { name: "admin", page: adminHubPage },
+    "/admin/products": { name: "admin", page: adminProductsPage },
+    "/admin/products/:id": { name: "admin", page: adminProductPage },
+    "/admin/stock": { name: "admin", page: adminStockPage },
+    "/admin/promotions": { name: "admin", page: adminPromotionsPage },
+    "/admin/promotions/:id": { name: "admin", page: adminPromotionPage },
+    "/admin/orders": { name: "admin", page: adminOrdersPage },
+    "/admin/orders/:id": { name: "admin", page: adminOrderPage },
+    "/admin/dead-letters": { name: "admin", page: adminDeadLettersPage },
+    "/admin/dead-letters/:id": { name: "admin", page: adminDeadLetterPage },
+    "/admin/audit": { name: "admin", page: adminAuditPage },
     "/orders": { name: "orders", page: ordersPage },
     "/orders/:id": { name: "orders", page: orderPage },
     "/admin/operations": { name: "operations", page: operationsPage },
