@@ -22,6 +22,7 @@ import {
   startShop,
   storefront,
 } from "@shop/platform";
+import { AuditService } from "@shop/schemas/audit/v1/audit";
 import { OrderStatus } from "@shop/schemas/orders/v1/orders";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,7 @@ let dataDir: string;
 let shop: Shop;
 let browser: Browser;
 let admin: ShopClients;
+let adminId: string;
 let customer: { id: string; email: string; clients: ShopClients };
 
 /**
@@ -107,7 +109,9 @@ beforeAll(async () => {
     fallback: storefront(),
     prepare: (url) => seedShop(url),
   });
-  admin = (await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password)).clients;
+  const adminLogin = await loginAs(shop.url, DEV_ADMIN.email, DEV_ADMIN.password);
+  admin = adminLogin.clients;
+  adminId = adminLogin.user.id;
   const email = `bo-customer-${randomUUID().slice(0, 8)}@example.com`;
   await shopClients(shop.url).identity.register({ email, password: PASSWORD });
   const login = await loginAs(shop.url, email, PASSWORD);
@@ -336,6 +340,30 @@ describe("the back office", () => {
       .poll(() => page.getByTestId("letter-state").textContent(), { timeout: 15_000 })
       .toBe("redriven");
     await shot(page, "admin-dead-letter");
+
+    // Every admin action above is in the audit log, by the demo admin (the entries travel as events:
+    // the last ones may still be on their way); and the log's only API reads.
+    const done = [
+      "catalog.UpsertProduct",
+      "catalog.UploadProductImage",
+      "inventory.SetStock",
+      "promotions.CreatePromotion",
+      "promotions.EndPromotion",
+      "orders.CancelOrder",
+      "redrive.RedriveDeadLetter",
+    ];
+    const audited = async () => (await admin.audit.listAuditEntries({ pageSize: 200 })).entries;
+    await expect
+      .poll(
+        async () => {
+          const entries = await audited();
+          return done.filter((a) => !entries.some((e) => e.action === a));
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([]);
+    expect(new Set((await audited()).map((e) => e.actorId))).toEqual(new Set([adminId]));
+    expect(AuditService.methods.map((m) => m.name)).toEqual(["ListAuditEntries"]);
 
     await context.close();
     // The one refusal: the stale stock write.

@@ -5,6 +5,7 @@ import { type Client, Code, ConnectError, createClient, type Interceptor } from 
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { waitFor } from "@shop/runtime/testing";
 import { AnalyticsService } from "@shop/schemas/analytics/v1/analytics";
+import { AuditService } from "@shop/schemas/audit/v1/audit";
 import { CartService } from "@shop/schemas/cart/v1/cart";
 import { CatalogService } from "@shop/schemas/catalog/v1/catalog";
 import { IdentityService } from "@shop/schemas/identity/v1/identity";
@@ -23,6 +24,7 @@ export interface ShopClients {
   shipping: Client<typeof ShippingService>;
   analytics: Client<typeof AnalyticsService>;
   cart: Client<typeof CartService>;
+  audit: Client<typeof AuditService>;
 }
 
 /** Creates the clients for the shop at `baseUrl`. */
@@ -41,6 +43,7 @@ export function shopClients(baseUrl: string, token?: string): ShopClients {
     shipping: createClient(ShippingService, transport),
     analytics: createClient(AnalyticsService, transport),
     cart: createClient(CartService, transport),
+    audit: createClient(AuditService, transport),
   };
 }
 
