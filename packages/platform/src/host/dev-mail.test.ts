@@ -3,9 +3,12 @@
  * loopback SMTP port and listed at /dev/mail/api; without a catcher (outside development) it is 404.
  */
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { waitFor } from "@shop/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shopClients } from "../clients.ts";
+import { createDevMailRoute } from "./dev-mail.ts";
 import { type Shop, startShop } from "./start-shop.ts";
 
 let shop: Shop;
@@ -19,7 +22,7 @@ afterAll(async () => {
 
 interface Listed {
   smtp: string;
-  messages: { to: string[]; subject: string; text: string }[];
+  messages: { seq: number; to: string[]; subject: string; text: string; html: string }[];
 }
 
 describe("the dev mail catcher", () => {
@@ -35,21 +38,33 @@ describe("the dev mail catcher", () => {
       { message: `the welcome email to ${email}` },
     );
     expect(listed.smtp).toBe(`${shop.mail?.host}:${shop.mail?.port}`);
-    expect(listed.messages.find((m) => m.to.includes(email))?.subject).toMatch(/^Welcome to Shop/);
+    const welcome = listed.messages.find((m) => m.to.includes(email));
+    expect(welcome?.subject).toMatch(/^Welcome to Shop/);
+    // Its HTML on its own, under a policy that lets its inline styles apply and nothing else run.
+    const framed = await fetch(`${shop.url}/dev/mail/${welcome?.seq}.html`);
+    expect(framed.status).toBe(200);
+    expect(framed.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-popups allow-popups-to-escape-sandbox",
+    );
+    expect(await framed.text()).toContain(welcome?.html.slice(0, 40));
     const page = await fetch(`${shop.url}/dev/mail`, { redirect: "manual" });
     expect(page.status).toBe(302);
     expect(page.headers.get("location")).toBe("/#/dev/mail");
   });
 
-  // A second embedded shop starts here, which takes a while on a loaded machine.
-  it("is not there without a catcher: 404 with a sentence", { timeout: 120_000 }, async () => {
-    const plain = await startShop({ logLevel: "silent", mailCatcher: false });
+  it("is not there without a catcher: 404 with a sentence", async () => {
+    // The route as a shop outside development serves it: no catcher handed over.
+    const server = createServer(createDevMailRoute(undefined));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
     try {
-      const answer = await fetch(`${plain.url}/dev/mail/api`);
-      expect(answer.status).toBe(404);
-      expect(await answer.text()).toBe("There is no mail catcher: it runs in development only.");
+      for (const path of ["/dev/mail/api", "/dev/mail", "/dev/mail/1.html"]) {
+        const answer = await fetch(`http://127.0.0.1:${port}${path}`, { redirect: "manual" });
+        expect(answer.status, path).toBe(404);
+        expect(await answer.text(), path).toBe("There is no mail catcher: it runs in development only.");
+      }
     } finally {
-      await plain.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

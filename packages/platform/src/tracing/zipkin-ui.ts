@@ -27,7 +27,9 @@ export async function screenshotTrace(zipkinUrl: string, traceId: string, servic
     ],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // Tall enough for every span row of an order's trace: Zipkin's trace view renders only the rows
+    // in view, and an order now crosses a dozen functions.
+    const page = await browser.newPage({ viewport: { width: 1600, height: 6000 } });
     await page.goto(`${zipkinUrl}/zipkin/traces/${traceId}`);
     for (const service of services) {
       await page.getByText(service, { exact: false }).first().waitFor({ timeout: 20_000 });
