@@ -50,6 +50,8 @@ export {
   type ProcessedEventsTable,
   processedEventsTable,
 } from "./db/tables.ts";
+/** The projections' write of a versioned fact: insert, or replace only an older version. */
+export { upsertIfNewer } from "./db/upsert-if-newer.ts";
 export { Code, DomainError, toConnectError } from "./errors.ts";
 // Events: who may deliver them (Knative's sender identity), and the local broker's token issuer.
 export { createEventVerifier, type EventVerifier, eventVerifierFor } from "./events/auth.ts";

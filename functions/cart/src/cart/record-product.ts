@@ -1,8 +1,7 @@
 /**
  * The catalog projection: cart keeps what it names and prices lines with, from ProductChanged.
  */
-import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { type Tx, upsertIfNewer } from "@shop/runtime";
 import { products } from "../db/schema.ts";
 
 /** A product's new state as the catalog announced it. */
@@ -21,9 +20,10 @@ export interface ProductState {
  * product may arrive late or twice). Returns whether it was stored.
  */
 export async function recordProduct(tx: Pick<Tx, "db">, product: ProductState): Promise<boolean> {
-  const stored = await tx.db
-    .insert(products)
-    .values({
+  return upsertIfNewer(
+    tx.db,
+    products,
+    {
       productId: product.productId,
       name: product.name,
       category: product.category,
@@ -31,19 +31,10 @@ export async function recordProduct(tx: Pick<Tx, "db">, product: ProductState): 
       currency: product.price?.currency ?? "",
       active: product.active && product.price !== undefined,
       version: product.version,
-    })
-    .onConflictDoUpdate({
-      target: products.productId,
-      set: {
-        name: sql`excluded.name`,
-        category: sql`excluded.category`,
-        priceMinor: sql`excluded.price_minor`,
-        currency: sql`excluded.currency`,
-        active: sql`excluded.active`,
-        version: sql`excluded.version`,
-      },
-      setWhere: sql`${products.version} < excluded.version`,
-    })
-    .returning({ productId: products.productId });
-  return stored.length > 0;
+    },
+    {
+      key: products.productId,
+      version: products.version,
+    },
+  );
 }

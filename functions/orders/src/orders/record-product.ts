@@ -1,8 +1,7 @@
 /**
  * The catalog projection: orders keeps what it needs to price lines from ProductChanged.
  */
-import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { type Tx, upsertIfNewer } from "@shop/runtime";
 import { products } from "../db/schema.ts";
 
 /** A product's new state as the catalog announced it. */
@@ -32,22 +31,5 @@ export async function recordProduct(tx: Pick<Tx, "db">, product: ProductState): 
     version: product.version,
     changedAt: product.changedAt ?? null,
   };
-  const stored = await tx.db
-    .insert(products)
-    .values(values)
-    .onConflictDoUpdate({
-      target: products.productId,
-      set: {
-        name: sql`excluded.name`,
-        category: sql`excluded.category`,
-        priceMinor: sql`excluded.price_minor`,
-        currency: sql`excluded.currency`,
-        active: sql`excluded.active`,
-        version: sql`excluded.version`,
-        changedAt: sql`excluded.changed_at`,
-      },
-      setWhere: sql`${products.version} < excluded.version`,
-    })
-    .returning({ productId: products.productId });
-  return stored.length > 0;
+  return upsertIfNewer(tx.db, products, values, { key: products.productId, version: products.version });
 }

@@ -2,8 +2,7 @@
  * The shipping options projection: orders keeps what it needs to price shipping from
  * ShippingOptionChanged.
  */
-import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { type Tx, upsertIfNewer } from "@shop/runtime";
 import { shippingOptions } from "../db/schema.ts";
 
 /** A shipping option's new state as shipping announced it. */
@@ -34,21 +33,8 @@ export async function recordShippingOption(
     active: option.active && option.price !== undefined,
     version: option.version,
   };
-  const stored = await tx.db
-    .insert(shippingOptions)
-    .values(values)
-    .onConflictDoUpdate({
-      target: shippingOptions.optionId,
-      set: {
-        name: sql`excluded.name`,
-        priceMinor: sql`excluded.price_minor`,
-        currency: sql`excluded.currency`,
-        countries: sql`excluded.countries`,
-        active: sql`excluded.active`,
-        version: sql`excluded.version`,
-      },
-      setWhere: sql`${shippingOptions.version} < excluded.version`,
-    })
-    .returning({ optionId: shippingOptions.optionId });
-  return stored.length > 0;
+  return upsertIfNewer(tx.db, shippingOptions, values, {
+    key: shippingOptions.optionId,
+    version: shippingOptions.version,
+  });
 }
