@@ -88,6 +88,7 @@ export {
   on,
   PING_TYPE,
   RedeliverAfterCommit,
+  type SubscriptionOptions,
   sourceAllowed,
 } from "./events/subscriptions.ts";
 export {

@@ -68,6 +68,7 @@ try {
     });
     let realMax: Awaited<ReturnType<typeof maxThroughput>>;
     let half: Awaited<ReturnType<typeof latencyAtRate>> | undefined;
+    let at80: typeof half;
     let perOrder = 0;
     let realCost: RunCost;
     try {
@@ -82,8 +83,10 @@ try {
       realMax = await maxThroughput(shoppers, products, workers, duration);
       realCost = await cost(realMax.orders);
       perOrder = ((await commits(real)) - before) / realMax.orders;
-      if (want("pipeline"))
+      if (want("pipeline")) {
         half = await latencyAtRate(shoppers, products, Math.max(1, realMax.ordersPerS / 2), duration);
+        at80 = await latencyAtRate(shoppers, products, Math.max(1, realMax.ordersPerS * 0.8), duration);
+      }
     } finally {
       await shop.stop();
     }
@@ -93,6 +96,7 @@ try {
     // work spreads over the cores as it does over pods.
     let deployedMax: typeof realMax | undefined;
     let deployedHalf: typeof half;
+    let deployedAt80: typeof half;
     let deployedCost: RunCost | undefined;
     let deployedLabels = new Map<number, string>();
     let deployedProfiles: ReturnType<typeof summarizeProfiles> = [];
@@ -125,6 +129,12 @@ try {
           Math.max(1, deployedMax.ordersPerS / 2),
           duration,
         );
+        deployedAt80 = await latencyAtRate(
+          shoppers,
+          products,
+          Math.max(1, deployedMax.ordersPerS * 0.8),
+          duration,
+        );
       } finally {
         await deployed.stop();
       }
@@ -137,8 +147,10 @@ try {
       reportPipeline(command("pipeline"), workers, {
         realMax,
         half: half!,
+        at80: at80!,
         deployedMax: deployedMax!,
         deployedHalf: deployedHalf!,
+        deployedAt80: deployedAt80!,
         pg,
         limit,
         perOrder,

@@ -6,7 +6,7 @@
  * OrderPlaced came once or again as a re-ask with a new event id.
  */
 import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type FactLine, LINES_FROM, orderFacts } from "../db/schema.ts";
 
 /** What one event tells about an order; undefined: the event does not say. */
@@ -36,9 +36,43 @@ const earliest = (column: string) => sql`least(${current(column)}, ${incoming(co
 const unlessEmpty = (column: string) =>
   sql`case when ${current(column)} = '' then ${incoming(column)} else ${current(column)} end`;
 
-/** Merges `input` into the facts of its order (creating the row on its first event). */
-export async function recordOrderFacts(tx: Tx, input: OrderFactsInput): Promise<void> {
-  await tx.db
+/** Each column's merge rule: the row's value after the event, from its value and the event's. */
+const MERGE: [keyof typeof orderFacts.$inferInsert, string, SQL][] = [
+  ["customerId", "customer_id", unlessEmpty("customer_id")],
+  ["currency", "currency", firstKnown("currency")],
+  ["placedAt", "placed_at", earliest("placed_at")],
+  ["couponCode", "coupon_code", unlessEmpty("coupon_code")],
+  ["subtotalMinor", "subtotal_minor", firstKnown("subtotal_minor")],
+  ["discountMinor", "discount_minor", firstKnown("discount_minor")],
+  ["pricedTotalMinor", "priced_total_minor", firstKnown("priced_total_minor")],
+  ["confirmedTotalMinor", "confirmed_total_minor", firstKnown("confirmed_total_minor")],
+  [
+    "lines",
+    "lines",
+    sql`case when ${incoming("lines_from")} > ${current("lines_from")} then ${incoming("lines")} else ${current("lines")} end`,
+  ],
+  ["linesFrom", "lines_from", sql`greatest(${current("lines_from")}, ${incoming("lines_from")})`],
+  ["confirmedAt", "confirmed_at", earliest("confirmed_at")],
+  ["cancelledAt", "cancelled_at", earliest("cancelled_at")],
+  ["cancelCause", "cancel_cause", firstKnown("cancel_cause")],
+  ["wasConfirmed", "was_confirmed", sql`${current("was_confirmed")} or ${incoming("was_confirmed")}`],
+];
+const SET = Object.fromEntries(MERGE.map(([key, , rule]) => [key, rule]));
+// Only a merge that changes the row writes it: a redelivery (or a re-ask saying the same) writes nothing.
+const CHANGES = sql`(${sql.join(
+  MERGE.map(([, column]) => current(column)),
+  sql`, `,
+)}) is distinct from (${sql.join(
+  MERGE.map(([, , rule]) => rule),
+  sql`, `,
+)})`;
+
+/**
+ * Merges `input` into the facts of its order (creating the row on its first event). Returns whether
+ * the row changed: false for an event that tells nothing new (a redelivery, a re-ask).
+ */
+export async function recordOrderFacts(tx: Tx, input: OrderFactsInput): Promise<boolean> {
+  const changed = await tx.db
     .insert(orderFacts)
     .values({
       orderId: input.orderId,
@@ -57,23 +91,7 @@ export async function recordOrderFacts(tx: Tx, input: OrderFactsInput): Promise<
       cancelCause: input.cancelCause ?? null,
       wasConfirmed: input.wasConfirmed ?? false,
     })
-    .onConflictDoUpdate({
-      target: orderFacts.orderId,
-      set: {
-        customerId: unlessEmpty("customer_id"),
-        currency: firstKnown("currency"),
-        placedAt: earliest("placed_at"),
-        couponCode: unlessEmpty("coupon_code"),
-        subtotalMinor: firstKnown("subtotal_minor"),
-        discountMinor: firstKnown("discount_minor"),
-        pricedTotalMinor: firstKnown("priced_total_minor"),
-        confirmedTotalMinor: firstKnown("confirmed_total_minor"),
-        lines: sql`case when ${incoming("lines_from")} > ${current("lines_from")} then ${incoming("lines")} else ${current("lines")} end`,
-        linesFrom: sql`greatest(${current("lines_from")}, ${incoming("lines_from")})`,
-        confirmedAt: earliest("confirmed_at"),
-        cancelledAt: earliest("cancelled_at"),
-        cancelCause: firstKnown("cancel_cause"),
-        wasConfirmed: sql`${current("was_confirmed")} or ${incoming("was_confirmed")}`,
-      },
-    });
+    .onConflictDoUpdate({ target: orderFacts.orderId, set: SET, setWhere: CHANGES })
+    .returning({ orderId: orderFacts.orderId });
+  return changed.length > 0;
 }

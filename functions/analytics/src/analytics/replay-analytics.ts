@@ -70,12 +70,7 @@ async function apply(
         continue;
       }
       if (!decoded) continue;
-      const inserted = await tx.db
-        .insert(processedEvents)
-        .values({ source: event.source, id: event.id, type: event.type })
-        .onConflictDoNothing()
-        .returning({ id: processedEvents.id });
-      if (inserted.length === 0) continue;
+      // Merged like a delivery: a record the live KafkaSource also delivers changes nothing twice.
       await subscription.handler(decoded.message, { ...tx, event, deps: undefined, logger: app.logger });
     }
   });

@@ -8,8 +8,8 @@ import { factTime } from "../analytics/facts.ts";
 import { recordOrderFacts } from "../analytics/record-order-facts.ts";
 
 /** Handles OrderCancelled: records the order as cancelled, when and why. */
-export async function onOrderCancelled(message: OrderCancelled, context: EventContext): Promise<void> {
-  await recordOrderFacts(context, {
+export async function onOrderCancelled(message: OrderCancelled, context: EventContext): Promise<boolean> {
+  return recordOrderFacts(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     cancelledAt: factTime(message.cancellation?.cancelledAt, context.event),

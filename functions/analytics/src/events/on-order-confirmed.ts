@@ -8,8 +8,8 @@ import { recordOrderFacts } from "../analytics/record-order-facts.ts";
 import { LINES_FROM } from "../db/schema.ts";
 
 /** Handles OrderConfirmed: records the order as confirmed, with its receipt when the event has one. */
-export async function onOrderConfirmed(message: OrderConfirmed, context: EventContext): Promise<void> {
-  await recordOrderFacts(context, {
+export async function onOrderConfirmed(message: OrderConfirmed, context: EventContext): Promise<boolean> {
+  return recordOrderFacts(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     currency: message.total?.currency,

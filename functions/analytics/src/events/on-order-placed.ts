@@ -9,8 +9,8 @@ import { recordOrderFacts } from "../analytics/record-order-facts.ts";
 import { LINES_FROM } from "../db/schema.ts";
 
 /** Handles OrderPlaced: records the order as placed. */
-export async function onOrderPlaced(message: OrderPlaced, context: EventContext): Promise<void> {
-  await recordOrderFacts(context, {
+export async function onOrderPlaced(message: OrderPlaced, context: EventContext): Promise<boolean> {
+  return recordOrderFacts(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     currency: message.subtotal?.currency,

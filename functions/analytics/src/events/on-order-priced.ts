@@ -8,8 +8,8 @@ import { recordOrderFacts } from "../analytics/record-order-facts.ts";
 import { LINES_FROM } from "../db/schema.ts";
 
 /** Handles OrderPriced: records the order's discount and total. */
-export async function onOrderPriced(message: OrderPriced, context: EventContext): Promise<void> {
-  await recordOrderFacts(context, {
+export async function onOrderPriced(message: OrderPriced, context: EventContext): Promise<boolean> {
+  return recordOrderFacts(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     currency: message.total?.currency,

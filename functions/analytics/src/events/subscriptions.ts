@@ -15,10 +15,14 @@ import { onOrderConfirmed } from "./on-order-confirmed.ts";
 import { onOrderPlaced } from "./on-order-placed.ts";
 import { onOrderPriced } from "./on-order-priced.ts";
 
-/** The events analytics keeps facts of, each with its handler. */
+/**
+ * The events analytics keeps facts of, each with its handler. Every merge is commutative and
+ * idempotent, so a redelivery changes nothing by itself: no processed-event row (`idempotent`), and
+ * an event that tells nothing new writes nothing and is answered "duplicate".
+ */
 export const subscriptions: EventSubscription[] = [
-  on(OrderPlacedSchema, onOrderPlaced),
-  on(OrderPricedSchema, onOrderPriced),
-  on(OrderConfirmedSchema, onOrderConfirmed),
-  on(OrderCancelledSchema, onOrderCancelled),
+  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
+  on(OrderPricedSchema, onOrderPriced, { idempotent: true }),
+  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true }),
 ];

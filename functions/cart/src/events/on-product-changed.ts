@@ -10,8 +10,8 @@ import type { CartDeps } from "../setup.ts";
 export async function onProductChanged(
   message: ProductChanged,
   context: EventContext<CartDeps>,
-): Promise<void> {
-  await recordProduct(context, {
+): Promise<boolean> {
+  return recordProduct(context, {
     productId: message.productId,
     name: message.name,
     category: message.category,

@@ -7,7 +7,10 @@ import { recordStock } from "../cart/index.ts";
 import type { CartDeps } from "../setup.ts";
 
 /** Stores the product's units available unless the projection already has this version or a newer one. */
-export async function onStockChanged(message: StockChanged, context: EventContext<CartDeps>): Promise<void> {
+export async function onStockChanged(
+  message: StockChanged,
+  context: EventContext<CartDeps>,
+): Promise<boolean> {
   const { productId, available, version } = message;
-  await recordStock(context, { productId, available, version });
+  return recordStock(context, { productId, available, version });
 }

@@ -12,7 +12,8 @@ import { onStockChanged } from "./on-stock-changed.ts";
 
 /** The events cart consumes, each with its handler. */
 export const subscriptions: EventSubscription<CartDeps>[] = [
-  on(ProductChangedSchema, onProductChanged),
-  on(StockChangedSchema, onStockChanged),
+  // Versioned projections: a redelivery stores nothing, so no processed-event row (idempotent).
+  on(ProductChangedSchema, onProductChanged, { idempotent: true }),
+  on(StockChangedSchema, onStockChanged, { idempotent: true }),
   on(OrderPlacedSchema, onOrderPlaced),
 ];

@@ -50,15 +50,16 @@ describe("on StockChanged", () => {
     expect(await shown("clip-1")).toBe(2);
   });
 
-  it("applies a newer version and ignores an older or equal one, answering both as handled", async () => {
+  it("applies a newer version and ignores an older or equal one, answering both as duplicates", async () => {
     await upsert(fn, { id: "cup-1", name: "Cup", category: "kitchen" });
     await fn.receive(stockChanged("cup-1", 9, 7n));
     expect(await shown("cup-1")).toBe(9);
 
     // Older (a late sweep, a redriven dead letter) and equal (the same version sent again with a new
-    // event id) are stale: accepted, so the broker does not retry them, and not shown.
-    await expect(fn.receive(stockChanged("cup-1", 10, 6n))).resolves.toBe("handled");
-    await expect(fn.receive(stockChanged("cup-1", 4, 7n))).resolves.toBe("handled");
+    // event id) are stale: accepted (2xx, so the broker does not retry them), changing nothing, and
+    // not shown.
+    await expect(fn.receive(stockChanged("cup-1", 10, 6n))).resolves.toBe("duplicate");
+    await expect(fn.receive(stockChanged("cup-1", 4, 7n))).resolves.toBe("duplicate");
     expect(await shown("cup-1")).toBe(9);
 
     await fn.receive(stockChanged("cup-1", 8, 8n));

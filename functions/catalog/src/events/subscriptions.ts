@@ -7,4 +7,6 @@ import type { CatalogDeps } from "../setup.ts";
 import { onStockChanged } from "./on-stock-changed.ts";
 
 /** catalog's subscriptions. */
-export const subscriptions: EventSubscription<CatalogDeps>[] = [on(StockChangedSchema, onStockChanged)];
+export const subscriptions: EventSubscription<CatalogDeps>[] = [
+  on(StockChangedSchema, onStockChanged, { idempotent: true }),
+];

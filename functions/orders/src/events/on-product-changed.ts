@@ -11,8 +11,8 @@ import type { OrdersDeps } from "../setup.ts";
 export async function onProductChanged(
   message: ProductChanged,
   context: EventContext<OrdersDeps>,
-): Promise<void> {
-  await recordProduct(context, {
+): Promise<boolean> {
+  return recordProduct(context, {
     productId: message.productId,
     name: message.name,
     category: message.category,

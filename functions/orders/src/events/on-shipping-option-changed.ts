@@ -10,8 +10,8 @@ import type { OrdersDeps } from "../setup.ts";
 export async function onShippingOptionChanged(
   message: ShippingOptionChanged,
   context: EventContext<OrdersDeps>,
-): Promise<void> {
-  await recordShippingOption(context, {
+): Promise<boolean> {
+  return recordShippingOption(context, {
     optionId: message.optionId,
     name: message.name,
     price: message.price,

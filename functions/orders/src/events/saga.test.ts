@@ -163,6 +163,31 @@ describe("the purchase saga in orders", { timeout: 30_000 }, () => {
     expect(events.at(-1)?.message).toMatchObject({ total: eur(3500n) });
   });
 
+  it("answers a redelivered event 'duplicate' and changes nothing, for a known order and an unknown one", async () => {
+    const id = await place();
+    const event = eventOf(
+      OrderPricedSchema,
+      { orderId: id, customerId: "erin", subtotal: eur(4000n), discount: eur(500n), total: eur(3500n) },
+      id,
+    );
+    await expect(fn.receive(event)).resolves.toBe("handled");
+    const order = await orderOf(id);
+    const { events: history } = await (await clientAs(fn, customer)).getOrderHistory({ orderId: id });
+    // Its history row is its processed-event record: the redelivery finds it.
+    await expect(fn.receive(event)).resolves.toBe("duplicate");
+    expect(await orderOf(id)).toEqual(order);
+    expect((await (await clientAs(fn, customer)).getOrderHistory({ orderId: id })).events).toEqual(history);
+
+    // No order, so no history row: a processed-event row records it instead.
+    const stray = eventOf(
+      PaymentSucceededSchema,
+      { orderId: "never-placed", customerId: "erin" },
+      "never-placed",
+    );
+    await expect(fn.receive(stray)).resolves.toBe("handled");
+    await expect(fn.receive(stray)).resolves.toBe("duplicate");
+  });
+
   it("ignores an event for an order it does not know, without asking for redelivery", async () => {
     const eventsBefore = (await emitted(fn)).length;
     await expect(paid("no-such-order")).resolves.toBe("handled");

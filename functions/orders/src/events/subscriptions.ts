@@ -38,7 +38,8 @@ import { onStockReserved } from "./on-stock-reserved.ts";
  * the order's history.
  */
 export const subscriptions: EventSubscription<OrdersDeps>[] = [
-  on(ProductChangedSchema, onProductChanged),
+  // Versioned projections: a redelivery stores nothing, so no processed-event row (idempotent).
+  on(ProductChangedSchema, onProductChanged, { idempotent: true }),
   recorded(on(OrderPricedSchema, onOrderPriced)),
   recorded(on(OrderPricingRejectedSchema, onOrderPricingRejected)),
   recorded(on(StockReservedSchema, onStockReserved)),
@@ -46,7 +47,7 @@ export const subscriptions: EventSubscription<OrdersDeps>[] = [
   recorded(on(PaymentSucceededSchema, onPaymentSucceeded)),
   recorded(on(PaymentFailedSchema, onPaymentFailed)),
   recorded(on(PaymentRefundedSchema, onPaymentRefunded)),
-  on(ShippingOptionChangedSchema, onShippingOptionChanged),
+  on(ShippingOptionChangedSchema, onShippingOptionChanged, { idempotent: true }),
   recorded(on(ShipmentCreatedSchema, onShipmentCreated)),
   recorded(on(ShipmentDispatchedSchema, onShipmentDispatched)),
   recorded(on(ShipmentDeliveredSchema, onShipmentDelivered)),

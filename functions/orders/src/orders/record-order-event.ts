@@ -2,7 +2,7 @@
  * Recording an event orders consumed for an order in the order's history.
  */
 import type { Tx } from "@shop/runtime";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { orderEvents, orders } from "../db/schema.ts";
 
 /** One consumed CloudEvent about an order. */
@@ -15,16 +15,29 @@ export interface ConsumedOrderEvent {
   eventTime: Date;
 }
 
+/** What recording an event found: the first delivery of an event of a known order, a redelivery, or no such order. */
+export type RecordedOrderEvent = "recorded" | "duplicate" | "unknown order";
+
 /**
  * Adds `event` to its order's history, once: a redelivery (same source and id) changes nothing, and
- * an event for an order orders does not have is not recorded (its handler drops it too).
+ * an event for an order orders does not have is not recorded (its handler drops it too). Says which,
+ * in the same statement: the history row is the event's processed-event record (events/history.ts).
  */
-export async function recordOrderEvent(tx: Tx, event: ConsumedOrderEvent): Promise<void> {
-  // One statement: the existence check and the insert cannot disagree under concurrency.
-  await tx.db.execute(sql`
+export async function recordOrderEvent(tx: Tx, event: ConsumedOrderEvent): Promise<RecordedOrderEvent> {
+  // One statement: the existence check and the insert cannot disagree under concurrency. It answers
+  // a row only for a known order, saying whether this delivery added the event.
+  const inserted = tx.db.$with("inserted", { one: sql<number>`one` }).as(sql`
     insert into ${orderEvents} (order_id, event_id, event_type, event_source, event_time, direction)
     select ${event.orderId}, ${event.eventId}, ${event.eventType}, ${event.eventSource},
       ${event.eventTime.toISOString()}::timestamptz, 'consumed'
     where exists (select 1 from ${orders} where ${orders.id} = ${event.orderId})
-    on conflict do nothing`);
+    on conflict do nothing
+    returning 1 as one`);
+  const [known] = await tx.db
+    .with(inserted)
+    .select({ inserted: sql<boolean>`exists (select 1 from ${inserted})` })
+    .from(orders)
+    .where(eq(orders.id, event.orderId));
+  if (!known) return "unknown order";
+  return known.inserted ? "recorded" : "duplicate";
 }

@@ -11,11 +11,13 @@ import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from "kafkajs
 const UNORDERED_CONCURRENCY = 32;
 
 /**
- * How often offsets of records passed over (`accepts` said no) are committed. kafkajs's auto-commit
- * sends one OffsetCommit per batch and partition, and a Trigger's consumer group reads every event
- * of the topic, most of them not its type: that was most of the Kafka requests of an order. Batches
- * with a record the handler took are still committed before the next fetch (coalesced across the
- * partitions in hand), so a rebalance hands nothing handled over again.
+ * How often handled offsets are committed: on this timer, when a rebalance starts and on close, as
+ * Knative's dispatcher does (its OffsetManager commits every tracked partition on a periodic timer and
+ * on revocation), never after each batch. A Trigger's consumer group reads every event of the topic,
+ * and one OffsetCommit per batch was a third of the Kafka requests of an order. Delivery stays at least
+ * once and nothing is committed past an unhandled record; what a crashed member handled in its last
+ * second is delivered again to the next one, and the subscribers' processed-event records answer it
+ * "duplicate", as for any redelivery.
  */
 const COMMIT_INTERVAL_MS = 1_000;
 
@@ -92,6 +94,8 @@ export async function startConsumer(
   }
   const committer = setInterval(() => void flush(), COMMIT_INTERVAL_MS);
   committer.unref();
+  // The partitions may move to another member: hand them over with what was handled so far.
+  consumer.on(consumer.events.REBALANCING, () => void flush());
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     batches++;
@@ -133,7 +137,6 @@ export async function startConsumer(
         }
         resolve(payload, record);
       }
-      await flush();
       return;
     }
     const done = await handleConcurrently(records, UNORDERED_CONCURRENCY, (record) =>
@@ -145,14 +148,13 @@ export async function startConsumer(
     const upTo = unhandled === -1 ? last : all[all.indexOf(records[unhandled]!) - 1];
     if (upTo) resolve(payload, upTo);
     await payload.heartbeat();
-    await flush();
   }
 
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
     await consumer.run({
-      // Committed by flush(), after a batch with a record the handler took, on a timer and on
+      // Committed by flush(), on a timer, when a rebalance starts and on
       // close: never past a resolved offset.
       autoCommit: false,
       eachBatchAutoResolve: false,

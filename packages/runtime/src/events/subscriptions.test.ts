@@ -7,7 +7,7 @@ import { Code, DomainError } from "../errors.ts";
 import type { RunningFunction } from "../function.ts";
 import { defineFunction } from "../function.ts";
 import { fixtureFunction } from "../testing/fixture/fixture.ts";
-import { greetings } from "../testing/fixture/schema.ts";
+import { greetings, processedEvents } from "../testing/fixture/schema.ts";
 import { publishedEvents, startForTest } from "../testing/index.ts";
 import { MalformedEventError, toCloudEvent } from "./codec.ts";
 import { on, RedeliverAfterCommit } from "./subscriptions.ts";
@@ -83,5 +83,52 @@ describe("otherEvents: a handler of every event no subscription names", () => {
       ["e-1", "dev.knative.kafka.event"],
       ["e-2", "shop.orders.v1.OrderPlaced"],
     ]);
+  });
+});
+
+// An idempotent subscription: a greeting per user, stored only when new (the handler's own dedupe).
+const greetingOnce = defineFunction({
+  ...fixtureFunction,
+  subscriptions: [
+    on(
+      UserRegisteredSchema,
+      async (message, { db }) => {
+        const stored = await db
+          .insert(greetings)
+          .values({ userId: message.userId, email: message.email })
+          .onConflictDoNothing()
+          .returning({ userId: greetings.userId });
+        return stored.length > 0;
+      },
+      { idempotent: true },
+    ),
+  ],
+});
+
+describe("an idempotent subscription (the handler deduplicates by itself)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(greetingOnce);
+  });
+  afterAll(() => fn.close());
+
+  it("writes no processed-event row and answers 'duplicate' when the handler changed nothing", async () => {
+    const event = toCloudEvent(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, { userId: "u7", email: "u7@example.com" }),
+      { source: "/functions/identity", key: "u7" },
+    );
+    await expect(fn.receive(event)).resolves.toBe("handled");
+    await expect(fn.receive(event)).resolves.toBe("duplicate");
+    // Another event id telling the same: the handler's own check, not the event id, decides.
+    const again = toCloudEvent(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, { userId: "u7", email: "u7@example.com" }),
+      { source: "/functions/identity", key: "u7" },
+    );
+    await expect(fn.receive(again)).resolves.toBe("duplicate");
+
+    expect(await fn.app.db.select().from(processedEvents)).toEqual([]);
+    expect((await fn.app.db.select().from(greetings)).map((g) => g.userId)).toEqual(["u7"]);
   });
 });

@@ -22,11 +22,15 @@ export interface EventContext<Deps = unknown> extends Tx {
   logger: Logger;
 }
 
-/** Handles one event type; its effects and emitted events commit together with the processed record. */
+/**
+ * Handles one event type; its effects and emitted events commit together with the processed record.
+ * A handler of an `idempotent` subscription returns false when the event changed nothing (see
+ * {@link SubscriptionOptions}); other handlers' results are not read.
+ */
 export type EventHandler<Desc extends DescMessage, Deps = unknown> = (
   message: MessageShape<Desc>,
   context: EventContext<Deps>,
-) => Promise<void>;
+) => Promise<void> | Promise<boolean>;
 
 /**
  * Handles an event of a type no subscription names, undecoded (a function that takes every event,
@@ -35,8 +39,21 @@ export type EventHandler<Desc extends DescMessage, Deps = unknown> = (
  */
 export type OtherEventHandler<Deps = unknown> = (context: EventContext<Deps>) => Promise<void>;
 
+/** How a subscription tells a redelivered event from a new one. */
+export interface SubscriptionOptions {
+  /**
+   * The handler itself makes a redelivery change nothing: a versioned upsert that stores only a newer
+   * version, a merge whose rules are commutative and idempotent, or a first write that is unique per
+   * event (source, id). Then the dispatcher writes no processed-event row for it: one statement less
+   * per delivery, and no row to keep. The handler returns false when the event changed nothing
+   * (answered "duplicate"); anything else is "handled". Default false: a processed-event row first.
+   */
+  idempotent?: boolean;
+}
+
 /** One consumed event type and its handler. */
-export interface EventSubscription<Deps = unknown, Desc extends DescMessage = DescMessage> {
+export interface EventSubscription<Deps = unknown, Desc extends DescMessage = DescMessage>
+  extends SubscriptionOptions {
   schema: Desc;
   handler: EventHandler<Desc, Deps>;
 }
@@ -45,8 +62,13 @@ export interface EventSubscription<Deps = unknown, Desc extends DescMessage = De
 export function on<Desc extends DescMessage, Deps = unknown>(
   schema: Desc,
   handler: EventHandler<Desc, Deps>,
+  options: SubscriptionOptions = {},
 ): EventSubscription<Deps> {
-  return { schema, handler: handler as EventHandler<DescMessage, Deps> };
+  return {
+    schema,
+    handler: handler as EventHandler<DescMessage, Deps>,
+    ...(options.idempotent ? { idempotent: true } : {}),
+  };
 }
 
 /**
@@ -144,22 +166,29 @@ export function createDispatcher<Deps>(
     const { deps, logger } = options;
     try {
       const outcome = await options.transaction(async (tx) => {
-        const inserted = await tx.db
-          .insert(processedEvents)
-          .values({ source: event.source, id: event.id, type: event.type })
-          .onConflictDoNothing()
-          .returning({ id: processedEvents.id });
-        if (inserted.length === 0) return "duplicate";
+        const context = { ...tx, event, deps, logger };
+        // Idempotent by itself: no processed-event row; the handler says whether anything changed.
+        const recorded = !subscription.idempotent;
+        if (recorded) {
+          const inserted = await tx.db
+            .insert(processedEvents)
+            .values({ source: event.source, id: event.id, type: event.type })
+            .onConflictDoNothing()
+            .returning({ id: processedEvents.id });
+          if (inserted.length === 0) return "duplicate";
+        }
         try {
-          await subscription.handler(decoded.message, { ...tx, event, deps, logger });
+          const changed = await subscription.handler(decoded.message, context);
+          return !recorded && changed === false ? "duplicate" : "handled";
         } catch (error) {
           if (!(error instanceof RedeliverAfterCommit)) throw error;
-          await tx.db
-            .delete(processedEvents)
-            .where(and(eq(processedEvents.source, event.source), eq(processedEvents.id, event.id)));
+          if (recorded) {
+            await tx.db
+              .delete(processedEvents)
+              .where(and(eq(processedEvents.source, event.source), eq(processedEvents.id, event.id)));
+          }
           return error;
         }
-        return "handled";
       }, traceparent);
       if (outcome instanceof RedeliverAfterCommit) throw outcome.error;
       return outcome;
