@@ -243,6 +243,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     topicOverride: topic,
     dlqTopic,
     resolveSubscriber: (ref) => `${url}/functions/${ref.name}/`,
+    // Functions in this process take their deliveries without HTTP (as deployed, they come over it).
+    inProcess: (subscriber) => {
+      const name = /\/functions\/([a-z]+)\/$/.exec(subscriber)?.[1];
+      const fn = name && subscriber.startsWith(`${url}/`) ? functions[name] : undefined;
+      return fn ? (headers, body) => fn.handler.receive(headers, body) : undefined;
+    },
   });
   runnerMetrics = runner.metrics;
   opsSources.runner = () => runner.metrics.registry.metrics();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, encodeHeaderValue, isRetryable, recordToEvent } from "./delivery.ts";
+import { backoffMs, deliverWithRetries, encodeHeaderValue, isRetryable, recordToEvent } from "./delivery.ts";
 
 const body = new Uint8Array(0);
 
@@ -83,5 +83,85 @@ describe("encodeHeaderValue", () => {
     expect(encodeHeaderValue("/functions/orders")).toBe("/functions/orders");
     expect(encodeHeaderValue('a b"c%d')).toBe("a%20b%22c%25d");
     expect(encodeHeaderValue("zürich €")).toBe("z%C3%BCrich%20%E2%82%AC");
+  });
+});
+
+describe("deliverWithRetries to a subscriber in this process", () => {
+  const event = {
+    attributes: {
+      specversion: "1.0",
+      id: "e-1",
+      source: "/functions/orders",
+      type: "shop.orders.v1.OrderPlaced",
+      datacontenttype: "application/protobuf",
+      partitionkey: "order 1",
+    },
+    data: new Uint8Array([1, 2, 3]),
+  };
+  const delivery = { retry: 2, backoffDelayMs: 1, backoffPolicy: "linear" as const };
+
+  it("hands it the headers and body the POST would carry, with the token, and reads the answer", async () => {
+    const seen: { headers: Record<string, string>; body: Uint8Array }[] = [];
+    const attempt = await deliverWithRetries("http://unused/", event, delivery, 1_000, {
+      signal: new AbortController().signal,
+      token: async () => "t0ken",
+      receiver: async (headers, body) => {
+        seen.push({ headers, body });
+        return { status: 200, body: "handled" };
+      },
+    });
+    expect(attempt).toMatchObject({ delivered: true, status: 200 });
+    expect(new TextDecoder().decode(attempt.body)).toBe("handled");
+    expect(seen).toEqual([
+      {
+        headers: {
+          authorization: "Bearer t0ken",
+          "ce-specversion": "1.0",
+          "ce-id": "e-1",
+          "ce-source": "/functions/orders",
+          "ce-type": "shop.orders.v1.OrderPlaced",
+          "content-type": "application/protobuf",
+          "ce-partitionkey": "order%201",
+        },
+        body: event.data,
+      },
+    ]);
+  });
+
+  it("retries a 5xx and a receiver that throws, and gives up on a 400 at once", async () => {
+    const answers: (() => Promise<{ status: number; body: string }>)[] = [
+      async () => ({ status: 500, body: "handler failed" }),
+      async () => {
+        throw new Error("gone");
+      },
+      async () => ({ status: 200, body: "handled" }),
+    ];
+    let retries = 0;
+    const retried = await deliverWithRetries("http://unused/", event, delivery, 1_000, {
+      signal: new AbortController().signal,
+      onRetry: () => retries++,
+      receiver: () => answers.shift()!(),
+    });
+    expect(retried).toMatchObject({ delivered: true, status: 200 });
+    expect(retries).toBe(2);
+
+    let calls = 0;
+    const refused = await deliverWithRetries("http://unused/", event, delivery, 1_000, {
+      signal: new AbortController().signal,
+      receiver: async () => {
+        calls++;
+        return { status: 400, body: "not a CloudEvent" };
+      },
+    });
+    expect(refused).toMatchObject({ delivered: false, status: 400 });
+    expect(calls).toBe(1);
+  });
+
+  it("stops waiting after the timeout, as for an HTTP subscriber that does not answer", async () => {
+    const attempt = await deliverWithRetries("http://unused/", event, { retry: 0 }, 20, {
+      signal: new AbortController().signal,
+      receiver: () => new Promise(() => {}),
+    });
+    expect(attempt).toMatchObject({ delivered: false, error: "no answer within 20 ms: timeout" });
   });
 });

@@ -62,12 +62,26 @@ export function backoffMs(delivery: Delivery, retry: number): number {
  */
 export type DeliveryToken = () => Promise<string | undefined>;
 
-/** What a delivery is told and tells: when to stop, each attempt (traces), each retry (metrics), its token. */
+/**
+ * A subscriber in this process (a function of the one-process shop): it takes a delivery's headers
+ * and body and answers exactly as its `POST /` would, without a socket or an HTTP parser in between
+ * (the function's `handler.receive`).
+ */
+export type InProcessReceiver = (
+  headers: Record<string, string>,
+  body: Uint8Array,
+) => Promise<{ status: number; body: string }>;
+
+/**
+ * What a delivery is told and tells: when to stop, each attempt (traces), each retry (metrics), its
+ * token, and the subscriber itself when it is in this process.
+ */
 export interface DeliveryHooks {
   signal: AbortSignal;
   onAttempt?: (attempt: Attempt) => void;
   onRetry?: () => void;
   token?: DeliveryToken | undefined;
+  receiver?: InProcessReceiver | undefined;
 }
 
 /**
@@ -82,14 +96,16 @@ export async function deliverWithRetries(
   timeoutMs: number,
   hooks: DeliveryHooks,
 ): Promise<Attempt> {
-  const { signal, onAttempt, onRetry, token } = hooks;
+  const { signal, onAttempt, onRetry, token, receiver } = hooks;
   const retries = delivery.retry ?? 0;
   for (let retry = 0; ; retry++) {
     if (retry > 0) {
       await sleep(backoffMs(delivery, retry), signal);
       onRetry?.();
     }
-    const attempt = await post(url, event, timeoutMs, signal, token);
+    const attempt = receiver
+      ? await receive(receiver, event, timeoutMs, signal, token)
+      : await post(url, event, timeoutMs, signal, token);
     onAttempt?.(attempt);
     if (attempt.delivered || !isRetryable(attempt) || retry >= retries) return attempt;
   }
@@ -101,6 +117,60 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 const urls = new Map<string, URL>();
 
+/** The headers of `event` in binary content mode, with the destination's token when there is one. */
+async function deliveryHeaders(event: RecordEvent, token?: DeliveryToken): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const bearer = await token?.();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  for (const [name, value] of Object.entries(event.attributes)) {
+    if (name === "datacontenttype") headers["content-type"] = value;
+    else headers[`ce-${name}`] = encodeHeaderValue(value);
+  }
+  return headers;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One delivery of `event` to a subscriber in this process: the request the POST would carry, the
+ * answer it would get, with the same timeout and stop; a receiver that throws is a subscriber that
+ * did not answer (retried, as a refused connection is).
+ */
+export async function receive(
+  receiver: InProcessReceiver,
+  event: RecordEvent,
+  timeoutMs: number,
+  signal: AbortSignal,
+  token?: DeliveryToken,
+): Promise<Attempt> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    const headers = await deliveryHeaders(event, token);
+    if (signal.aborted) throw signal.reason;
+    const answer = await Promise.race([
+      receiver(headers, event.data),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${timeoutMs} ms`, { cause: new Error("timeout") })),
+          timeoutMs,
+        );
+        onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+        signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+    const delivered = answer.status >= 200 && answer.status < 300;
+    return { delivered, status: answer.status, body: encoder.encode(answer.body) };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    const reason = error instanceof Error ? `${error.message}${causeOf(error)}` : String(error);
+    return { delivered: false, body: new Uint8Array(0), error: reason };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** One HTTP POST of `event` in binary content mode, with the destination's token when there is one. */
 export async function post(
   url: string,
@@ -109,13 +179,7 @@ export async function post(
   signal: AbortSignal,
   token?: DeliveryToken,
 ): Promise<Attempt> {
-  const headers: Record<string, string> = {};
-  const bearer = await token?.();
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  for (const [name, value] of Object.entries(event.attributes)) {
-    if (name === "datacontenttype") headers["content-type"] = value;
-    else headers[`ce-${name}`] = encodeHeaderValue(value);
-  }
+  const headers = await deliveryHeaders(event, token);
   headers["content-length"] = String(event.data.byteLength);
   let target = urls.get(url);
   if (!target) {

@@ -13,6 +13,7 @@ import {
   type Attempt,
   type DeliveryToken,
   deliverWithRetries,
+  type InProcessReceiver,
   type RecordEvent,
   recordToEvent,
   replyEvent,
@@ -38,6 +39,12 @@ export interface RunnerOptions {
   knativeDir: string;
   /** The local URL of a subscriber, e.g. the port a function listens on for a `Service` ref. */
   resolveSubscriber: (ref: ObjectRef) => string;
+  /**
+   * The subscriber at a resolved URL when it runs in this process (the one-process shop's functions):
+   * deliveries to it skip the socket and the HTTP parsers and are answered as its POST would be
+   * (delivery.ts `receive`); retries, timeouts, tokens, dead letters and traces are the same.
+   */
+  inProcess?: (url: string) => InProcessReceiver | undefined;
   /**
    * Consume this topic instead of the Brokers' (tests use it to isolate themselves); a KafkaSource
    * on a Broker's topic reads it too.
@@ -162,7 +169,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     event: RecordEvent,
     delivery: Delivery,
     timeoutMs: number,
-    hooks: { onRetry: () => void; token: DeliveryToken | undefined },
+    hooks: { onRetry: () => void; token: DeliveryToken | undefined; receiver: InProcessReceiver | undefined },
   ) {
     const { tracer } = options;
     const signal = stopping.signal;
@@ -185,7 +192,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         where,
         token: tokenFor(delivery.deadLetterSink),
       });
-      const hooks = { onRetry: () => metrics.redelivered(trigger.name), token };
+      const receiver = options.inProcess?.(url);
+      const hooks = { onRetry: () => metrics.redelivered(trigger.name), token, receiver };
 
       const subscription = await options.log.subscribe({
         groupId: `knative-trigger-${trigger.namespace}-${trigger.name}`,
@@ -230,7 +238,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         where,
         token: tokenFor(source.delivery.deadLetterSink),
       });
-      const hooks = { onRetry: () => metrics.redelivered(source.name), token };
+      const receiver = options.inProcess?.(url);
+      const hooks = { onRetry: () => metrics.redelivered(source.name), token, receiver };
       for (const topic of sourceTopics) {
         const subscription = await options.log.subscribe({
           groupId: source.consumerGroup,

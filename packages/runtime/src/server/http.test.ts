@@ -78,6 +78,32 @@ describe("the function server", () => {
     );
   });
 
+  it("answers a delivery handed over in-process (handler.receive) exactly as its POST", async () => {
+    const { headers, body } = await event("m5");
+    const over = async (h: Record<string, string>, b: Uint8Array) => {
+      const answer = await fetch(fn.url!, { method: "POST", headers: h, body: b });
+      return { status: answer.status, body: await answer.text() };
+    };
+    expect(await fn.handler.receive(headers, body)).toEqual({ status: 200, body: "handled" });
+    expect(await fn.handler.receive(headers, body)).toEqual(await over(headers, body));
+    expect(await fn.handler.receive(headers, body)).toEqual({ status: 200, body: "duplicate" });
+
+    const refused = unauthenticated("m6");
+    expect(await fn.handler.receive(refused.headers, refused.body)).toEqual({
+      status: 401,
+      body: "event delivery needs an OIDC token: no Authorization header",
+    });
+    const garbled = { ...headers, "ce-specversion": "0.3" };
+    expect(await fn.handler.receive(garbled, body)).toEqual(await over(garbled, body));
+    expect((await fn.handler.receive(garbled, body)).status).toBe(400);
+    const huge = new Uint8Array(MAX_EVENT_BYTES + 1);
+    expect(await fn.handler.receive(headers, huge)).toEqual({
+      status: 413,
+      body: `event larger than ${MAX_EVENT_BYTES} bytes`,
+    });
+    expect(fn.handler.inFlight()).toBe(0);
+  });
+
   it("finishes the event in hand when told to stop, then refuses new connections", async () => {
     const { headers, body } = await event("m3");
     // The body arrives in two parts, so the event is still in hand when the function is told to stop.

@@ -3,7 +3,7 @@
  * gRPC-Web), /health/liveness, /health/readiness and /metrics.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { JWKS_HTTP_PATH, JWKS_MAX_AGE_SECONDS } from "../auth/jwks.ts";
 import type { EventVerifier } from "../events/auth.ts";
 import { fromHttp, MalformedEventError } from "../events/codec.ts";
@@ -41,9 +41,22 @@ export interface RequestHandlerOptions {
   getRoutes?: GetRoute[];
 }
 
+/** What a function answers to one CloudEvent delivery: the status and the body of the HTTP answer. */
+export interface EventAnswer {
+  status: number;
+  body: string;
+}
+
 /** A request handler that also knows how many requests are in flight (for graceful shutdown). */
 export interface FunctionRequestHandler {
   (req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Takes one CloudEvent delivery without HTTP: the headers and body of a `POST /` in binary or
+   * structured mode, answered exactly as that request would be (the token check, the codec, the
+   * dispatch, the status, the metrics), for a broker in the same process (the local runner's in-process
+   * fast path). A body larger than MAX_EVENT_BYTES is answered 413.
+   */
+  receive(headers: Record<string, string>, body: Uint8Array): Promise<EventAnswer>;
   inFlight(): number;
   /** Resolves once no request is in flight. */
   idle(): Promise<void>;
@@ -124,57 +137,99 @@ export function createRequestHandler(options: RequestHandlerOptions): FunctionRe
       }
     });
   }) as FunctionRequestHandler;
+  handler.receive = (headers, body) => {
+    inFlight++;
+    const requestId = headers["x-request-id"] ?? randomUUID();
+    return withLogContext({ requestId }, async () => {
+      let status = 500;
+      try {
+        const answer =
+          body.byteLength > MAX_EVENT_BYTES
+            ? tooLarge()
+            : await answerEvent(headers, async () => body, options);
+        status = answer.status;
+        return answer;
+      } finally {
+        done("event", status);
+      }
+    });
+  };
   handler.inFlight = () => inFlight;
   handler.idle = () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
   return handler;
 }
 
+/** Answers a `POST /` over HTTP: reads the body only once the token is accepted. */
 async function receiveEvent(req: IncomingMessage, res: ServerResponse, options: RequestHandlerOptions) {
+  let read = false;
+  const answer = await answerEvent(
+    req.headers,
+    () => {
+      read = true;
+      return readBody(req, MAX_EVENT_BYTES);
+    },
+    options,
+  );
+  // A refused sender's body is drained unread, so the connection stays usable.
+  if (!read) req.resume();
+  if (answer.status === 401) res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
+  reply(res, answer.status, answer.body);
+}
+
+function tooLarge(): EventAnswer {
+  return { status: 413, body: `event larger than ${MAX_EVENT_BYTES} bytes` };
+}
+
+/**
+ * One CloudEvent delivery, whatever carried it: the token first (a sender without one is answered
+ * before its body is read or parsed), then the codec and the dispatch.
+ */
+async function answerEvent(
+  headers: IncomingHttpHeaders,
+  body: () => Promise<Uint8Array>,
+  options: RequestHandlerOptions,
+): Promise<EventAnswer> {
   const { logger, metrics } = options;
   const started = performance.now();
-  // The token first: a sender without one is answered before its body is read or parsed.
-  const refused = await options.eventVerifier?.check(headerValue(req, "authorization"));
+  const authorization = headers.authorization;
+  const refused = await options.eventVerifier?.check(
+    Array.isArray(authorization) ? authorization[0] : authorization,
+  );
   if (refused) {
-    req.resume();
     logger.warn({ reason: refused }, "refused an unauthenticated event delivery");
     metrics.events.inc({ type: "unauthenticated", outcome: "rejected" });
-    res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
-    reply(res, 401, refused);
-    return;
+    return { status: 401, body: refused };
   }
-  let body: Uint8Array;
+  let bytes: Uint8Array;
   try {
-    body = await readBody(req, MAX_EVENT_BYTES);
+    bytes = await body();
   } catch {
-    reply(res, 413, `event larger than ${MAX_EVENT_BYTES} bytes`);
-    return;
+    return tooLarge();
   }
   let event: ReturnType<typeof fromHttp>;
   try {
-    event = fromHttp(req.headers, body);
+    event = fromHttp(headers, bytes);
   } catch (error) {
     logger.warn({ err: error }, "rejected a malformed CloudEvent");
     metrics.events.inc({ type: "malformed", outcome: "rejected" });
-    reply(res, 400, (error as Error).message);
-    return;
+    return { status: 400, body: (error as Error).message };
   }
-  await withLogContext({ eventId: event.id, eventType: event.type }, async () => {
+  return withLogContext({ eventId: event.id, eventType: event.type }, async () => {
     try {
       const outcome = await options.dispatch(event);
       metrics.events.inc({ type: event.type, outcome });
       metrics.eventSeconds.observe({ type: event.type }, (performance.now() - started) / 1000);
       if (outcome !== "ignored") logger.info({ outcome }, "event %s", outcome);
-      reply(res, outcome === "ignored" ? 202 : 200, outcome);
+      return { status: outcome === "ignored" ? 202 : 200, body: outcome };
     } catch (error) {
       if (error instanceof MalformedEventError) {
         logger.warn({ err: error }, "rejected a malformed CloudEvent");
         metrics.events.inc({ type: event.type, outcome: "rejected" });
-        reply(res, 400, error.message);
-      } else {
-        logger.error({ err: error }, "event handler failed; the broker will redeliver");
-        metrics.events.inc({ type: event.type, outcome: "failed" });
-        reply(res, 500, "handler failed");
+        return { status: 400, body: error.message };
       }
+      logger.error({ err: error }, "event handler failed; the broker will redeliver");
+      metrics.events.inc({ type: event.type, outcome: "failed" });
+      return { status: 500, body: "handler failed" };
     }
   });
 }
