@@ -25,8 +25,16 @@ export interface FunctionConfig {
   logLevel: string;
   /** Where the function ships its own log lines (SHOP_LOGS_KAFKA=1, log-ship/settings.ts); undefined: stdout only. */
   logShipping: LogShipping | undefined;
-  /** How often the outbox sweeper looks for events left behind, in ms (besides start and PingSource ticks). */
+  /**
+   * How often the outbox sweeper looks for events left behind, in ms, while some may be
+   * (`SHOP_SWEEP_INTERVAL_MS`, default 5 s; besides start and PingSource ticks; 0: no timer).
+   */
   sweepIntervalMs: number;
+  /**
+   * The sweeper's longest period while nothing is known to be left behind: it doubles from
+   * `sweepIntervalMs` up to this (`SHOP_SWEEP_IDLE_INTERVAL_MS`, default 60 s). See the outbox relay.
+   */
+  sweepIdleIntervalMs: number;
   /**
    * How often the function's periodic work (`onTick`: reconcilers, retention) runs on its own, in ms,
    * besides every PingSource tick (`SHOP_TICK_INTERVAL_MS`, default 10 s; 0: only on ticks).
@@ -75,6 +83,7 @@ export function readConfig(name: string, env: NodeJS.ProcessEnv = process.env): 
     logLevel: env.LOG_LEVEL ?? "info",
     logShipping: logShippingFromEnv(env),
     sweepIntervalMs: Number(env.SHOP_SWEEP_INTERVAL_MS ?? 5_000),
+    sweepIdleIntervalMs: Number(env.SHOP_SWEEP_IDLE_INTERVAL_MS ?? 60_000),
     tickIntervalMs: Number(env.SHOP_TICK_INTERVAL_MS ?? 10_000),
     outboxRetentionMs: Number(env.SHOP_OUTBOX_RETENTION_MS ?? DAY_MS),
     processedEventsRetentionMs: Number(env.SHOP_PROCESSED_EVENTS_RETENTION_MS ?? 8 * DAY_MS),

@@ -84,6 +84,7 @@ export async function startFunction<Config, Deps>(
     topic: config.eventsTopic,
     logger,
     intervalMs: config.sweepIntervalMs,
+    idleIntervalMs: config.sweepIdleIntervalMs,
     onPublished: (count) => metrics.outboxPublished.inc(count),
     ...(tracer ? { tracer } : {}),
   });

@@ -36,23 +36,31 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
   async function run<T>(fn: Parameters<App["transaction"]>[0], headers?: TraceHeaders, traced = false) {
     const committed: (() => void)[] = [];
     let written: OutboxRow[] = [];
-    const result = await database.db.transaction(async (db) => {
-      const { emit, emitAll, rows } = outboxEmitter(
-        db as unknown as Db,
-        definition.outbox,
-        source,
-        headers,
-        traced,
-      );
-      // A retried transaction starts over: only the rows of the attempt that committed count.
-      written = rows;
-      return fn({
-        db: db as unknown as Db,
-        emit,
-        emitAll,
-        afterCommit: (callback) => void committed.push(callback),
+    let result: unknown;
+    try {
+      result = await database.db.transaction(async (db) => {
+        const { emit, emitAll, rows } = outboxEmitter(
+          db as unknown as Db,
+          definition.outbox,
+          source,
+          headers,
+          traced,
+        );
+        // A retried transaction starts over: only the rows of the attempt that committed count.
+        written = rows;
+        return fn({
+          db: db as unknown as Db,
+          emit,
+          emitAll,
+          afterCommit: (callback) => void committed.push(callback),
+        });
       });
-    });
+    } catch (error) {
+      // A COMMIT whose answer was lost may have committed rows no kick hands over: the relay's timer
+      // then looks for them at its short period (an ordinary rollback costs one needless sweep).
+      if (written.length > 0 && publishAfterCommit) relay.suspect();
+      throw error;
+    }
     if (written.length > 0 && publishAfterCommit) relay.kick(written);
     for (const callback of committed) {
       try {

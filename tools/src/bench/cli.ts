@@ -227,7 +227,7 @@ try {
             verdict(x.idleCpuPct <= IDLE_CPU_GOAL_PCT),
           ]),
           notes: [
-            `Each function started ${r.runs + 1} times as \`${r.command}\` (its esbuild bundle, as in production; \`pnpm build\`${r.built.length > 0 ? `, rebuilt first: ${r.built.join(", ")}` : ""}) against real Postgres and Kafka; the first start (migrations) is not counted. Idle: RSS 3 s after the last start, then CPU over the next ${r.idleWindowMs / 1000} s with nothing to do. Each counted start follows a bare \`node -e\` HTTP server's start, and the ratio is of the two medians (all bare starts: ${r.bareNodeMs} ms).`,
+            `Each function started ${r.runs + 1} times as \`${r.command}\` (its esbuild bundle, as in production; \`pnpm build\`${r.built.length > 0 ? `, rebuilt first: ${r.built.join(", ")}` : ""}) against real Postgres and Kafka; the first start (migrations) is not counted. Idle: the last start of every function stays up; 3 s after the last function's, the RSS of each, then the CPU of each over the next ${r.idleWindowMs / 1000} s with nothing to do, all of them side by side (each thread's time on a CPU from /proc/<pid>/task/*/schedstat, in ns). Each counted start follows a bare \`node -e\` HTTP server's start, and the ratio is of the two medians (all bare starts: ${r.bareNodeMs} ms).`,
           ],
         },
       ],

@@ -12,7 +12,13 @@ import { startForTest, waitFor } from "../testing/index.ts";
 const running: RunningFunction[] = [];
 
 /** The fixture function on its own in-memory log, and every record that reaches the log's topic. */
-async function start(options: { publishAfterCommit?: boolean; failPublishes?: () => boolean } = {}) {
+async function start(
+  options: {
+    publishAfterCommit?: boolean;
+    failPublishes?: () => boolean;
+    config?: { sweepIntervalMs: number; sweepIdleIntervalMs: number };
+  } = {},
+) {
   const { failPublishes, ...startOptions } = options;
   const memory: EventLog = createMemoryLog();
   // A log that refuses a publish while `failPublishes` says so (the broker down for a moment).
@@ -140,5 +146,46 @@ describe("the outbox relay", { timeout: 60_000 }, () => {
     await waitFor(() => records.length === 1, { message: "o-refused published" });
     expect(orderIds(records)).toEqual(["o-refused"]);
     expect(await unpublished()).toBe(0);
+  });
+
+  describe("its timer", () => {
+    // Rows the relay knows of (a failed publish) are swept at the short period; while it knows of none,
+    // the period doubles from 20 ms up to the idle period. The idle stretches let it back off.
+    const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it("publishes what no commit kicked within its idle period, however long the function was idle", async () => {
+      const { records, place, unpublished } = await start({
+        publishAfterCommit: false,
+        config: { sweepIntervalMs: 20, sweepIdleIntervalMs: 300 },
+      });
+      for (const orderId of ["o-timer-1", "o-timer-2"]) {
+        await idle(1_000);
+        await place(orderId);
+        await waitFor(() => records.some((record) => record.key === orderId), {
+          timeoutMs: 3_000,
+          message: `${orderId} published by the timer`,
+        });
+      }
+      expect(orderIds(records)).toEqual(["o-timer-1", "o-timer-2"]);
+      expect(await unpublished()).toBe(0);
+    });
+
+    it("sweeps at its short period again after a failed publish, even once it has backed off", async () => {
+      let brokerDown = false;
+      const { records, place, unpublished } = await start({
+        failPublishes: () => brokerDown,
+        // Backed off after 6 s idle, the timer's next run is seconds away: only the short period
+        // that a failure brings back publishes within the deadline below.
+        config: { sweepIntervalMs: 20, sweepIdleIntervalMs: 60_000 },
+      });
+      await idle(6_000);
+      brokerDown = true;
+      await place("o-after-idle");
+      await waitFor(async () => (await unpublished()) === 1, { message: "committed, unpublished" });
+      brokerDown = false;
+      await waitFor(() => records.length === 1, { timeoutMs: 2_500, message: "published by the timer" });
+      expect(orderIds(records)).toEqual(["o-after-idle"]);
+      await waitFor(async () => (await unpublished()) === 0, { message: "marked published" });
+    });
   });
 });

@@ -3,6 +3,14 @@
  * It runs after every commit that emitted (kick, with the rows the transaction wrote), on start, on a
  * timer and on a PingSource tick (sweep), so nothing committed is lost even if the process died
  * between commit and publish.
+ *
+ * The timer sweeps every `intervalMs` while rows may be left in the table as far as this process
+ * knows (a publish or a mark failed, a sweep failed or found rows, a transaction that emitted failed
+ * with its commit's outcome unknown: `suspect`); while nothing is known to be left, its period
+ * doubles up to `idleIntervalMs`, so an idle function wakes about once a minute instead of every few
+ * seconds. Worst case for a row no live process knows of (another replica died between commit and
+ * publish): `idleIntervalMs` (1 min by default), or that function's next start or PingSource tick if
+ * sooner.
  */
 import type { Tracer } from "@opentelemetry/api";
 import { asc, inArray, isNull } from "drizzle-orm";
@@ -21,6 +29,11 @@ export interface Relay {
   kick(rows: OutboxRow[]): void;
   /** Publishes everything unpublished now; resolves with the number of events published. */
   sweep(): Promise<number>;
+  /**
+   * Says rows may have been left in the table unknown to the relay (a transaction that emitted failed
+   * after its COMMIT was sent): the timer sweeps within `intervalMs` again.
+   */
+  suspect(): void;
   /** Stops the timer and waits for the run in hand. */
   close(): Promise<void>;
 }
@@ -31,8 +44,13 @@ export interface RelayOptions {
   log: EventLog;
   topic: string;
   logger: Logger;
-  /** Sweep period in ms; 0 disables the timer. */
+  /** Sweep period in ms while rows may be left behind; 0 disables the timer. */
   intervalMs: number;
+  /**
+   * The longest sweep period in ms while nothing is known to be left behind: the period doubles from
+   * `intervalMs` up to it after each sweep that found nothing (default 60 s; never below `intervalMs`).
+   */
+  idleIntervalMs?: number;
   /** Rows per publish batch. */
   batchSize?: number;
   /**
@@ -71,6 +89,8 @@ export function startRelay(options: RelayOptions): Relay {
   // Ids of published rows waiting for their mark, and the loop writing the marks.
   let toMark: string[] = [];
   let marking: Promise<void> | undefined;
+  // Whether rows may be in the table that no publish in hand covers: the timer then keeps its short period.
+  let leftBehind = false;
 
   async function publishQueued(): Promise<number> {
     if (queued.length === 0) return 0;
@@ -81,6 +101,7 @@ export function startRelay(options: RelayOptions): Relay {
     } catch (error) {
       // Committed, so in the table: the sweep (timer, tick, next start) publishes them.
       logger.warn({ err: error, count: rows.length }, "outbox relay could not publish; the sweep will");
+      suspect();
       return 0;
     }
     toMark.push(...rows.map((row) => row.id));
@@ -110,6 +131,7 @@ export function startRelay(options: RelayOptions): Relay {
       } catch (error) {
         // Left unpublished in the table: the next sweep publishes them again, and consumers dedupe.
         logger.warn({ err: error, count: ids.length }, "outbox relay could not mark published events");
+        suspect();
       }
     }
     marking = undefined;
@@ -174,6 +196,7 @@ export function startRelay(options: RelayOptions): Relay {
     running = drain(waiting.length > 0)
       .catch((error: unknown) => {
         logger.warn({ err: error }, "outbox relay could not publish; will retry on the next sweep");
+        suspect();
         return 0;
       })
       .then((count) => {
@@ -190,15 +213,53 @@ export function startRelay(options: RelayOptions): Relay {
     return running;
   }
 
-  const timer = options.intervalMs > 0 ? setInterval(() => void sweep(), options.intervalMs) : undefined;
-  timer?.unref();
+  const intervalMs = options.intervalMs;
+  const idleIntervalMs = Math.max(intervalMs, options.idleIntervalMs ?? 60_000);
+  // The timer's next period, and when the timer set fires.
+  let period = intervalMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let dueAt = 0;
+
+  /** Makes the timer fire within `ms` (a timer set to fire sooner stays). */
+  function schedule(ms: number) {
+    if (intervalMs <= 0 || closed) return;
+    if (timer && dueAt <= Date.now() + ms) return;
+    if (timer) clearTimeout(timer);
+    dueAt = Date.now() + ms;
+    timer = setTimeout(() => void onTimer(), ms);
+    timer.unref();
+  }
+
+  async function onTimer() {
+    timer = undefined;
+    leftBehind = false;
+    const count = await sweep();
+    // What a failure or another process left is looked for again soon; nothing found: less often.
+    period = count > 0 || leftBehind ? intervalMs : Math.min(period * 2, idleIntervalMs);
+    schedule(period);
+  }
+
+  function suspect() {
+    leftBehind = true;
+    period = intervalMs;
+    schedule(intervalMs);
+  }
 
   function sweep(): Promise<number> {
     return new Promise<number>((resolve) => {
       sweepers.push(resolve);
       if (!running) void run();
+    }).then((count) => {
+      // Rows no kick had handed over (left by another process, or by this one's failures): look again soon.
+      if (count > 0) {
+        period = intervalMs;
+        schedule(intervalMs);
+      }
+      return count;
     });
   }
+
+  schedule(intervalMs);
 
   return {
     kick(rows) {
@@ -206,9 +267,10 @@ export function startRelay(options: RelayOptions): Relay {
       void run();
     },
     sweep,
+    suspect,
     async close() {
       closed = true;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       if (running) await running;
       while (marking) await marking;
       // A sweep asked for meanwhile gets no run any more.
