@@ -105,6 +105,8 @@ export interface Shop {
   issuer: EventIssuer;
   /** The dev mail catcher notifications sends to, in development. */
   mail?: MailCatcher;
+  /** Embedded mode: the one PGlite every function shares (the embedded benchmark reads its counters). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -255,6 +257,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ...(traces.store ? { traces: traces.store } : {}),
     issuer,
     ...(mail ? { mail } : {}),
+    ...(pglite ? { pglite } : {}),
     async close() {
       gate.fail();
       await runner.close();

@@ -71,5 +71,7 @@ export interface EventLog {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Resolves when the producer side is connected and able to publish. */
   ready(): Promise<boolean>;
+  /** Records the log holds in this process's memory, over every topic (the in-memory log only). */
+  held?(): number;
   close(): Promise<void>;
 }

@@ -110,6 +110,12 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
       return true;
     },
 
+    held() {
+      let records = 0;
+      for (const { partitions } of topics.values()) for (const log of partitions) records += log.length;
+      return records;
+    },
+
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));
     },
