@@ -17,9 +17,11 @@ import {
   type EventLog,
   isDevelopment,
   listenDual,
+  openPGlite,
   type RunningFunction,
   startFunction,
   startTracing,
+  startVacuum,
   type TracingOptions,
 } from "@shop/runtime";
 import { functionNames, shopFunctions } from "../functions.ts";
@@ -130,11 +132,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   await log.ensureTopics([topic, dlqTopic, ...(logsTopic ? [logsTopic] : [])]);
   let pglite: PGlite | undefined;
   if (embedded) {
-    const { PGlite } = await import("@electric-sql/pglite");
     // PGlite creates its own folder, not the ones above it (a fresh clone has no .shop/).
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    pglite = new PGlite(options.dataDir);
+    pglite = await openPGlite(options.dataDir);
   }
+  // The single-user backend has no autovacuum: the host vacuums (db/pglite.ts in the runtime).
+  const vacuum = pglite ? startVacuum(pglite, logger) : undefined;
   // A caller's own exporter wins; otherwise embedded mode keeps the traces in memory (trace/host-tracing.ts).
   const traces = hostTracing({
     embedded,
@@ -269,6 +272,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await server.close();
       gateway.close();
       await log.close();
+      await vacuum?.close();
       await pglite?.close();
       await tracing?.close();
       await traces.exporter?.shutdown();
