@@ -156,9 +156,11 @@ try {
       });
     }
     if (want("embedded")) {
+      // --expose-gc: after the load the bench reads the live heap, garbage collected (embedded-stats.ts).
       const embedded = await startServer<{ url: string; statsUrl: string }>(
         "tools/src/bench/servers/shop.ts",
         ["embedded"],
+        { nodeArgs: ["--expose-gc"] },
       );
       try {
         const { shoppers, products } = await preparePipeline(embedded.info.url, workers);

@@ -61,6 +61,8 @@ export async function loadEmbedded(
   }
   const cpuMs = cpuMsOf(target.pid) - cpuBefore;
   const after = { memory: await memory(), sql: await get<SqlStats>(`${target.statsUrl}/sql`) };
+  // What the heap still holds once garbage is collected: what the shop keeps, not what it left behind.
+  const live = await get<MemoryStats>(`${target.statsUrl}/memory?gc=1`);
   const per = (a: number, b: number) => (a - b) / run.orders;
   return {
     ...run,
@@ -78,6 +80,8 @@ export async function loadEmbedded(
       peak: Math.max(after.memory.heapUsed / MiB, ...samples.flatMap((x) => x.heapUsedMiB ?? [])),
       afterLoad: after.memory.heapUsed / MiB,
     },
+    liveHeapUsedMiB: live.heapUsed / MiB,
+    rssAfterGcMiB: live.rss / MiB,
     before: { memory: before.memory, sql: before.sql },
     after: { memory: after.memory, sql: after.sql },
     samples,
@@ -132,6 +136,13 @@ export function embeddedTables(emb: EmbeddedRun) {
           "",
         ],
         [
+          "after it, once garbage is collected: RSS MiB / live heap MiB",
+          "",
+          "",
+          `${mib(emb.rssAfterGcMiB)} / ${mib(emb.liveHeapUsedMiB)}`,
+          "",
+        ],
+        [
           "external + array buffers MiB (PGlite's WebAssembly memory and files among them)",
           mib(emb.before.memory.external / MiB),
           "",
@@ -143,6 +154,13 @@ export function embeddedTables(emb: EmbeddedRun) {
           mib(emb.before.sql.databaseBytes / MiB),
           "",
           mib(emb.after.sql.databaseBytes / MiB),
+          "",
+        ],
+        [
+          "PGlite dead rows (pg_stat_user_tables n_dead_tup)",
+          String(emb.before.sql.deadRows),
+          "",
+          String(emb.after.sql.deadRows),
           "",
         ],
         ["held in memory", held(emb.before.memory), "", held(emb.after.memory), ""],
