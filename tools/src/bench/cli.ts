@@ -6,10 +6,12 @@
  *              [--load-minutes 5]
  *
  * --load-minutes: how long the embedded shop's load runs (default: --duration), for its memory goal.
+ * --on-disk: the embedded shop keeps PGlite in a data folder, as `npm start` does (results in
+ * embedded-on-disk.md), instead of in memory.
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else starts Kafka and Postgres from infra/local.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -43,6 +45,7 @@ const { values, positionals } = parseArgs({
     workers: { type: "string", default: "16" },
     profile: { type: "boolean", default: false },
     "load-minutes": { type: "string" },
+    "on-disk": { type: "boolean", default: false },
   },
 });
 const which = positionals[0] ?? "all";
@@ -50,7 +53,7 @@ const duration = Number(values.duration);
 const workers = Number(values.workers);
 const loadMinutes = values["load-minutes"] === undefined ? undefined : Number(values["load-minutes"]);
 const command = (name: string) =>
-  `pnpm bench ${name} --duration ${duration} --workers ${workers}${name === "embedded" && loadMinutes !== undefined ? ` --load-minutes ${loadMinutes}` : ""}`;
+  `pnpm bench ${name} --duration ${duration} --workers ${workers}${name === "embedded" && loadMinutes !== undefined ? ` --load-minutes ${loadMinutes}` : ""}${name === "embedded" && values["on-disk"] ? " --on-disk" : ""}`;
 const want = (name: string) => which === "all" || which === name;
 
 const infra = await startInfra({ log: (line: string) => console.error(line) });
@@ -156,11 +159,15 @@ try {
       });
     }
     if (want("embedded")) {
+      const dataDir = values["on-disk"] ? mkdtempSync(join(tmpdir(), "shop-bench-data-")) : undefined;
       // --expose-gc: after the load the bench reads the live heap, garbage collected (embedded-stats.ts).
       const embedded = await startServer<{ url: string; statsUrl: string }>(
         "tools/src/bench/servers/shop.ts",
         ["embedded"],
-        { nodeArgs: ["--expose-gc"] },
+        {
+          nodeArgs: ["--expose-gc"],
+          ...(dataDir ? { env: { SHOP_DATA_DIR: dataDir } } : {}),
+        },
       );
       try {
         const { shoppers, products } = await preparePipeline(embedded.info.url, workers);
@@ -172,11 +179,11 @@ try {
           loadMinutes === undefined ? duration : loadMinutes * 60,
         );
         writeResults(
-          "embedded",
+          values["on-disk"] ? "embedded-on-disk" : "embedded",
           command("embedded"),
           [
             {
-              title: `Embedded (PGlite + in-memory log) ÷ real (Kafka + Postgres) orders/s — goal ≥ ${EMBEDDED_GOAL}`,
+              title: `Embedded (PGlite${values["on-disk"] ? " in a data folder" : " in memory"} + in-memory log) ÷ real (Kafka + Postgres) orders/s — goal ≥ ${EMBEDDED_GOAL}`,
               header: ["mode", "orders/s", "p50 ms", "p99 ms", "load s"],
               rows: [
                 [
@@ -202,6 +209,7 @@ try {
         );
       } finally {
         await embedded.stop();
+        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       }
     }
   }

@@ -3,7 +3,8 @@
  *   real       real Kafka (KAFKA_BROKERS) and Postgres (DATABASE_URL), all functions in this process
  *   processes  the same, each function its own process (its bundle) as deployed; this process runs
  *              the runner (the broker's dispatcher) and the gateway
- *   embedded   PGlite and the in-memory log; also `statsUrl`, where the bench reads this process's
+ *   embedded   PGlite and the in-memory log (PGlite in SHOP_DATA_DIR when set, as `npm start` keeps it
+ *              in .shop/data, else in memory); also `statsUrl`, where the bench reads this process's
  *              memory and PGlite's counters (see embedded-stats.ts)
  * Exits cleanly on SIGTERM.
  */
@@ -23,7 +24,10 @@ const shop =
         processes: mode === "processes",
         buildBundles: (names) => buildFunctions(names, { onlyStale: true }),
       })
-    : await startShop({ logLevel: "error" });
+    : await startShop({
+        logLevel: "error",
+        ...(process.env.SHOP_DATA_DIR ? { dataDir: process.env.SHOP_DATA_DIR } : {}),
+      });
 const stats = mode === "embedded" ? await serveEmbeddedStats(shop) : undefined;
 process.once(
   "SIGTERM",
