@@ -43,6 +43,8 @@ export {
   markCancelled,
   wasCancelled,
 } from "./db/order-guard.ts";
+/** The projections' write of a versioned fact: insert, or replace only an older version. */
+export { openPGlite, PGLITE_SETTINGS, startVacuum, VACUUM_INTERVAL_MS } from "./db/pglite.ts";
 export {
   bytea,
   type OutboxTable,
@@ -50,7 +52,6 @@ export {
   type ProcessedEventsTable,
   processedEventsTable,
 } from "./db/tables.ts";
-/** The projections' write of a versioned fact: insert, or replace only an older version. */
 export { upsertIfNewer } from "./db/upsert-if-newer.ts";
 export { Code, DomainError, toConnectError } from "./errors.ts";
 // Events: who may deliver them (Knative's sender identity), and the local broker's token issuer.

@@ -50,7 +50,10 @@ export function createAdminEvents(log: EventLog, topic: string, next?: Handler):
       groupId: `shop-admin-events-${randomUUID()}`,
       topic,
       ordered: true,
+      // From the beginning: the earliest record the in-memory log retained (memory-log.ts).
       fromBeginning: url.searchParams.get("from-beginning") === "1",
+      // Each stream has a group of its own, never resumed: it must not hold records back once closed.
+      transient: true,
       handler: async (record) => {
         const wire: WireRecord = { ...record, value: Buffer.from(record.value).toString("base64") };
         res.write(

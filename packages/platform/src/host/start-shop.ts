@@ -17,9 +17,11 @@ import {
   type EventLog,
   isDevelopment,
   listenDual,
+  openPGlite,
   type RunningFunction,
   startFunction,
   startTracing,
+  startVacuum,
   type TracingOptions,
 } from "@shop/runtime";
 import { functionNames, shopFunctions } from "../functions.ts";
@@ -105,6 +107,8 @@ export interface Shop {
   issuer: EventIssuer;
   /** The dev mail catcher notifications sends to, in development. */
   mail?: MailCatcher;
+  /** Embedded mode: the one PGlite every function shares (the embedded benchmark reads its counters). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -128,11 +132,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   await log.ensureTopics([topic, dlqTopic, ...(logsTopic ? [logsTopic] : [])]);
   let pglite: PGlite | undefined;
   if (embedded) {
-    const { PGlite } = await import("@electric-sql/pglite");
     // PGlite creates its own folder, not the ones above it (a fresh clone has no .shop/).
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    pglite = new PGlite(options.dataDir);
+    pglite = await openPGlite(options.dataDir);
   }
+  // The single-user backend has no autovacuum: the host vacuums (db/pglite.ts in the runtime).
+  const vacuum = pglite ? startVacuum(pglite, logger) : undefined;
   // A caller's own exporter wins; otherwise embedded mode keeps the traces in memory (trace/host-tracing.ts).
   const traces = hostTracing({
     embedded,
@@ -261,6 +266,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ...(traces.store ? { traces: traces.store } : {}),
     issuer,
     ...(mail ? { mail } : {}),
+    ...(pglite ? { pglite } : {}),
     async close() {
       gate.fail();
       await runner.close();
@@ -272,6 +278,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       await server.close();
       gateway.close();
       await log.close();
+      await vacuum?.close();
       await pglite?.close();
       await tracing?.close();
       await traces.exporter?.shutdown();

@@ -62,6 +62,20 @@ describe("bounds", () => {
     expect(store.size()).toEqual({ traces: 1, spans: 3 });
   });
 
+  it("keeps, by default, the latest 200 orders' traces and 10,000 spans in all", () => {
+    const store = createSpanStore();
+    // 300 orders of 50 spans: 15,000 spans offered.
+    for (let o = 0; o < 300; o++) {
+      const traceId = o.toString(16).padStart(32, "0");
+      store.add(
+        Array.from({ length: 50 }, (_, i) => span(traceId, `${o}-${i}`, i === 0 ? order(`o-${o}`) : {})),
+      );
+    }
+    expect(store.size()).toEqual({ traces: 200, spans: 10_000 });
+    expect(store.trace((299).toString(16).padStart(32, "0"))).toHaveLength(50);
+    expect(store.trace((99).toString(16).padStart(32, "0"))).toBeUndefined();
+  });
+
   it("refuses limits that keep nothing", () => {
     expect(() => createSpanStore({ maxOrderTraces: 0 })).toThrow(/above 0/);
   });

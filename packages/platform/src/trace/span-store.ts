@@ -9,13 +9,23 @@ import type { ZipkinSpan, ZipkinTrace } from "./zipkin.ts";
 
 /** Limits of a {@link SpanStore}. */
 export interface SpanStoreOptions {
-  /** Traces of orders kept (default 1,000): those with a span tagged `shop.order_id`. */
+  /** Traces of orders kept (default 200): those with a span tagged `shop.order_id`. */
   maxOrderTraces?: number;
-  /** Other traces kept (default 200): catalog reads, ticks; they never push an order's trace out. */
+  /** Other traces kept (default 100): catalog reads, ticks; they never push an order's trace out. */
   maxOtherTraces?: number;
-  /** Spans kept over all traces (default 50,000): past it other traces go first, then the oldest orders'. */
+  /**
+   * Spans kept over all traces (default {@link DEFAULT_MAX_SPANS}): past it other traces go first, then
+   * the oldest orders'.
+   */
   maxSpans?: number;
 }
+
+/**
+ * Spans a store keeps by default: an order's trace has some 70 spans across a dozen functions, so
+ * about the latest 140 orders. A span takes a few KiB of heap (its tags), and at 50,000 the embedded
+ * shop's store held some 200 MiB after five minutes of load.
+ */
+export const DEFAULT_MAX_SPANS = 10_000;
 
 /** What a store holds: its traces, as Zipkin's read API answers them. */
 export interface SpanStore {
@@ -33,9 +43,9 @@ export interface SpanStore {
 
 /** Creates an empty store. */
 export function createSpanStore({
-  maxOrderTraces = 1_000,
-  maxOtherTraces = 200,
-  maxSpans = 50_000,
+  maxOrderTraces = 200,
+  maxOtherTraces = 100,
+  maxSpans = DEFAULT_MAX_SPANS,
 }: SpanStoreOptions = {}): SpanStore {
   if (!(maxOrderTraces > 0 && maxOtherTraces > 0 && maxSpans > 0)) {
     throw new Error("a span store needs maxOrderTraces, maxOtherTraces and maxSpans above 0");

@@ -6,6 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { DatabaseConfig } from "../config.ts";
+import { openPGlite } from "./pglite.ts";
 
 /** A drizzle database or transaction of either driver. Verbs take this. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -76,11 +77,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   const owned = !options.pglite;
-  const client = options.pglite ?? new PGlite(options.config.dataDir);
+  const client = options.pglite ?? (await openPGlite(options.config.dataDir));
   const db = drizzle({ client });
   return {
     db: db as unknown as Db,

@@ -43,6 +43,11 @@ export interface SubscribeOptions {
   ordered: boolean;
   /** Where a group with no committed offset starts: the earliest record (default) or only new ones. */
   fromBeginning?: boolean;
+  /**
+   * The group serves this one subscription (a tail): the in-memory log forgets its offsets when it
+   * closes, so they hold no records back from retention. Default false: a later member resumes.
+   */
+  transient?: boolean;
   handler: RecordHandler;
   /**
    * Which records the handler wants (default all); the others are passed over as handled. Passing
@@ -71,5 +76,7 @@ export interface EventLog {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Resolves when the producer side is connected and able to publish. */
   ready(): Promise<boolean>;
+  /** Records the log holds in this process's memory, over every topic (the in-memory log only). */
+  held?(): number;
   close(): Promise<void>;
 }

@@ -19,7 +19,12 @@ export {
   type KafkaLogOptions,
   topicOffsets,
 } from "./kafka-log.ts";
-export { createMemoryLog, type MemoryLogOptions, partitionForKey } from "./memory-log.ts";
+export {
+  createMemoryLog,
+  DEFAULT_RETAINED_RECORDS,
+  type MemoryLogOptions,
+  partitionForKey,
+} from "./memory-log.ts";
 export {
   defaultRedeliveryBackoff,
   handleUntilDone,

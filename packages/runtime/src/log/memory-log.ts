@@ -2,6 +2,13 @@
  * The event log of embedded mode: Kafka's delivery semantics in one process, with nothing to run.
  * Topics have a fixed number of partitions; a key always lands in the partition Kafka's default
  * partitioner would pick, so ordering per key behaves the same in both modes.
+ *
+ * Retention, so a long-running shop does not hold every record it ever saw: a partition drops the
+ * records that every consumer group of its topic has committed past, keeping the newest
+ * `retainRecords` of them (like Kafka's retention, which drops old records whoever read them, but
+ * never one a group still has to read). A group that joins later from the beginning starts at the
+ * earliest record kept, as a Kafka consumer does after retention. A closed group's offsets hold its
+ * records back until it resumes, unless it was `transient` (a tail).
  */
 import {
   DEFAULT_PARTITIONS,
@@ -26,14 +33,30 @@ export interface MemoryLogOptions {
   redeliveryBackoff?: RedeliveryBackoff;
   /** Unordered subscriptions handle up to this many records of one partition at once (default 16). */
   maxConcurrency?: number;
+  /**
+   * Records of a partition kept after every group of its topic has committed past them (default
+   * {@link DEFAULT_RETAINED_RECORDS}): what a group joining from the beginning still finds.
+   */
+  retainRecords?: number;
   logger?: LogLogger;
 }
 
+/** Records each partition keeps once every group has read them: enough for `shop events tail`'s history. */
+export const DEFAULT_RETAINED_RECORDS = 1_000;
+
+interface Partition {
+  /** The offset of `records[0]`: the records before it were dropped by retention. */
+  base: number;
+  records: LogRecord[];
+}
+
 interface Topic {
-  partitions: LogRecord[][];
+  partitions: Partition[];
   roundRobin: number;
   /** Consumers with nothing left to read sleep here instead of polling; an append wakes them all. */
   sleepers: Set<() => void>;
+  /** The committed offset (the next record to hand out) per partition of every group of the topic. */
+  groups: Map<string, number[]>;
 }
 
 /**
@@ -45,9 +68,9 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   const partitionCount = options.partitions ?? DEFAULT_PARTITIONS;
   const backoff = options.redeliveryBackoff ?? defaultRedeliveryBackoff;
   const maxConcurrency = options.maxConcurrency ?? 16;
+  const retain = options.retainRecords ?? DEFAULT_RETAINED_RECORDS;
+  if (!(retain >= 0)) throw new Error("retainRecords must be 0 or more");
   const topics = new Map<string, Topic>();
-  /** Committed offset (the next record to hand out) per group, topic and partition. */
-  const committed = new Map<string, number[]>();
   const activeGroups = new Set<string>();
   const subscriptions = new Set<Subscription>();
 
@@ -56,13 +79,27 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     if (!found) {
       // Like Kafka with auto.create.topics.enable, the default of a local broker.
       found = {
-        partitions: Array.from({ length: partitionCount }, () => []),
+        partitions: Array.from({ length: partitionCount }, () => ({ base: 0, records: [] })),
         roundRobin: 0,
         sleepers: new Set(),
+        groups: new Map(),
       };
       topics.set(name, found);
     }
     return found;
+  }
+
+  /** Drops the records of a partition every group has committed past, but the newest `retain`. */
+  function applyRetention(target: Topic, partition: number) {
+    // With no group yet, nobody has read anything: the runner's groups may still be subscribing.
+    if (target.groups.size === 0) return;
+    const part = target.partitions[partition]!;
+    let floor = part.base + part.records.length - retain;
+    for (const offsets of target.groups.values()) floor = Math.min(floor, offsets[partition]!);
+    const drop = floor - part.base;
+    if (drop <= 0) return;
+    part.records.splice(0, drop);
+    part.base = floor;
   }
 
   return {
@@ -72,14 +109,19 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
 
     async publish(name, records) {
       const target = topic(name);
+      const touched = new Set<number>();
       for (const record of records) {
         const partition =
           record.key === null
             ? target.roundRobin++ % partitionCount
             : partitionForKey(record.key, partitionCount);
-        const log = target.partitions[partition]!;
-        log.push({ ...copy(record), topic: name, partition, offset: String(log.length) });
+        const part = target.partitions[partition]!;
+        const offset = part.base + part.records.length;
+        part.records.push({ ...copy(record), topic: name, partition, offset: String(offset) });
+        touched.add(partition);
       }
+      // At each append rather than each commit: appends are rarer (every group commits every record).
+      for (const partition of touched) applyRetention(target, partition);
       for (const wake of [...target.sleepers]) wake();
     },
 
@@ -92,15 +134,17 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
       }
       activeGroups.add(groupKey);
       const source = topic(subscribe.topic);
-      let offsets = committed.get(groupKey);
+      let offsets = source.groups.get(subscribe.groupId);
       if (!offsets) {
         const fromBeginning = subscribe.fromBeginning ?? true;
-        offsets = source.partitions.map((log) => (fromBeginning ? 0 : log.length));
-        committed.set(groupKey, offsets);
+        // From the beginning: the earliest record retention kept.
+        offsets = source.partitions.map((p) => (fromBeginning ? p.base : p.base + p.records.length));
+        source.groups.set(subscribe.groupId, offsets);
       }
       const subscription = consume(source, offsets, subscribe, () => {
         activeGroups.delete(groupKey);
         subscriptions.delete(subscription);
+        if (subscribe.transient) source.groups.delete(subscribe.groupId);
       });
       subscriptions.add(subscription);
       return subscription;
@@ -108,6 +152,13 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
 
     async ready() {
       return true;
+    },
+
+    held() {
+      let records = 0;
+      for (const { partitions } of topics.values())
+        for (const part of partitions) records += part.records.length;
+      return records;
     },
 
     async close() {
@@ -147,20 +198,22 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     const wanted = (record: LogRecord) => spec.accepts?.(record) ?? true;
 
     async function consumePartition(partition: number): Promise<void> {
-      const log = source.partitions[partition]!;
+      const part = source.partitions[partition]!;
       while (!stopped) {
         const next = offsets[partition]!;
-        if (next >= log.length) {
+        // Never negative: retention keeps every record from this group's committed offset on.
+        const at = next - part.base;
+        if (at >= part.records.length) {
           await sleep(null);
           continue;
         }
         if (spec.ordered) {
-          const record = log[next]!;
+          const record = part.records[at]!;
           if (wanted(record) && !(await handleUntilDone(record, spec.handler, redeliver))) return;
           offsets[partition] = next + 1;
           continue;
         }
-        const batch = log.slice(next, next + maxConcurrency);
+        const batch = part.records.slice(at, at + maxConcurrency);
         const done = await Promise.all(
           batch.map((record) =>
             wanted(record) ? handleUntilDone(record, spec.handler, redeliver) : Promise.resolve(true),
@@ -181,10 +234,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
         await running;
       },
       async lag() {
-        return offsets.reduce(
-          (sum, offset, partition) => sum + source.partitions[partition]!.length - offset,
-          0,
-        );
+        return offsets.reduce((sum, offset, partition) => {
+          const part = source.partitions[partition]!;
+          return sum + part.base + part.records.length - offset;
+        }, 0);
       },
     };
   }

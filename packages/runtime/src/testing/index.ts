@@ -134,6 +134,7 @@ export async function publishedEvents(fn: import("../function.ts").RunningFuncti
     topic: fn.app.config.eventsTopic,
     ordered: true,
     fromBeginning: true,
+    transient: true,
     handler: async (record) => void records.push(record),
   });
   await waitFor(() => records.length >= committed, { message: `${committed} published events` });
