@@ -55,6 +55,8 @@ const loadMinutes = values["load-minutes"] === undefined ? undefined : Number(va
 const command = (name: string) =>
   `pnpm bench ${name} --duration ${duration} --workers ${workers}${name === "embedded" && loadMinutes !== undefined ? ` --load-minutes ${loadMinutes}` : ""}${name === "embedded" && values["on-disk"] ? " --on-disk" : ""}`;
 const want = (name: string) => which === "all" || which === name;
+/** Seconds of closed-loop orders before each measured pipeline run, not counted (a warm shop and broker). */
+const warmUp = Math.min(5, duration);
 
 const infra = await startInfra({ log: (line: string) => console.error(line) });
 const brokers = [infra.kafkaBrokers as string];
@@ -81,7 +83,7 @@ try {
     let perOrder = 0;
     let realCost: RunCost;
     try {
-      const { shoppers, products } = await preparePipeline(shop.info.url, workers);
+      const { shoppers, products } = await preparePipeline(shop.info.url, workers, warmUp);
       const before = await commits(real);
       const postmasterPid = await postmasterOf(real);
       const cost = await measureCost(
@@ -122,7 +124,7 @@ try {
         },
       });
       try {
-        const { shoppers, products } = await preparePipeline(deployed.info.url, workers);
+        const { shoppers, products } = await preparePipeline(deployed.info.url, workers, warmUp);
         const targets = {
           shopPid: deployed.child.pid!,
           shopLabel: "runner + gateway",
@@ -168,6 +170,7 @@ try {
         deployedProfiles,
         kafka,
         profile,
+        warmUpSeconds: warmUp,
       });
     }
     if (want("embedded")) {

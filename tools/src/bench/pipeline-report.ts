@@ -33,6 +33,8 @@ export interface PipelineRun {
   deployedProfiles: ReturnType<typeof summarizeProfiles>;
   kafka: Awaited<ReturnType<typeof kafkaRaw>>;
   profile: ReturnType<typeof summarizeProfile> | undefined;
+  /** Seconds of closed-loop orders before each measured run, not counted. */
+  warmUpSeconds: number;
 }
 
 /** Writes tools/results/pipeline.md and .json. */
@@ -119,6 +121,9 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
           ],
           ["raw kafkajs produce → consume msgs/s (same broker)", fixed(kafka.endToEndMsgsPerS, 0), "", ""],
         ],
+        notes: [
+          `Each shop is warmed up first: ${run.warmUpSeconds} s of the same closed loop, not counted, so the JITs of Node and of the broker's JVM have compiled their hot paths, as in a shop that has been running.`,
+        ],
       },
       costTable(
         `Cost per order, all functions in one process (${realMax.orders} orders at ${fixed(realMax.ordersPerS)}/s)`,
@@ -179,6 +184,7 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
       deployedCost,
       kafka,
       transactionsPerOrder: TRANSACTIONS_PER_ORDER,
+      warmUpSeconds: run.warmUpSeconds,
       profile,
     },
   );
