@@ -55,7 +55,7 @@ import {
 import { applyInterceptors, copyHeaders } from "./interceptors.ts";
 import { readRequest, single } from "./request.ts";
 import type { CapturedRoutes } from "./routes.ts";
-import { CallSignal, withSignal, withSignalOf } from "./signal.ts";
+import { CallSignal, kRequest, kSignal, withSignal, withSignalOf } from "./signal.ts";
 
 // node:http keys request headers in lower case; connect-es spells them Like-This.
 const TIMEOUT = headerTimeout.toLowerCase();
@@ -161,21 +161,19 @@ export function createUnaryHandler(
       if (compression.request) bytes = await decompress(compression.request, bytes, options.readMaxBytes);
       // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
       const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
-        const context: HandlerContext = withSignalOf(
-          {
-            method,
-            service: request.service,
-            timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
-            requestMethod: request.requestMethod,
-            requestHeader: request.header,
-            responseHeader,
-            responseTrailer,
-            protocolName: "connect",
-            values: request.contextValues,
-            url: request.url,
-          },
-          request,
-        );
+        const context: HandlerContext = withSignalOf({
+          method,
+          service: request.service,
+          timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
+          requestMethod: request.requestMethod,
+          requestHeader: request.header,
+          responseHeader,
+          responseTrailer,
+          protocolName: "connect",
+          values: request.contextValues,
+          url: request.url,
+          [kRequest]: request,
+        });
         const output = await spec.impl(request.message, context);
         return {
           stream: false,
@@ -187,19 +185,17 @@ export function createUnaryHandler(
         };
       }, options.interceptors);
       const response = await call(
-        withSignal(
-          {
-            stream: false as const,
-            service: method.parent,
-            method,
-            requestMethod: query ? "GET" : "POST",
-            url: `http://${req.headers.host ?? "localhost"}${req.url}`,
-            header: LightHeaders.fromNode(req.headers),
-            contextValues: createContextValues(),
-            message: parse(serialization, binary, bytes),
-          },
-          signal,
-        ),
+        withSignal({
+          stream: false as const,
+          service: method.parent,
+          method,
+          requestMethod: query ? "GET" : "POST",
+          url: `http://${req.headers.host ?? "localhost"}${req.url}`,
+          header: LightHeaders.fromNode(req.headers),
+          contextValues: createContextValues(),
+          message: parse(serialization, binary, bytes),
+          [kSignal]: signal,
+        }),
       );
       copyHeaders(response.header, responseHeader);
       copyHeaders(response.trailer, responseTrailer);

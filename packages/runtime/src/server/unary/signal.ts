@@ -42,34 +42,36 @@ export class CallSignal {
   }
 }
 
-const kSignal = Symbol("call signal");
-const kRequest = Symbol("call request");
+/** Where a request keeps its CallSignal, and a context its request. */
+export const kSignal = Symbol("call signal");
+export const kRequest = Symbol("call request");
 
-/** The getter of `signal` on every request of the fast path. */
-function requestSignal(this: { [kSignal]: CallSignal }): AbortSignal {
-  return this[kSignal].get();
-}
-/** The getter of `signal` on every handler context of the fast path: its request's. */
-function contextSignal(this: { [kRequest]: { signal: AbortSignal } }): AbortSignal {
-  return this[kRequest].signal;
-}
+// One descriptor each, shared by every call: defining `signal` allocates nothing per call.
+const requestSignal: PropertyDescriptor = Object.freeze({
+  get(this: { [kSignal]: CallSignal }): AbortSignal {
+    return this[kSignal].get();
+  },
+  enumerable: true,
+  configurable: true,
+});
+const contextSignal: PropertyDescriptor = Object.freeze({
+  get(this: { [kRequest]: { signal: AbortSignal } }): AbortSignal {
+    return this[kRequest].signal;
+  },
+  enumerable: true,
+  configurable: true,
+});
 
-/** Gives a request a `signal` property that makes `signal`'s AbortSignal when first read. */
-export function withSignal<T extends object>(
+/** Gives a request (holding its CallSignal at `kSignal`) a `signal` that makes the AbortSignal when first read. */
+export function withSignal<T extends { [kSignal]: CallSignal }>(
   request: T,
-  signal: CallSignal,
 ): T & { readonly signal: AbortSignal } {
-  Object.defineProperty(request, kSignal, { value: signal });
-  Object.defineProperty(request, "signal", { get: requestSignal, enumerable: true, configurable: true });
-  return request as T & { readonly signal: AbortSignal };
+  return Object.defineProperty(request, "signal", requestSignal) as T & { readonly signal: AbortSignal };
 }
 
-/** Gives a handler context a `signal` property that reads `request.signal` (as connect-es does). */
-export function withSignalOf<T extends object>(
+/** Gives a handler context (holding its request at `kRequest`) a `signal` that reads `request.signal`, as connect-es does. */
+export function withSignalOf<T extends { [kRequest]: { signal: AbortSignal } }>(
   context: T,
-  request: { signal: AbortSignal },
 ): T & { readonly signal: AbortSignal } {
-  Object.defineProperty(context, kRequest, { value: request });
-  Object.defineProperty(context, "signal", { get: contextSignal, enumerable: true, configurable: true });
-  return context as T & { readonly signal: AbortSignal };
+  return Object.defineProperty(context, "signal", contextSignal) as T & { readonly signal: AbortSignal };
 }
