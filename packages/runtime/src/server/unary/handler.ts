@@ -55,6 +55,7 @@ import {
 import { applyInterceptors, copyHeaders } from "./interceptors.ts";
 import { readRequest, single } from "./request.ts";
 import type { CapturedRoutes } from "./routes.ts";
+import { CallSignal, kRequest, kSignal, withSignal, withSignalOf } from "./signal.ts";
 
 // node:http keys request headers in lower case; connect-es spells them Like-This.
 const TIMEOUT = headerTimeout.toLowerCase();
@@ -127,23 +128,8 @@ export function createUnaryHandler(
     query?: URLSearchParams,
   ) {
     const method = spec.method as DescMethodUnary;
-    // Most calls end without anyone looking at their signal: make it, and watch for the client going
-    // away, only when someone asks for it (or a deadline passes).
-    let controller: AbortController | undefined;
-    const onClose = () => {
-      if (!res.writableFinished) abort(new ConnectError("the client went away", Code.Canceled));
-    };
-    const signal = () => {
-      if (!controller) {
-        controller = new AbortController();
-        res.once("close", onClose);
-      }
-      return controller.signal;
-    };
-    const abort = (reason: ConnectError) => {
-      signal();
-      controller?.abort(reason);
-    };
+    // Made on demand (see signal.ts): most calls end without anyone looking at their signal.
+    const signal = new CallSignal(res);
     const timeout = parseTimeout(
       single(req.headers[TIMEOUT]) ?? null,
       options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER,
@@ -153,7 +139,7 @@ export function createUnaryHandler(
       timeout.timeoutMs === undefined
         ? undefined
         : setTimeout(
-            () => abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+            () => signal.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
             timeout.timeoutMs,
           );
     const responseHeader = new LightHeaders([
@@ -175,12 +161,9 @@ export function createUnaryHandler(
       if (compression.request) bytes = await decompress(compression.request, bytes, options.readMaxBytes);
       // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
       const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
-        const context: HandlerContext = {
+        const context: HandlerContext = withSignalOf({
           method,
           service: request.service,
-          get signal() {
-            return request.signal;
-          },
           timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
           requestMethod: request.requestMethod,
           requestHeader: request.header,
@@ -189,7 +172,8 @@ export function createUnaryHandler(
           protocolName: "connect",
           values: request.contextValues,
           url: request.url,
-        };
+          [kRequest]: request,
+        });
         const output = await spec.impl(request.message, context);
         return {
           stream: false,
@@ -200,19 +184,19 @@ export function createUnaryHandler(
           message: create(method.output, output),
         };
       }, options.interceptors);
-      const response = await call({
-        stream: false,
-        service: method.parent,
-        method,
-        requestMethod: query ? "GET" : "POST",
-        url: `http://${req.headers.host ?? "localhost"}${req.url}`,
-        get signal() {
-          return signal();
-        },
-        header: LightHeaders.fromNode(req.headers),
-        contextValues: createContextValues(),
-        message: parse(serialization, binary, bytes),
-      });
+      const response = await call(
+        withSignal({
+          stream: false as const,
+          service: method.parent,
+          method,
+          requestMethod: query ? "GET" : "POST",
+          url: `http://${req.headers.host ?? "localhost"}${req.url}`,
+          header: LightHeaders.fromNode(req.headers),
+          contextValues: createContextValues(),
+          message: parse(serialization, binary, bytes),
+          [kSignal]: signal,
+        }),
+      );
       copyHeaders(response.header, responseHeader);
       copyHeaders(response.trailer, responseTrailer);
       body = encode(response.message, binary, serialization);
@@ -227,7 +211,7 @@ export function createUnaryHandler(
       body = errorToJsonBytes(error, {});
     } finally {
       if (timer) clearTimeout(timer);
-      if (controller) res.off("close", onClose);
+      signal.release();
     }
     if (query && status === 200 && notModified(req, responseHeader)) {
       if (res.destroyed) return;

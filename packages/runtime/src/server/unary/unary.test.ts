@@ -66,10 +66,11 @@ const orders: Partial<ServiceImpl<typeof OrderService>> = {
   },
 };
 
-// Interceptors see the same request in both paths: this one refuses callers without a name.
+// Interceptors see the same request in both paths: this one refuses callers without a name, and
+// hands on a copy of the request when asked (as interceptors that change a request do).
 const requireCaller: Interceptor = (next) => async (req) => {
   if (req.header.get("x-caller") === "stranger") throw new ConnectError("Who are you?", Code.Unauthenticated);
-  return next(req);
+  return next(req.header.get("x-copy") === "1" ? { ...req } : req);
 };
 
 interface Running {
@@ -281,6 +282,12 @@ describe("the Connect unary fast path", () => {
     const late = await same(getProduct, () => ({ ...proto("slow", { "connect-timeout-ms": "50" }) }));
     expect(late).toMatchObject({ status: 504, tookFastPath: true });
     expect(JSON.parse(late.body).code).toBe("deadline_exceeded");
+    // An interceptor's copy of the request carries the same signal to the implementation.
+    const copied = await same(getProduct, () => ({
+      ...proto("slow", { "connect-timeout-ms": "50", "x-copy": "1" }),
+    }));
+    expect(copied).toMatchObject({ status: 504, tookFastPath: true });
+    expect(JSON.parse(copied.body).code).toBe("deadline_exceeded");
   });
 
   it("leaves GET of methods with side effects or of other encodings, streaming and unknown methods to connect-node", async () => {
