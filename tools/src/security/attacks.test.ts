@@ -222,6 +222,10 @@ describe("attacks", { timeout: 60_000 }, () => {
     };
     const broker = await testEventIssuer();
     const stranger = await createEventIssuer({ issuer: broker.issuer });
+    // What the order and the reservation emitted is published, and marked so a moment later: the
+    // books are read once the relays have done both (a sweep waits for both), or a mark would land
+    // between the two readings.
+    for (const fn of [fns.orders!, fns.inventory!]) await fn.relay.sweep();
     const before = await books();
     for (const name of ["orders", "inventory"] as const) {
       const audience = `shop/${name}`;
