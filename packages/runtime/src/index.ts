@@ -89,6 +89,7 @@ export {
   on,
   PING_TYPE,
   RedeliverAfterCommit,
+  recordProcessed,
   type SubscriptionOptions,
   sourceAllowed,
 } from "./events/subscriptions.ts";

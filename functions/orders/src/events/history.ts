@@ -3,7 +3,7 @@
  * (`order_events`) in the handler's own transaction, so no handler has to do it. What orders emits is
  * recorded by the outbox trigger (migrations/0007).
  */
-import { type EventSubscription, RedeliverAfterCommit } from "@shop/runtime";
+import { type EventSubscription, RedeliverAfterCommit, recordProcessed } from "@shop/runtime";
 import { processedEvents } from "../db/schema.ts";
 import { recordOrderEvent } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
@@ -37,14 +37,8 @@ export function recorded(subscription: EventSubscription<OrdersDeps>): EventSubs
             })
           : "unknown order";
       if (found === "duplicate") return false;
-      if (found === "unknown order") {
-        const inserted = await context.db
-          .insert(processedEvents)
-          .values({ source: event.source, id: event.id, type: event.type })
-          .onConflictDoNothing()
-          .returning({ id: processedEvents.id });
-        if (inserted.length === 0) return false;
-      }
+      if (found === "unknown order" && !(await recordProcessed(context, processedEvents, event)))
+        return false;
       try {
         await handler(message, context);
       } catch (error) {

@@ -108,6 +108,24 @@ export function sourceAllowed(typeName: string, source: string): boolean {
  */
 export const PING_TYPE = "dev.knative.sources.ping";
 
+/**
+ * Records `event` as processed in `table`, once: false when it already was (a redelivery). The
+ * dispatcher does it for every subscription that is not `idempotent`; a handler that keeps its own
+ * record (orders' history) calls it for the events that record cannot hold.
+ */
+export async function recordProcessed(
+  tx: Pick<Tx, "db">,
+  table: ProcessedEventsTable,
+  event: Pick<ShopCloudEvent, "source" | "id" | "type">,
+): Promise<boolean> {
+  const inserted = await tx.db
+    .insert(table)
+    .values({ source: event.source, id: event.id, type: event.type })
+    .onConflictDoNothing()
+    .returning({ id: table.id });
+  return inserted.length > 0;
+}
+
 /** What became of a delivered event. */
 export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
 
@@ -169,14 +187,7 @@ export function createDispatcher<Deps>(
         const context = { ...tx, event, deps, logger };
         // Idempotent by itself: no processed-event row; the handler says whether anything changed.
         const recorded = !subscription.idempotent;
-        if (recorded) {
-          const inserted = await tx.db
-            .insert(processedEvents)
-            .values({ source: event.source, id: event.id, type: event.type })
-            .onConflictDoNothing()
-            .returning({ id: processedEvents.id });
-          if (inserted.length === 0) return "duplicate";
-        }
+        if (recorded && !(await recordProcessed(tx, processedEvents, event))) return "duplicate";
         try {
           const changed = await subscription.handler(decoded.message, context);
           return !recorded && changed === false ? "duplicate" : "handled";

@@ -191,10 +191,7 @@ async function answerEvent(
 ): Promise<EventAnswer> {
   const { logger, metrics } = options;
   const started = performance.now();
-  const authorization = headers.authorization;
-  const refused = await options.eventVerifier?.check(
-    Array.isArray(authorization) ? authorization[0] : authorization,
-  );
+  const refused = await options.eventVerifier?.check(headers.authorization);
   if (refused) {
     logger.warn({ reason: refused }, "refused an unauthenticated event delivery");
     metrics.events.inc({ type: "unauthenticated", outcome: "rejected" });
