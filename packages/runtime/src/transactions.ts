@@ -39,7 +39,7 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
     let result: unknown;
     try {
       result = await database.db.transaction(async (db) => {
-        const { emit, emitAll, rows } = outboxEmitter(
+        const { emit, emitAll, flush, rows } = outboxEmitter(
           db as unknown as Db,
           definition.outbox,
           source,
@@ -48,12 +48,15 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
         );
         // A retried transaction starts over: only the rows of the attempt that committed count.
         written = rows;
-        return fn({
+        const value = await fn({
           db: db as unknown as Db,
           emit,
           emitAll,
           afterCommit: (callback) => void committed.push(callback),
         });
+        // The events emitted, in one INSERT before COMMIT.
+        await flush();
+        return value;
       });
     } catch (error) {
       // A COMMIT whose answer was lost may have committed rows no kick hands over: the relay's timer

@@ -10,6 +10,6 @@ import { owe } from "./owe.ts";
 export async function onOrderCancelled(
   message: OrderCancelled,
   context: EventContext<NotificationsDeps>,
-): Promise<void> {
-  await owe(context, OrderCancelledSchema, message, { kind: "cancellation", userId: message.customerId });
+): Promise<boolean> {
+  return owe(context, OrderCancelledSchema, message, { kind: "cancellation", userId: message.customerId });
 }

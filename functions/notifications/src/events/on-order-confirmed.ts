@@ -10,6 +10,6 @@ import { owe } from "./owe.ts";
 export async function onOrderConfirmed(
   message: OrderConfirmed,
   context: EventContext<NotificationsDeps>,
-): Promise<void> {
-  await owe(context, OrderConfirmedSchema, message, { kind: "receipt", userId: message.customerId });
+): Promise<boolean> {
+  return owe(context, OrderConfirmedSchema, message, { kind: "receipt", userId: message.customerId });
 }

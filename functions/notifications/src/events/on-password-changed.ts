@@ -10,8 +10,8 @@ import { owe } from "./owe.ts";
 export async function onPasswordChanged(
   message: PasswordChanged,
   context: EventContext<NotificationsDeps>,
-): Promise<void> {
-  await owe(context, PasswordChangedSchema, message, {
+): Promise<boolean> {
+  return owe(context, PasswordChangedSchema, message, {
     kind: "password-changed",
     userId: message.userId,
     recipient: message.email,

@@ -10,8 +10,8 @@ import { owe } from "./owe.ts";
 export async function onPasswordResetRequested(
   message: PasswordResetRequested,
   context: EventContext<NotificationsDeps>,
-): Promise<void> {
-  await owe(context, PasswordResetRequestedSchema, message, {
+): Promise<boolean> {
+  return owe(context, PasswordResetRequestedSchema, message, {
     kind: "password-reset",
     userId: message.userId,
     recipient: message.email,

@@ -10,6 +10,6 @@ import { owe } from "./owe.ts";
 export async function onShipmentDispatched(
   message: ShipmentDispatched,
   context: EventContext<NotificationsDeps>,
-): Promise<void> {
-  await owe(context, ShipmentDispatchedSchema, message, { kind: "dispatched", userId: message.customerId });
+): Promise<boolean> {
+  return owe(context, ShipmentDispatchedSchema, message, { kind: "dispatched", userId: message.customerId });
 }

@@ -8,13 +8,17 @@ import type { EmailKind } from "../db/schema.ts";
 import { oweEmail } from "../notifications/index.ts";
 import type { NotificationsDeps } from "../setup.ts";
 
-/** Owes `kind` to `userId` for the event in `context` (at `recipient`, or the projection's address). */
+/**
+ * Owes `kind` to `userId` for the event in `context` (at `recipient`, or the projection's address).
+ * False when the event had owed it already (a redelivery): the email row, unique per event, is the
+ * handler's record of it, so its subscription is `idempotent` (no processed-event row besides).
+ */
 export async function owe<Desc extends DescMessage>(
   context: EventContext<NotificationsDeps>,
   schema: Desc,
   message: MessageShape<Desc>,
   email: { kind: EmailKind; userId: string; recipient?: string },
-): Promise<void> {
+): Promise<boolean> {
   const state = await oweEmail(context, {
     eventSource: context.event.source,
     eventId: context.event.id,
@@ -29,4 +33,5 @@ export async function owe<Desc extends DescMessage>(
       "email parked until the customer's address is known",
     );
   }
+  return state !== "duplicate";
 }

@@ -20,13 +20,16 @@ import { onPasswordResetRequested } from "./on-password-reset-requested.ts";
 import { onShipmentDispatched } from "./on-shipment-dispatched.ts";
 import { onUserRegistered } from "./on-user-registered.ts";
 
-/** notifications' subscriptions by type. */
+/**
+ * notifications' subscriptions by type. Those that only owe an email are `idempotent`: the email row,
+ * unique per event (source, id), is their record of the event (owe.ts).
+ */
 export const subscriptions: EventSubscription<NotificationsDeps>[] = [
   on(UserRegisteredSchema, onUserRegistered),
   on(EmailVerifiedSchema, onEmailVerified),
-  on(PasswordResetRequestedSchema, onPasswordResetRequested),
-  on(PasswordChangedSchema, onPasswordChanged),
-  on(OrderConfirmedSchema, onOrderConfirmed),
-  on(OrderCancelledSchema, onOrderCancelled),
-  on(ShipmentDispatchedSchema, onShipmentDispatched),
+  on(PasswordResetRequestedSchema, onPasswordResetRequested, { idempotent: true }),
+  on(PasswordChangedSchema, onPasswordChanged, { idempotent: true }),
+  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true }),
+  on(ShipmentDispatchedSchema, onShipmentDispatched, { idempotent: true }),
 ];

@@ -2,7 +2,7 @@
  * Owing an email: written in the transaction of the event that owes it, sent after commit.
  */
 import type { Tx } from "@shop/runtime";
-import { eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type EmailKind, type EmailState, emails, users } from "../db/schema.ts";
 
 /** What an event owes. */
@@ -24,15 +24,10 @@ export interface OwedEmail {
  * customer's address arrives otherwise. The same event again stores nothing ("duplicate").
  */
 export async function oweEmail(tx: Tx, owed: OwedEmail): Promise<EmailState | "duplicate"> {
-  let recipient = owed.recipient;
-  if (!recipient) {
-    const [user] = await tx.db
-      .select({ email: users.email })
-      .from(users)
-      .where(eq(users.userId, owed.userId));
-    recipient = user?.email;
-  }
-  const state: EmailState = recipient ? "pending" : "parked";
+  // The projection's address is read by the insert itself: one statement, not a select before it.
+  const recipient = owed.recipient
+    ? sql`${owed.recipient}::text`
+    : sql`(select ${users.email} from ${users} where ${users.userId} = ${owed.userId})`;
   const inserted = await tx.db
     .insert(emails)
     .values({
@@ -40,13 +35,13 @@ export async function oweEmail(tx: Tx, owed: OwedEmail): Promise<EmailState | "d
       eventId: owed.eventId,
       kind: owed.kind,
       userId: owed.userId,
-      recipient: recipient ?? null,
+      recipient,
       data: owed.data,
-      state,
-      nextAttemptAt: recipient ? owed.now : null,
+      state: sql`case when ${recipient} is null then 'parked' else 'pending' end`,
+      nextAttemptAt: sql`case when ${recipient} is null then null else ${owed.now.toISOString()}::timestamptz end`,
       createdAt: owed.now,
     })
     .onConflictDoNothing()
-    .returning({ id: emails.id });
-  return inserted.length === 0 ? "duplicate" : state;
+    .returning({ state: emails.state });
+  return inserted[0]?.state ?? "duplicate";
 }

@@ -3,8 +3,17 @@
  * outbox relay, and the topics it publishes to. Consuming is the broker's side: Knative's Kafka broker in
  * the cluster, the local platform (`@shop/platform`) on one machine, which hands its consumers in.
  */
-import { type Admin, Kafka, type LogEntry, logLevel, Partitioners, type RetryOptions } from "kafkajs";
+import {
+  type Admin,
+  Kafka,
+  type LogEntry,
+  logLevel,
+  type Message,
+  Partitioners,
+  type RetryOptions,
+} from "kafkajs";
 import { DEFAULT_PARTITIONS, type EventLog, type SubscribeOptions, type Subscription } from "./event-log.ts";
+import { publishQueue } from "./publish-queue.ts";
 import type { LogLogger } from "./redeliver.ts";
 
 /** Options of {@link createKafkaLog}. */
@@ -70,6 +79,10 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     // Explicit, so kafkajs does not warn about its v2 default; the same murmur2 partitioner as Java clients.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  // Publishes asked for while a request is in flight share the next one (publish-queue.ts).
+  const send = publishQueue<Message>((topicMessages) =>
+    producer.sendBatch({ acks: -1, topicMessages }).then(() => {}),
+  );
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
     connected = true;
@@ -123,15 +136,14 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
       if (closed) throw new Error("the kafka log is closed");
       if (records.length === 0) return;
       await connect();
-      await producer.send({
+      await send(
         topic,
-        acks: -1,
-        messages: records.map((record) => ({
+        records.map((record) => ({
           key: record.key,
           value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength),
           headers: record.headers,
         })),
-      });
+      );
     },
 
     async subscribe(spec) {

@@ -47,7 +47,10 @@ export interface Tx {
 /**
  * Builds the `emit` and `emitAll` of one transaction. `trace` is the transaction's trace context, stored
  * with each row (an event may bring its own); `traced` says a span is recording, which learns the order
- * of each event emitted.
+ * of each event emitted. The rows are written by `flush`, all in one INSERT (in the order emitted),
+ * which the transaction runs after its work and before COMMIT: a verb that emits several events
+ * (inventory's StockReserved and a StockChanged per product) costs one statement, not one per emit.
+ * Nothing in a transaction reads its own outbox, and the rows commit with its other writes as before.
  */
 export function outboxEmitter(
   db: Db,
@@ -55,9 +58,11 @@ export function outboxEmitter(
   source: string,
   trace?: TraceHeaders,
   traced = false,
-): { emit: Emit; emitAll: EmitAll; rows: OutboxRow[] } {
+): { emit: Emit; emitAll: EmitAll; flush: () => Promise<void>; rows: OutboxRow[] } {
   // What this transaction wrote, for the relay to publish as is once it committed (no read back).
   const written: OutboxRow[] = [];
+  // Emitted, not inserted yet: `flush` writes them.
+  let pending: OutboxRow[] = [];
   const emitAll: EmitAll = async (schema, events) => {
     if (events.length === 0) return;
     const rows = events.map(({ message, key, trace: own }) => {
@@ -78,13 +83,19 @@ export function outboxEmitter(
         traceState: context?.tracestate ?? null,
       };
     });
-    await db.insert(outbox).values(rows);
-    written.push(...rows);
+    pending.push(...rows);
   };
   return {
     emit: (schema, message, { key, trace: own }) =>
       emitAll(schema, [{ message, key, ...(own ? { trace: own } : {}) }]),
     emitAll,
+    async flush() {
+      if (pending.length === 0) return;
+      const rows = pending;
+      pending = [];
+      await db.insert(outbox).values(rows);
+      written.push(...rows);
+    },
     rows: written,
   };
 }
