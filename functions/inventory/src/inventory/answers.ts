@@ -11,8 +11,8 @@ import {
   StockRejectedSchema,
   StockReservedSchema,
 } from "@shop/schemas/inventory/v1/events";
-import { asc, eq } from "drizzle-orm";
-import { answeredOrders, reservations } from "../db/schema.ts";
+import { asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { answeredOrders, cancelledOrders, reservations } from "../db/schema.ts";
 
 /** A priced order as the inventory needs it. */
 export interface PricedOrder {
@@ -101,20 +101,32 @@ export async function forgetPaymentToken(tx: Tx, orderId: string): Promise<void>
 /**
  * Gives the answer already given to `order` again, or undefined when it has none yet. A reservation
  * is answered with the same StockReserved (lines as held, customer, total and token as stored); a
- * rejection with the same StockRejected; an order already sold is past this step (skipped). The order's
- * lock is held and its tombstone checked by the caller.
+ * rejection with the same StockRejected; an order already sold is past this step, and a cancelled one
+ * (its tombstone) gets nothing (skipped). The caller holds the order's lock. One read tells whether the
+ * order is cancelled, its stored answer, and whether it has lines held: a new order costs one statement.
  */
 export async function answerAgain(tx: Tx, order: PricedOrder): Promise<ReserveOutcome | undefined> {
-  const [answer] = await tx.db.select().from(answeredOrders).where(eq(answeredOrders.orderId, order.orderId));
+  const orderId = order.orderId;
+  const [known] = await tx.db
+    .select({
+      cancelled: sql<boolean>`exists (select 1 from ${cancelledOrders} where ${cancelledOrders.orderId} = ${orderId})`,
+      held: sql<boolean>`exists (select 1 from ${reservations} where ${reservations.orderId} = ${orderId})`,
+      answer: getTableColumns(answeredOrders),
+    })
+    .from(sql`(select 1) as asked`)
+    .leftJoin(answeredOrders, eq(answeredOrders.orderId, orderId));
+  if (known?.cancelled) return { outcome: "skipped" };
+  const answer = known?.answer ?? undefined;
   if (answer?.outcome === "rejected") {
     const rejection = { reason: answer.reason, productIds: answer.productIds };
-    await emitRejected(tx, { orderId: order.orderId, customerId: answer.customerId, ...rejection });
+    await emitRejected(tx, { orderId, customerId: answer.customerId, ...rejection });
     return { outcome: "rejected", ...rejection, repeated: true };
   }
+  if (!answer && !known?.held) return undefined;
   const held = await tx.db
     .select({ productId: reservations.productId, quantity: reservations.quantity, state: reservations.state })
     .from(reservations)
-    .where(eq(reservations.orderId, order.orderId))
+    .where(eq(reservations.orderId, orderId))
     .orderBy(asc(reservations.productId));
   if (!answer && held.length === 0) return undefined;
   // Confirmed: paid for and sold, so a StockReserved now could only invite a second charge.
@@ -122,7 +134,7 @@ export async function answerAgain(tx: Tx, order: PricedOrder): Promise<ReserveOu
   const lines = held.map(({ productId, quantity }) => ({ productId, quantity }));
   // An order reserved before answers were kept has only its lines stored: the rest is the question's.
   const stored = answer && {
-    orderId: order.orderId,
+    orderId,
     customerId: answer.customerId,
     total: { amountMinor: answer.totalMinor, currency: answer.currency },
     sealedPaymentToken: answer.sealedPaymentToken ?? order.sealedPaymentToken,

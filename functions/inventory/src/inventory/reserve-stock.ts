@@ -1,9 +1,9 @@
 /**
  * reserveStock: holds every line of a priced order, or none of them; the same answer when asked again.
  */
-import { lockOrder, type Tx, wasCancelled } from "@shop/runtime";
+import { lockOrder, type Tx } from "@shop/runtime";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { cancelledOrders, reservations, stock } from "../db/schema.ts";
+import { reservations, stock } from "../db/schema.ts";
 import {
   answerAgain,
   emitRejected,
@@ -25,7 +25,7 @@ import { emitStockChanged, nextVersion, stockLevelColumns } from "./stock-level.
  */
 export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveOutcome> {
   await lockOrder(tx, "inventory", order.orderId);
-  if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
+  // After the lock: a cancellation that held it is visible (its tombstone), and so is an earlier answer.
   const again = await answerAgain(tx, order);
   if (again) return again;
 

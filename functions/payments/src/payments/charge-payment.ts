@@ -1,14 +1,15 @@
 /**
  * chargePayment: takes the total of an order whose stock is reserved, once, and answers the saga.
  */
-import { lockOrder, type Tx, wasCancelled } from "@shop/runtime";
-import { cancelledOrders, type Payment } from "../db/schema.ts";
+import { lockOrder, type Tx } from "@shop/runtime";
+import type { Payment } from "../db/schema.ts";
 import { chargeOutcomeUnknown } from "./errors.ts";
 import { type Amount, type ChargeResult, type PaymentProvider, TransientProviderError } from "./provider.ts";
 import {
   chargeKeyFor,
   emitOutcome,
   findPayment,
+  findPaymentOf,
   type PaymentRow,
   resolveUnknown,
   savePayment,
@@ -54,8 +55,9 @@ export async function chargePayment(
   deps: { provider: PaymentProvider },
 ): Promise<ChargeOutcome> {
   await lockOrder(tx, "payments", order.orderId);
-  if (await wasCancelled(tx, cancelledOrders, order.orderId)) return { outcome: "skipped" };
-  const payment = await findPayment(tx, order.orderId);
+  // After the lock: a cancellation that held it is visible (its tombstone), and so is its payment.
+  const { cancelled, payment } = await findPaymentOf(tx, order.orderId);
+  if (cancelled) return { outcome: "skipped" };
   if (payment && payment.status !== "unknown") return answerAgain(tx, payment);
   if (payment) {
     const resolved = await resolveUnknown(tx, payment, { cancelled: false, provider: deps.provider });

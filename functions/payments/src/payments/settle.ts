@@ -10,8 +10,8 @@ import {
   PaymentRefundedSchema,
   PaymentSucceededSchema,
 } from "@shop/schemas/payments/v1/events";
-import { eq, sql } from "drizzle-orm";
-import { type Payment, type PaymentStatus, payments } from "../db/schema.ts";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { cancelledOrders, type Payment, type PaymentStatus, payments } from "../db/schema.ts";
 import { NOTHING_CHARGED_CANCELLED, refundReason } from "./messages.ts";
 import { type ChargeResult, type PaymentProvider, TransientProviderError } from "./provider.ts";
 
@@ -29,6 +29,24 @@ export function refundKeyFor(orderId: string): string {
 export async function findPayment(tx: Pick<Tx, "db">, orderId: string): Promise<Payment | undefined> {
   const [payment] = await tx.db.select().from(payments).where(eq(payments.orderId, orderId));
   return payment;
+}
+
+/**
+ * Whether `orderId` is cancelled (its tombstone) and its payment, if any, in one read: what a charge
+ * asks first, under the order's lock.
+ */
+export async function findPaymentOf(
+  tx: Pick<Tx, "db">,
+  orderId: string,
+): Promise<{ cancelled: boolean; payment: Payment | undefined }> {
+  const [row] = await tx.db
+    .select({
+      cancelled: sql<boolean>`exists (select 1 from ${cancelledOrders} where ${cancelledOrders.orderId} = ${orderId})`,
+      payment: getTableColumns(payments),
+    })
+    .from(sql`(select 1) as asked`)
+    .leftJoin(payments, eq(payments.orderId, orderId));
+  return { cancelled: row?.cancelled ?? false, payment: row?.payment ?? undefined };
 }
 
 /** A payment as payments writes it (the database stamps `updatedAt`). */
