@@ -7,9 +7,13 @@ import type { OrderPlaced } from "@shop/schemas/orders/v1/events";
 import { emptyOrderedCart } from "../cart/index.ts";
 import type { CartDeps } from "../setup.ts";
 
-/** Removes the order's lines from its cart, once per order (see emptyOrderedCart). */
-export async function onOrderPlaced(message: OrderPlaced, context: EventContext<CartDeps>): Promise<void> {
-  await emptyOrderedCart(context, {
+/**
+ * Removes the order's lines from its cart, once per order (see emptyOrderedCart). False when that
+ * changed nothing (no cart, or the order seen before): the order's claim is its record, so the
+ * subscription is `idempotent` and writes no processed-event row.
+ */
+export async function onOrderPlaced(message: OrderPlaced, context: EventContext<CartDeps>): Promise<boolean> {
+  const outcome = await emptyOrderedCart(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     cartId: message.cartId,
@@ -17,4 +21,5 @@ export async function onOrderPlaced(message: OrderPlaced, context: EventContext<
     placedAt: message.placedAt ? timestampDate(message.placedAt) : undefined,
     now: context.deps.now(),
   });
+  return outcome.kind !== "no-cart" && outcome.kind !== "seen-before";
 }

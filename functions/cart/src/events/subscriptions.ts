@@ -15,5 +15,6 @@ export const subscriptions: EventSubscription<CartDeps>[] = [
   // Versioned projections: a redelivery stores nothing, so no processed-event row (idempotent).
   on(ProductChangedSchema, onProductChanged, { idempotent: true }),
   on(StockChangedSchema, onStockChanged, { idempotent: true }),
-  on(OrderPlacedSchema, onOrderPlaced),
+  // The order's claim (consumed_orders, one per order) is its record: idempotent too.
+  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
 ];

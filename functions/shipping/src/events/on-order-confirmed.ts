@@ -6,11 +6,15 @@ import type { OrderConfirmed } from "@shop/schemas/orders/v1/events";
 import type { ShippingDeps } from "../setup.ts";
 import { createShipment } from "../shipping/index.ts";
 
-/** Creates the order's shipment (ShipmentCreated) when it has shipping with an address. */
+/**
+ * Creates the order's shipment (ShipmentCreated) when it has shipping with an address. False when
+ * that changed nothing: the shipment, one per order, is the record of the confirmation (a redelivery
+ * finds it), so the subscription is `idempotent` and writes no processed-event row.
+ */
 export async function onOrderConfirmed(
   message: OrderConfirmed,
   context: EventContext<ShippingDeps>,
-): Promise<void> {
+): Promise<boolean> {
   const address = message.shipping?.address;
   const outcome = await createShipment(
     context,
@@ -37,4 +41,5 @@ export async function onOrderConfirmed(
       "order confirmed after its cancellation: nothing ships",
     );
   }
+  return outcome.kind === "created";
 }

@@ -7,8 +7,11 @@ import type { ShippingDeps } from "../setup.ts";
 import { onOrderCancelled } from "./on-order-cancelled.ts";
 import { onOrderConfirmed } from "./on-order-confirmed.ts";
 
-/** The event types shipping consumes, each with its handler. */
+/**
+ * The event types shipping consumes, each with its handler. OrderConfirmed is `idempotent`: the
+ * order's one shipment is its record (on-order-confirmed.ts).
+ */
 export const subscriptions: EventSubscription<ShippingDeps>[] = [
-  on(OrderConfirmedSchema, onOrderConfirmed),
+  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
   on(OrderCancelledSchema, onOrderCancelled),
 ];
