@@ -31,7 +31,7 @@ import { listenDual } from "./server/listen.ts";
 import { captureRoutes, createUnaryHandler } from "./server/unary/index.ts";
 import { startTicker } from "./ticker.ts";
 import { startTracing } from "./tracing/tracing.ts";
-import { transactions } from "./transactions.ts";
+import { autocommitting, transactions } from "./transactions.ts";
 
 const READ_MAX_BYTES = 1024 * 1024;
 
@@ -126,6 +126,7 @@ export async function startFunction<Config, Deps>(
     ...(definition.wantsOtherEvent ? { wantsOtherEvent: definition.wantsOtherEvent } : {}),
     processedEvents: definition.processedEvents,
     transaction: app.transaction,
+    autocommit: autocommitting(database, logger),
     sweep: tick,
     ...(tracer ? { tracer } : {}),
   });

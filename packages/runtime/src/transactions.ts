@@ -8,6 +8,7 @@ import type { App } from "./app.ts";
 import type { Database, Db } from "./db/database.ts";
 import type { OutboxTable } from "./db/tables.ts";
 import type { Logger } from "./logger.ts";
+import type { Tx } from "./outbox/outbox.ts";
 import { outboxEmitter } from "./outbox/outbox.ts";
 import type { OutboxRow } from "./outbox/producer-spans.ts";
 import type { Relay } from "./outbox/relay.ts";
@@ -88,5 +89,33 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
       parent,
       (span) => run(fn, headersOfContext(), span.isRecording()),
     );
+  };
+}
+
+/**
+ * Runs an `autocommit` subscription's handler without a transaction: each statement commits by
+ * itself (the handler issues one at most), after-commit callbacks run once it is done, and `emit`
+ * throws: events need the outbox's transaction.
+ */
+export function autocommitting(database: Database, logger: Logger) {
+  const refuse = async () => {
+    throw new Error("an autocommit handler emits nothing: events need a transaction (drop autocommit)");
+  };
+  return async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const committed: (() => void)[] = [];
+    const result = await fn({
+      db: database.db,
+      emit: refuse,
+      emitAll: refuse,
+      afterCommit: (callback) => void committed.push(callback),
+    });
+    for (const callback of committed) {
+      try {
+        callback();
+      } catch (error) {
+        logger.error({ err: error }, "an after-commit callback failed");
+      }
+    }
+    return result;
   };
 }

@@ -18,11 +18,12 @@ import { onOrderPriced } from "./on-order-priced.ts";
 /**
  * The events analytics keeps facts of, each with its handler. Every merge is commutative and
  * idempotent, so a redelivery changes nothing by itself: no processed-event row (`idempotent`), and
- * an event that tells nothing new writes nothing and is answered "duplicate".
+ * an event that tells nothing new writes nothing and is answered "duplicate". Each merge is one
+ * upsert, which commits by itself (`autocommit`: no BEGIN and COMMIT around it).
  */
 export const subscriptions: EventSubscription[] = [
-  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
-  on(OrderPricedSchema, onOrderPriced, { idempotent: true }),
-  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
-  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true }),
+  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true, autocommit: true }),
+  on(OrderPricedSchema, onOrderPriced, { idempotent: true, autocommit: true }),
+  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true, autocommit: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true, autocommit: true }),
 ];

@@ -14,7 +14,8 @@ import { onStockChanged } from "./on-stock-changed.ts";
 export const subscriptions: EventSubscription<CartDeps>[] = [
   // Versioned projections: a redelivery stores nothing, so no processed-event row (idempotent).
   on(ProductChangedSchema, onProductChanged, { idempotent: true }),
-  on(StockChangedSchema, onStockChanged, { idempotent: true }),
+  // One upsert, so no transaction around it (autocommit): a StockChanged comes with every order.
+  on(StockChangedSchema, onStockChanged, { idempotent: true, autocommit: true }),
   // The order's claim (consumed_orders, one per order) is its record: idempotent too.
   on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
 ];

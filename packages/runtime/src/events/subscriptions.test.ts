@@ -132,3 +132,76 @@ describe("an idempotent subscription (the handler deduplicates by itself)", () =
     expect((await fn.app.db.select().from(greetings)).map((g) => g.userId)).toEqual(["u7"]);
   });
 });
+
+// One-statement idempotent handlers, run without a transaction of their own.
+const autocommitted = defineFunction({
+  ...fixtureFunction,
+  subscriptions: [
+    on(
+      UserRegisteredSchema,
+      async (message, { db }) => {
+        const stored = await db
+          .insert(greetings)
+          .values({ userId: message.userId, email: message.email })
+          .onConflictDoNothing()
+          .returning();
+        // In a transaction this would roll the insert back; here the insert has committed already.
+        if (message.email === "then-fail@example.com") {
+          throw new DomainError(Code.Unavailable, "failed after its statement");
+        }
+        return stored.length > 0;
+      },
+      { idempotent: true, autocommit: true },
+    ),
+    on(
+      OrderPlacedSchema,
+      async (message, { emit }) => {
+        await emit(OrderPlacedSchema, message, { key: message.orderId });
+      },
+      { idempotent: true, autocommit: true },
+    ),
+  ],
+});
+
+describe("an autocommit subscription (idempotent, one statement, no transaction)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(autocommitted);
+  });
+  afterAll(() => fn.close());
+  const registered = (userId: string, email: string) =>
+    toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
+      source: "/functions/identity",
+      key: userId,
+    });
+
+  it("commits its one statement by itself: handled once, then duplicate, with no processed-event row", async () => {
+    const event = registered("u-auto", "auto@example.com");
+    await expect(fn.receive(event)).resolves.toBe("handled");
+    await expect(fn.receive(event)).resolves.toBe("duplicate");
+    await expect(fn.receive(registered("u-auto", "auto@example.com"))).resolves.toBe("duplicate");
+    expect((await fn.app.db.select().from(greetings)).filter((g) => g.userId === "u-auto")).toHaveLength(1);
+    expect(await fn.app.db.select().from(processedEvents)).toEqual([]);
+
+    // What it wrote before failing stays: which is why such a handler may write with one statement only.
+    await expect(fn.receive(registered("u-fail", "then-fail@example.com"))).rejects.toThrow(
+      "failed after its statement",
+    );
+    expect((await fn.app.db.select().from(greetings)).map((g) => g.userId)).toContain("u-fail");
+  });
+
+  it("cannot emit (events need the outbox's transaction), and publishes nothing", async () => {
+    const placed = toCloudEvent(OrderPlacedSchema, create(OrderPlacedSchema, { orderId: "o-auto" }), {
+      source: "/functions/orders",
+      key: "o-auto",
+    });
+    await expect(fn.receive(placed)).rejects.toThrow("an autocommit handler emits nothing");
+    expect(await publishedEvents(fn)).toEqual([]);
+  });
+
+  it("is refused without idempotent: its processed-event row and its writes would commit apart", () => {
+    expect(() => on(UserRegisteredSchema, async () => {}, { autocommit: true })).toThrow(
+      "shop.identity.v1.UserRegistered: an autocommit subscription must be idempotent",
+    );
+  });
+});

@@ -49,6 +49,13 @@ export interface SubscriptionOptions {
    * (answered "duplicate"); anything else is "handled". Default false: a processed-event row first.
    */
   idempotent?: boolean;
+  /**
+   * With `idempotent`: the handler writes with one statement at most and emits nothing (a projection's
+   * versioned upsert, analytics' merge), so it runs without a transaction of its own: its statement
+   * commits by itself, as atomic as in a transaction, and the delivery saves the BEGIN and COMMIT
+   * round trips (and, when the handler writes nothing, the commit). Its `emit` throws.
+   */
+  autocommit?: boolean;
 }
 
 /** One consumed event type and its handler. */
@@ -64,10 +71,15 @@ export function on<Desc extends DescMessage, Deps = unknown>(
   handler: EventHandler<Desc, Deps>,
   options: SubscriptionOptions = {},
 ): EventSubscription<Deps> {
+  // Without its own record, the processed-event row and the handler's writes would commit apart.
+  if (options.autocommit && !options.idempotent) {
+    throw new Error(`${schema.typeName}: an autocommit subscription must be idempotent`);
+  }
   return {
     schema,
     handler: handler as EventHandler<DescMessage, Deps>,
     ...(options.idempotent ? { idempotent: true } : {}),
+    ...(options.autocommit ? { autocommit: true } : {}),
   };
 }
 
@@ -140,6 +152,8 @@ export interface DispatcherOptions<Deps> {
   processedEvents: ProcessedEventsTable;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
+  /** Runs `fn` without a transaction (an `autocommit` subscription); `transaction` when not given. */
+  autocommit?: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
   /** What a PingSource tick runs: the outbox sweep and the function's periodic work. */
   sweep: () => Promise<unknown>;
   /** The function's tracer: a CONSUMER span per delivered event (none when tracing is off). */
@@ -182,8 +196,11 @@ export function createDispatcher<Deps>(
     }
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
     const { deps, logger } = options;
+    const { autocommit } = options;
+    const run = <T>(fn: (tx: Tx) => Promise<T>) =>
+      subscription.autocommit && autocommit ? autocommit(fn) : options.transaction(fn, traceparent);
     try {
-      const outcome = await options.transaction(async (tx) => {
+      const outcome = await run(async (tx) => {
         const context = { ...tx, event, deps, logger };
         // Idempotent by itself: no processed-event row; the handler says whether anything changed.
         const recorded = !subscription.idempotent;
@@ -200,7 +217,7 @@ export function createDispatcher<Deps>(
           }
           return error;
         }
-      }, traceparent);
+      });
       if (outcome instanceof RedeliverAfterCommit) throw outcome.error;
       return outcome;
     } catch (error) {
