@@ -27,6 +27,19 @@ describe("notifications' config", () => {
     );
     expect(() => readNotificationsConfig({ NOTIFICATIONS_BATCH: "many" })).toThrow(/NOTIFICATIONS_BATCH/);
   });
+
+  it("keeps emails at least as long as processed-event records: an email is its event's record", () => {
+    const week = 7 * 24 * 3_600_000;
+    expect(() => readNotificationsConfig({ NOTIFICATIONS_RETENTION_MS: String(week) })).toThrow(
+      `NOTIFICATIONS_RETENTION_MS (${week}) must be at least SHOP_PROCESSED_EVENTS_RETENTION_MS (${8 * 24 * 3_600_000})`,
+    );
+    expect(
+      readNotificationsConfig({
+        NOTIFICATIONS_RETENTION_MS: String(week),
+        SHOP_PROCESSED_EVENTS_RETENTION_MS: String(week),
+      }).retentionMs,
+    ).toBe(week);
+  });
 });
 
 describe("the SMTP secret", () => {

@@ -56,13 +56,22 @@ export function readNotificationsConfig(env: NodeJS.ProcessEnv): NotificationsCo
       `NOTIFICATIONS_RETRY_DELAYS_MS must be positive milliseconds, comma-separated, not "${env.NOTIFICATIONS_RETRY_DELAYS_MS}"`,
     );
   }
+  const retentionMs = positive(env, "NOTIFICATIONS_RETENTION_MS", 30 * 24 * HOUR);
+  // An email row is its event's processed record (owe.ts): pruned sooner than processed-event records,
+  // a redelivered event would owe its email again.
+  const processedRetentionMs = Number(env.SHOP_PROCESSED_EVENTS_RETENTION_MS ?? 8 * 24 * HOUR);
+  if (retentionMs < processedRetentionMs) {
+    throw new Error(
+      `NOTIFICATIONS_RETENTION_MS (${retentionMs}) must be at least SHOP_PROCESSED_EVENTS_RETENTION_MS (${processedRetentionMs}): an email is its event's record that it was handled`,
+    );
+  }
   return {
     publicUrl,
     delaysMs,
     horizonMs: positive(env, "NOTIFICATIONS_HORIZON_MS", 24 * HOUR),
     batch: positive(env, "NOTIFICATIONS_BATCH", 20),
     timeoutMs: positive(env, "NOTIFICATIONS_SMTP_TIMEOUT_MS", 30 * SECOND),
-    retentionMs: positive(env, "NOTIFICATIONS_RETENTION_MS", 30 * 24 * HOUR),
+    retentionMs,
   };
 }
 

@@ -44,8 +44,8 @@ export type EmailKind =
 export type EmailState = "parked" | "pending" | "sent" | "failed";
 
 /**
- * The emails owed, written in the transaction of the event that owes them (with its processed-events
- * record), sent from here after commit: the event's data is kept as it came (protobuf JSON, tokens
+ * The emails owed, written in the transaction of the event that owes them (the row, unique per event,
+ * is that event's processed record), sent from here after commit: the event's data is kept as it came (protobuf JSON, tokens
  * still sealed) and rendered when sent, so no clear token is ever stored.
  */
 export const emails = notifications.table(
@@ -69,7 +69,8 @@ export const emails = notifications.table(
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
   (table) => [
-    // One email per event, whatever the processed-events record says (its retention is shorter).
+    // One email per event: the record that a redelivery of it owes nothing more (kept at least as
+    // long as processed-event records, config.ts).
     uniqueIndex("emails_event_idx").on(table.eventSource, table.eventId),
     // The sender's query: pending emails that are due, soonest first.
     index("emails_due_idx").on(table.nextAttemptAt).where(sql`${table.state} = 'pending'`),

@@ -25,9 +25,10 @@ export interface OwedEmail {
  */
 export async function oweEmail(tx: Tx, owed: OwedEmail): Promise<EmailState | "duplicate"> {
   // The projection's address is read by the insert itself: one statement, not a select before it.
+  // An empty address is no address: the email is parked until one is known.
   const recipient = owed.recipient
     ? sql`${owed.recipient}::text`
-    : sql`(select ${users.email} from ${users} where ${users.userId} = ${owed.userId})`;
+    : sql`nullif((select ${users.email} from ${users} where ${users.userId} = ${owed.userId}), '')`;
   const inserted = await tx.db
     .insert(emails)
     .values({

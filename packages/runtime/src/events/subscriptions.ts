@@ -198,7 +198,10 @@ export function createDispatcher<Deps>(
     const { deps, logger } = options;
     const { autocommit } = options;
     const run = <T>(fn: (tx: Tx) => Promise<T>) =>
-      subscription.autocommit && autocommit ? autocommit(fn) : options.transaction(fn, traceparent);
+      // Only with its own record (idempotent): a processed-event row would commit apart from the write.
+      subscription.autocommit && subscription.idempotent && autocommit
+        ? autocommit(fn)
+        : options.transaction(fn, traceparent);
     try {
       const outcome = await run(async (tx) => {
         const context = { ...tx, event, deps, logger };

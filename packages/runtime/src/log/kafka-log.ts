@@ -79,10 +79,10 @@ export function createKafkaLog(options: KafkaLogOptions): EventLog {
     // Explicit, so kafkajs does not warn about its v2 default; the same murmur2 partitioner as Java clients.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  // Publishes asked for while a request is in flight share the next one (publish-queue.ts).
-  const send = publishQueue<Message>((topicMessages) =>
-    producer.sendBatch({ acks: -1, topicMessages }).then(() => {}),
-  );
+  // Publishes asked for while a request for their topic is in flight share the next one (publish-queue.ts).
+  const send = publishQueue<Message>(async (topic, messages) => {
+    await producer.send({ topic, acks: -1, messages });
+  });
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
     connected = true;

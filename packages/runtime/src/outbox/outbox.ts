@@ -63,7 +63,10 @@ export function outboxEmitter(
   const written: OutboxRow[] = [];
   // Emitted, not inserted yet: `flush` writes them.
   let pending: OutboxRow[] = [];
+  let flushed = false;
   const emitAll: EmitAll = async (schema, events) => {
+    // After the flush the INSERT has run: an event emitted now would never be written.
+    if (flushed) throw new Error("emitted after its transaction's work was done: await every emit inside it");
     if (events.length === 0) return;
     const rows = events.map(({ message, key, trace: own }) => {
       const context = own ?? trace;
@@ -90,6 +93,7 @@ export function outboxEmitter(
       emitAll(schema, [{ message, key, ...(own ? { trace: own } : {}) }]),
     emitAll,
     async flush() {
+      flushed = true;
       if (pending.length === 0) return;
       const rows = pending;
       pending = [];
