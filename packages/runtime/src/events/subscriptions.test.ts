@@ -3,6 +3,7 @@ import { UserRegisteredSchema } from "@shop/schemas/identity/v1/events";
 import { OrderPlacedSchema } from "@shop/schemas/orders/v1/events";
 import { CloudEvent } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../db/database.ts";
 import { Code, DomainError } from "../errors.ts";
 import type { RunningFunction } from "../function.ts";
 import { defineFunction } from "../function.ts";
@@ -86,22 +87,21 @@ describe("otherEvents: a handler of every event no subscription names", () => {
   });
 });
 
+/** Stores a user's greeting unless they have one: true when it was new (one statement). */
+async function greetOnce(db: Db, user: { userId: string; email: string }): Promise<boolean> {
+  const stored = await db
+    .insert(greetings)
+    .values({ userId: user.userId, email: user.email })
+    .onConflictDoNothing()
+    .returning({ userId: greetings.userId });
+  return stored.length > 0;
+}
+
 // An idempotent subscription: a greeting per user, stored only when new (the handler's own dedupe).
 const greetingOnce = defineFunction({
   ...fixtureFunction,
   subscriptions: [
-    on(
-      UserRegisteredSchema,
-      async (message, { db }) => {
-        const stored = await db
-          .insert(greetings)
-          .values({ userId: message.userId, email: message.email })
-          .onConflictDoNothing()
-          .returning({ userId: greetings.userId });
-        return stored.length > 0;
-      },
-      { idempotent: true },
-    ),
+    on(UserRegisteredSchema, async (message, { db }) => greetOnce(db, message), { idempotent: true }),
   ],
 });
 
@@ -140,16 +140,12 @@ const autocommitted = defineFunction({
     on(
       UserRegisteredSchema,
       async (message, { db }) => {
-        const stored = await db
-          .insert(greetings)
-          .values({ userId: message.userId, email: message.email })
-          .onConflictDoNothing()
-          .returning();
+        const stored = await greetOnce(db, message);
         // In a transaction this would roll the insert back; here the insert has committed already.
         if (message.email === "then-fail@example.com") {
           throw new DomainError(Code.Unavailable, "failed after its statement");
         }
-        return stored.length > 0;
+        return stored;
       },
       { idempotent: true, autocommit: true },
     ),
