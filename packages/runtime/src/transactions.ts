@@ -8,8 +8,7 @@ import type { App } from "./app.ts";
 import type { Database, Db } from "./db/database.ts";
 import type { OutboxTable } from "./db/tables.ts";
 import type { Logger } from "./logger.ts";
-import type { Tx } from "./outbox/outbox.ts";
-import { outboxEmitter } from "./outbox/outbox.ts";
+import { outboxEmitter, type Tx } from "./outbox/outbox.ts";
 import type { OutboxRow } from "./outbox/producer-spans.ts";
 import type { Relay } from "./outbox/relay.ts";
 import { inSpan } from "./tracing/spans.ts";
@@ -66,13 +65,7 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
       throw error;
     }
     if (written.length > 0 && publishAfterCommit) relay.kick(written);
-    for (const callback of committed) {
-      try {
-        callback();
-      } catch (error) {
-        logger.error({ err: error }, "an after-commit callback failed");
-      }
-    }
+    runAfterCommit(committed, logger);
     return result as T;
   }
 
@@ -109,13 +102,18 @@ export function autocommitting(database: Database, logger: Logger) {
       emitAll: refuse,
       afterCommit: (callback) => void committed.push(callback),
     });
-    for (const callback of committed) {
-      try {
-        callback();
-      } catch (error) {
-        logger.error({ err: error }, "an after-commit callback failed");
-      }
-    }
+    runAfterCommit(committed, logger);
     return result;
   };
+}
+
+/** Runs what waited for the commit, each on its own: one that throws is logged, the others still run. */
+function runAfterCommit(callbacks: (() => void)[], logger: Logger): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      logger.error({ err: error }, "an after-commit callback failed");
+    }
+  }
 }

@@ -195,8 +195,7 @@ export function createDispatcher<Deps>(
       throw new MalformedEventError(`${event.type} has no ${idField.name}`);
     }
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
-    const { deps, logger } = options;
-    const { autocommit } = options;
+    const { deps, logger, autocommit } = options;
     const run = <T>(fn: (tx: Tx) => Promise<T>) =>
       // Only with its own record (idempotent): a processed-event row would commit apart from the write.
       subscription.autocommit && subscription.idempotent && autocommit
