@@ -7,7 +7,14 @@ import { join } from "node:path";
 import { repoRoot } from "@shop/platform";
 import { waitFor } from "@shop/runtime/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { cpuPerOrder, LOAD_LABEL, processLabels, snapshotCpu } from "./costs.ts";
+import {
+  BROKER_JIT_LABEL,
+  BROKER_LABEL,
+  cpuPerOrder,
+  LOAD_LABEL,
+  processLabels,
+  snapshotCpu,
+} from "./costs.ts";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterEach(() => {
@@ -42,6 +49,22 @@ describe("cpuPerOrder", () => {
       { process: "inventory", msPerOrder: 2 },
     ]);
     expect(total).toBe(62);
+  });
+
+  it("says what the shop costs without the broker's JIT compiling, counted in the total all the same", () => {
+    const before = new Map([
+      [BROKER_LABEL, 500],
+      [BROKER_JIT_LABEL, 100],
+      ["orders", 0],
+    ]);
+    const after = new Map([
+      [BROKER_LABEL, 1_500],
+      [BROKER_JIT_LABEL, 2_100],
+      ["orders", 500],
+    ]);
+    const { total, warm } = cpuPerOrder(before, after, 100);
+    expect(total).toBe(35);
+    expect(warm).toBe(15);
   });
 });
 

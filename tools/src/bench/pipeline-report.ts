@@ -122,7 +122,7 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
           ["raw kafkajs produce → consume msgs/s (same broker)", fixed(kafka.endToEndMsgsPerS, 0), "", ""],
         ],
         notes: [
-          `Each shop is warmed up first: ${run.warmUpSeconds} s of the same closed loop, not counted, so the JITs of Node and of the broker's JVM have compiled their hot paths, as in a shop that has been running.`,
+          `Each shop is warmed up first: ${run.warmUpSeconds} s of the same closed loop, not counted, so the JITs of Node and of the broker's JVM have compiled their hottest paths (\`--warm-up\` sets it). The broker's JIT compiler threads are shown on a row of their own: what it was still compiling in the measured run.`,
         ],
       },
       costTable(
