@@ -6,6 +6,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, httpStatus, repoRoot } from "@shop/platform";
 import {
@@ -76,6 +77,19 @@ describe(`the built ${name} function (node dist/server.mjs)`, () => {
     expect(output).toContain(`${name} started in`);
     // Its secrets came from Vault: the lazily loaded Vault client works from the bundle.
     expect(Object.keys(vault.stats().reads).some((path) => path.includes("jwks"))).toBe(true);
+  });
+
+  it("is ASCII through and through, so V8 keeps its source one byte per character", () => {
+    const dist = join(repoRoot, "functions", name, "dist");
+    const scripts = readdirSync(dist).filter((file) => file.endsWith(".mjs"));
+    expect(scripts).toContain("server.mjs");
+    for (const file of scripts) {
+      const text = readFileSync(join(dist, file), "utf8");
+      expect({ file, nonAscii: text.match(/[\u{80}-\u{10ffff}]/gu)?.slice(0, 5) ?? [] }).toEqual({
+        file,
+        nonAscii: [],
+      });
+    }
   });
 
   it("serves its Connect RPCs from the migrated database", async () => {
