@@ -89,4 +89,10 @@ describe("cart's event handlers", { timeout: 30_000 }, () => {
     await fn.receive(orderPlaced("order-2", "erin", guestCartId, ["gx-1"], clock.now()));
     expect((await lineOf(guestCartId, "gx-1"))?.quantity).toBe(1);
   });
+
+  it("OrderPlaced without a cart (placed through the API): none of cart's business", async () => {
+    await expect(fn.receive(orderPlaced("order-3", "erin", "", ["gx-1"], clock.now()))).resolves.toBe(
+      "ignored",
+    );
+  });
 });

@@ -16,6 +16,7 @@ export const subscriptions: EventSubscription<CartDeps>[] = [
   on(ProductChangedSchema, onProductChanged, { idempotent: true }),
   // One upsert, so no transaction around it (autocommit): a StockChanged comes with every order.
   on(StockChangedSchema, onStockChanged, { idempotent: true, autocommit: true }),
-  // The order's claim (consumed_orders, one per order) is its record: idempotent too.
-  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
+  // The order's claim (consumed_orders, one per order) is its record: idempotent too. An order placed
+  // without a cart (through the API) asks nothing of cart: no transaction for it.
+  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true, when: (order) => order.cartId !== "" }),
 ];

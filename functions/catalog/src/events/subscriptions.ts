@@ -8,5 +8,7 @@ import { onStockChanged } from "./on-stock-changed.ts";
 
 /** catalog's subscriptions. */
 export const subscriptions: EventSubscription<CatalogDeps>[] = [
-  on(StockChangedSchema, onStockChanged, { idempotent: true }),
+  // Versioned, one statement (stock and product together), so no transaction around it: a
+  // StockChanged comes with every order.
+  on(StockChangedSchema, onStockChanged, { idempotent: true, autocommit: true }),
 ];

@@ -12,6 +12,10 @@ import { onOrderConfirmed } from "./on-order-confirmed.ts";
  * order's one shipment is its record (on-order-confirmed.ts).
  */
 export const subscriptions: EventSubscription<ShippingDeps>[] = [
-  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
+  // An order that ships nothing (no address) asks nothing of shipping: no transaction for it.
+  on(OrderConfirmedSchema, onOrderConfirmed, {
+    idempotent: true,
+    when: (order) => order.shipping?.address !== undefined,
+  }),
   on(OrderCancelledSchema, onOrderCancelled),
 ];

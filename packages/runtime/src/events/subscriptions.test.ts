@@ -201,3 +201,47 @@ describe("an autocommit subscription (idempotent, one statement, no transaction)
     );
   });
 });
+
+// A subscription that takes only some messages of its type: the others are none of its business.
+const greetingSome = defineFunction({
+  ...fixtureFunction,
+  subscriptions: [
+    on(UserRegisteredSchema, async (message, { db }) => void (await greetOnce(db, message)), {
+      when: (message) => message.email.endsWith("@example.com"),
+    }),
+  ],
+});
+
+describe("a subscription with `when` (which messages concern the function)", () => {
+  let fn: RunningFunction;
+  beforeAll(async () => {
+    fn = await startForTest(greetingSome);
+  });
+  afterAll(() => fn.close());
+  const registered = (userId: string, email: string) =>
+    toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
+      source: "/functions/identity",
+      key: userId,
+    });
+
+  it("answers 'ignored' to the others, before any write: no handler, no processed-event row", async () => {
+    await expect(fn.receive(registered("u-elsewhere", "u@elsewhere.test"))).resolves.toBe("ignored");
+    expect(await fn.app.db.select().from(greetings)).toEqual([]);
+    expect(await fn.app.db.select().from(processedEvents)).toEqual([]);
+
+    const wanted = registered("u-here", "u@example.com");
+    await expect(fn.receive(wanted)).resolves.toBe("handled");
+    await expect(fn.receive(wanted)).resolves.toBe("duplicate");
+    expect((await fn.app.db.select().from(greetings)).map((g) => g.userId)).toEqual(["u-here"]);
+    expect(await fn.app.db.select().from(processedEvents)).toHaveLength(1);
+  });
+
+  it("still refuses a malformed event of its type (checked before `when`)", async () => {
+    const anonymous = toCloudEvent(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, { userId: "", email: "u@elsewhere.test" }),
+      { source: "/functions/identity", key: "someone" },
+    );
+    await expect(fn.receive(anonymous)).rejects.toThrow(MalformedEventError);
+  });
+});

@@ -58,18 +58,30 @@ export interface SubscriptionOptions {
   autocommit?: boolean;
 }
 
+/** What `on` takes: the options, and which messages of the type concern the function at all. */
+export interface OnOptions<Desc extends DescMessage> extends SubscriptionOptions {
+  /**
+   * False for a message that asks nothing of this function (an order placed without a cart, one that
+   * ships nothing): it is answered "ignored" once decoded, before any transaction, so it costs no
+   * BEGIN and COMMIT. Decided from the message alone; the handler still checks what the database says.
+   */
+  when?: (message: MessageShape<Desc>) => boolean;
+}
+
 /** One consumed event type and its handler. */
 export interface EventSubscription<Deps = unknown, Desc extends DescMessage = DescMessage>
   extends SubscriptionOptions {
   schema: Desc;
   handler: EventHandler<Desc, Deps>;
+  /** See {@link OnOptions.when}. */
+  when?: (message: MessageShape<Desc>) => boolean;
 }
 
 /** Subscribes `handler` to the events of `schema` (`type` = the message's full name). */
 export function on<Desc extends DescMessage, Deps = unknown>(
   schema: Desc,
   handler: EventHandler<Desc, Deps>,
-  options: SubscriptionOptions = {},
+  options: OnOptions<Desc> = {},
 ): EventSubscription<Deps> {
   // Without its own record, the processed-event row and the handler's writes would commit apart.
   if (options.autocommit && !options.idempotent) {
@@ -80,6 +92,7 @@ export function on<Desc extends DescMessage, Deps = unknown>(
     handler: handler as EventHandler<DescMessage, Deps>,
     ...(options.idempotent ? { idempotent: true } : {}),
     ...(options.autocommit ? { autocommit: true } : {}),
+    ...(options.when ? { when: options.when as (message: MessageShape<DescMessage>) => boolean } : {}),
   };
 }
 
@@ -194,6 +207,7 @@ export function createDispatcher<Deps>(
     ) {
       throw new MalformedEventError(`${event.type} has no ${idField.name}`);
     }
+    if (subscription.when && !subscription.when(decoded.message)) return "ignored";
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
     const { deps, logger, autocommit } = options;
     const run = <T>(fn: (tx: Tx) => Promise<T>) =>
