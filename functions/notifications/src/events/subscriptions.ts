@@ -22,14 +22,15 @@ import { onUserRegistered } from "./on-user-registered.ts";
 
 /**
  * notifications' subscriptions by type. Those that only owe an email are `idempotent`: the email row,
- * unique per event (source, id), is their record of the event (owe.ts).
+ * unique per event (source, id), is their record of the event (owe.ts), and that one INSERT is all they
+ * write, so they run without a transaction around it (`autocommit`).
  */
 export const subscriptions: EventSubscription<NotificationsDeps>[] = [
   on(UserRegisteredSchema, onUserRegistered),
   on(EmailVerifiedSchema, onEmailVerified),
-  on(PasswordResetRequestedSchema, onPasswordResetRequested, { idempotent: true }),
-  on(PasswordChangedSchema, onPasswordChanged, { idempotent: true }),
-  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true }),
-  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true }),
-  on(ShipmentDispatchedSchema, onShipmentDispatched, { idempotent: true }),
+  on(PasswordResetRequestedSchema, onPasswordResetRequested, { idempotent: true, autocommit: true }),
+  on(PasswordChangedSchema, onPasswordChanged, { idempotent: true, autocommit: true }),
+  on(OrderConfirmedSchema, onOrderConfirmed, { idempotent: true, autocommit: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { idempotent: true, autocommit: true }),
+  on(ShipmentDispatchedSchema, onShipmentDispatched, { idempotent: true, autocommit: true }),
 ];
