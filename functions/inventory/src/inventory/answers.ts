@@ -99,6 +99,22 @@ export async function forgetPaymentToken(tx: Tx, orderId: string): Promise<void>
 }
 
 /**
+ * forgetPaymentToken as a data-modifying CTE, for the statement that moves the order's lines on
+ * (`tx.db.with(forgottenToken(tx, id)).update(…)`): Postgres runs it whether or not that statement
+ * reads it, in the same round trip.
+ */
+export function forgottenToken(tx: Tx, orderId: string) {
+  return tx.db.$with("forgotten_token", { orderId: answeredOrders.orderId }).as(
+    tx.db
+      .update(answeredOrders)
+      .set({ paymentToken: null, sealedPaymentToken: null })
+      .where(eq(answeredOrders.orderId, orderId))
+      .returning({ orderId: answeredOrders.orderId })
+      .getSQL(),
+  );
+}
+
+/**
  * Gives the answer already given to `order` again, or undefined when it has none yet. A reservation
  * is answered with the same StockReserved (lines as held, customer, total and token as stored); a
  * rejection with the same StockRejected; an order already sold is past this step, and a cancelled one

@@ -4,7 +4,7 @@
 import { lockOrder, type Tx } from "@shop/runtime";
 import { and, eq, sql } from "drizzle-orm";
 import { reservations, stock } from "../db/schema.ts";
-import { forgetPaymentToken } from "./answers.ts";
+import { forgottenToken } from "./answers.ts";
 import { nextVersion } from "./stock-level.ts";
 
 /**
@@ -15,12 +15,13 @@ import { nextVersion } from "./stock-level.ts";
  */
 export async function sellStock(tx: Tx, orderId: string): Promise<{ productId: string; quantity: number }[]> {
   await lockOrder(tx, "inventory", orderId);
+  // The token is forgotten in the same statement (a CTE): one round trip.
   const sold = await tx.db
+    .with(forgottenToken(tx, orderId))
     .update(reservations)
     .set({ state: "sold", updatedAt: sql`now()` })
     .where(and(eq(reservations.orderId, orderId), eq(reservations.state, "held")))
     .returning({ productId: reservations.productId, quantity: reservations.quantity });
-  await forgetPaymentToken(tx, orderId);
   sold.sort((a, b) => (a.productId < b.productId ? -1 : 1));
   for (const { productId, quantity } of sold) {
     await tx.db
