@@ -125,6 +125,7 @@ export async function startFunction<Config, Deps>(
     ...(definition.otherEvents ? { otherEvents: definition.otherEvents } : {}),
     ...(definition.wantsOtherEvent ? { wantsOtherEvent: definition.wantsOtherEvent } : {}),
     processedEvents: definition.processedEvents,
+    name: definition.name,
     transaction: app.transaction,
     autocommit: autocommitting(database, logger),
     sweep: tick,

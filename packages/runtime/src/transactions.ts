@@ -53,6 +53,7 @@ export function transactions(options: TransactionsOptions): App["transaction"] {
           emit,
           emitAll,
           afterCommit: (callback) => void committed.push(callback),
+          locks: new Set(),
         });
         // The events emitted, in one INSERT before COMMIT.
         await flush();

@@ -10,7 +10,9 @@ import { onOrderPriced } from "./on-order-priced.ts";
 
 /** The inventory's subscriptions. */
 export const subscriptions: EventSubscription[] = [
-  on(OrderPricedSchema, onOrderPriced),
-  on(OrderCancelledSchema, onOrderCancelled),
-  on(OrderConfirmedSchema, onOrderConfirmed),
+  // Each handler starts with lockOrder(tx, "inventory", orderId): the dispatcher takes that lock with the
+  // processed-event record, one statement for both (lockOrder in the runtime's SubscriptionOptions).
+  on(OrderPricedSchema, onOrderPriced, { lockOrder: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { lockOrder: true }),
+  on(OrderConfirmedSchema, onOrderConfirmed, { lockOrder: true }),
 ];

@@ -104,14 +104,16 @@ export async function forgetPaymentToken(tx: Tx, orderId: string): Promise<void>
  * reads it, in the same round trip.
  */
 export function forgottenToken(tx: Tx, orderId: string) {
-  return tx.db.$with("forgotten_token", { orderId: answeredOrders.orderId }).as(
-    tx.db
-      .update(answeredOrders)
-      .set({ paymentToken: null, sealedPaymentToken: null })
-      .where(eq(answeredOrders.orderId, orderId))
-      .returning({ orderId: answeredOrders.orderId })
-      .getSQL(),
-  );
+  return tx.db
+    .$with("forgotten_token", { orderId: answeredOrders.orderId })
+    .as(
+      tx.db
+        .update(answeredOrders)
+        .set({ paymentToken: null, sealedPaymentToken: null })
+        .where(eq(answeredOrders.orderId, orderId))
+        .returning({ orderId: answeredOrders.orderId })
+        .getSQL(),
+    );
 }
 
 /**

@@ -10,6 +10,8 @@ import { onStockReserved } from "./on-stock-reserved.ts";
 
 /** The payments' subscriptions. */
 export const subscriptions: EventSubscription<PaymentsDeps>[] = [
-  on(StockReservedSchema, onStockReserved),
-  on(OrderCancelledSchema, onOrderCancelled),
+  // Each handler starts with lockOrder(tx, "payments", orderId): the dispatcher takes that lock with the
+  // processed-event record, one statement for both (lockOrder in the runtime's SubscriptionOptions).
+  on(StockReservedSchema, onStockReserved, { lockOrder: true }),
+  on(OrderCancelledSchema, onOrderCancelled, { lockOrder: true }),
 ];

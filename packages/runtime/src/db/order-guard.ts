@@ -23,8 +23,22 @@ export type CancelledOrdersTable = ReturnType<typeof cancelledOrdersTable>;
  * Events of one order reach a function through separate Triggers, so two can be handled at once;
  * take this first in a transaction, and only once, so it cannot deadlock with row locks.
  */
-export async function lockOrder(tx: Pick<Tx, "db">, scope: string, orderId: string): Promise<void> {
-  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`${scope}.order`}), hashtext(${orderId}))`);
+export async function lockOrder(tx: Pick<Tx, "db" | "locks">, scope: string, orderId: string): Promise<void> {
+  const key = orderLockKey(scope, orderId);
+  // Taken already in this transaction (the dispatcher's, with the processed-event record): held.
+  if (tx.locks?.has(key)) return;
+  await tx.db.execute(sql`select ${orderLock(scope, orderId)}`);
+  tx.locks?.add(key);
+}
+
+/** The SQL that takes `scope`'s lock of `orderId` until the transaction ends (see lockOrder). */
+export function orderLock(scope: string, orderId: string) {
+  return sql`pg_advisory_xact_lock(hashtext(${`${scope}.order`}), hashtext(${orderId}))`;
+}
+
+/** How a transaction's `locks` name the lock of `orderId` in `scope`. */
+export function orderLockKey(scope: string, orderId: string): string {
+  return `${scope}.order:${orderId}`;
 }
 
 /** Records that `orderId` was cancelled (idempotent). */

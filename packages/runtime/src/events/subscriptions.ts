@@ -4,7 +4,8 @@
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { Tracer } from "@opentelemetry/api";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { orderLock, orderLockKey } from "../db/order-guard.ts";
 import type { ProcessedEventsTable } from "../db/tables.ts";
 import { DomainError, isTransient } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -56,6 +57,14 @@ export interface SubscriptionOptions {
    * round trips (and, when the handler writes nothing, the commit). Its `emit` throws.
    */
   autocommit?: boolean;
+  /**
+   * Not with `idempotent`: the handler's first statement would be `lockOrder(tx, <this function>,
+   * <the event's aggregate id, field 1>)` (a saga participant's per-order lock). The dispatcher takes
+   * that lock in the statement that writes the processed-event record, once the record is written
+   * (a duplicate takes no lock), and the handler's own lockOrder then costs nothing: one round trip
+   * less per delivery, the record and the lock taken in the same order as before.
+   */
+  lockOrder?: boolean;
 }
 
 /** What `on` takes: the options, and which messages of the type concern the function at all. */
@@ -87,11 +96,16 @@ export function on<Desc extends DescMessage, Deps = unknown>(
   if (options.autocommit && !options.idempotent) {
     throw new Error(`${schema.typeName}: an autocommit subscription must be idempotent`);
   }
+  // The lock rides on the processed-event record, which an idempotent subscription does not write.
+  if (options.lockOrder && options.idempotent) {
+    throw new Error(`${schema.typeName}: lockOrder needs the processed-event record (drop idempotent)`);
+  }
   return {
     schema,
     handler: handler as EventHandler<DescMessage, Deps>,
     ...(options.idempotent ? { idempotent: true } : {}),
     ...(options.autocommit ? { autocommit: true } : {}),
+    ...(options.lockOrder ? { lockOrder: true } : {}),
     ...(options.when ? { when: options.when as (message: MessageShape<DescMessage>) => boolean } : {}),
   };
 }
@@ -151,6 +165,36 @@ export async function recordProcessed(
   return inserted.length > 0;
 }
 
+/**
+ * recordProcessed, and then, only if the record is new, `scope`'s lock of `orderId` (lockOrder), in
+ * one statement: the lock is taken for the row the insert returns, so after the record as before, and
+ * a duplicate takes none. The lock is noted in the transaction's `locks`.
+ */
+export async function recordProcessedLocking(
+  tx: Pick<Tx, "db" | "locks">,
+  table: ProcessedEventsTable,
+  event: Pick<ShopCloudEvent, "source" | "id" | "type">,
+  lock: { scope: string; orderId: string },
+): Promise<boolean> {
+  const inserted = tx.db
+    .$with("inserted", { id: table.id })
+    .as(
+      tx.db
+        .insert(table)
+        .values({ source: event.source, id: event.id, type: event.type })
+        .onConflictDoNothing()
+        .returning({ id: table.id })
+        .getSQL(),
+    );
+  const locked = await tx.db
+    .with(inserted)
+    .select({ locked: sql<string>`${orderLock(lock.scope, lock.orderId)}::text` })
+    .from(inserted);
+  if (locked.length === 0) return false;
+  tx.locks?.add(orderLockKey(lock.scope, lock.orderId));
+  return true;
+}
+
 /** What became of a delivered event. */
 export type DispatchOutcome = "handled" | "duplicate" | "ignored" | "swept";
 
@@ -163,6 +207,8 @@ export interface DispatcherOptions<Deps> {
   /** Whether `otherEvents` wants an event of this type; no: "ignored", without a transaction. */
   wantsOtherEvent?: (type: string, deps: Deps) => boolean | Promise<boolean>;
   processedEvents: ProcessedEventsTable;
+  /** The function's name: the scope of the per-order locks of `lockOrder` subscriptions. */
+  name?: string;
   /** Runs `fn` in a transaction with an outbox, kicking the relay after commit. */
   transaction: <T>(fn: (tx: Tx) => Promise<T>, traceparent?: string) => Promise<T>;
   /** Runs `fn` without a transaction (an `autocommit` subscription); `transaction` when not given. */
@@ -208,6 +254,14 @@ export function createDispatcher<Deps>(
       throw new MalformedEventError(`${event.type} has no ${idField.name}`);
     }
     if (subscription.when && !subscription.when(decoded.message)) return "ignored";
+    const aggregateId =
+      idField?.fieldKind === "scalar"
+        ? (decoded.message as Record<string, unknown>)[idField.localName]
+        : undefined;
+    const lock =
+      subscription.lockOrder && options.name && typeof aggregateId === "string"
+        ? { scope: options.name, orderId: aggregateId }
+        : undefined;
     const traceparent = typeof event.traceparent === "string" ? event.traceparent : undefined;
     const { deps, logger, autocommit } = options;
     const run = <T>(fn: (tx: Tx) => Promise<T>) =>
@@ -220,7 +274,12 @@ export function createDispatcher<Deps>(
         const context = { ...tx, event, deps, logger };
         // Idempotent by itself: no processed-event row; the handler says whether anything changed.
         const recorded = !subscription.idempotent;
-        if (recorded && !(await recordProcessed(tx, processedEvents, event))) return "duplicate";
+        if (recorded) {
+          const fresh = lock
+            ? await recordProcessedLocking(tx, processedEvents, event, lock)
+            : await recordProcessed(tx, processedEvents, event);
+          if (!fresh) return "duplicate";
+        }
         try {
           const changed = await subscription.handler(decoded.message, context);
           return !recorded && changed === false ? "duplicate" : "handled";

@@ -42,6 +42,11 @@ export interface Tx {
    * committed state, like waking a watcher or dropping a cache.
    */
   afterCommit(fn: () => void): void;
+  /**
+   * The per-order locks (`lockOrder`) this transaction holds: asked for again, one costs no statement.
+   * Undefined outside a transaction (an autocommit handler), where no lock outlives its statement.
+   */
+  locks?: Set<string>;
 }
 
 /**
