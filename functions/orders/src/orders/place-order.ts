@@ -76,24 +76,23 @@ export async function placeOrder(
   if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw idempotencyKeyTooLong(MAX_IDEMPOTENCY_KEY_LENGTH);
   }
-  // A retry returns what the first attempt placed, even if the catalog changed in between.
-  const existing = await findByIdempotencyKey(tx, input.customerId, idempotencyKey);
-  if (existing) return { order: existing, created: false };
-
-  const couponCode = input.couponCode.trim();
-  if (couponCode.length > MAX_COUPON_CODE_LENGTH) throw couponCodeTooLong(MAX_COUPON_CODE_LENGTH);
-  if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) throw invalidPaymentToken();
-  const cartId = (input.cartId ?? "").trim();
-  if (cartId.length > MAX_CART_ID_LENGTH) throw cartIdTooLong(MAX_CART_ID_LENGTH);
-  const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
-  const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
-  const delivery = input.shipping ? await priceShipping(tx, input.shipping, currency) : undefined;
-  const shippingMinor = delivery?.priceMinor ?? 0n;
-  const placedAt = clock.now();
-  const id = randomUUID();
-  // Sealed only for an order about to be placed (not for a retry), inside the transaction: a Vault that
-  // does not answer fails the call and nothing is stored.
-  const sealedPaymentToken = await clock.sealPaymentToken(input.paymentToken, id);
+  // No read before the insert: the unique (customer, idempotency key) tells a retry, which then gets
+  // what the first attempt placed. A retry the catalog or Vault would refuse now (a product gone, the
+  // shipping option ended) is still answered with the first order: see `orRetried`.
+  const orRetried = async (error: unknown): Promise<PlaceOrderResult> => {
+    // After a failed statement the transaction is aborted: then the first error is the answer.
+    const existing = await findByIdempotencyKey(tx, input.customerId, idempotencyKey).catch(() => undefined);
+    if (existing) return { order: existing, created: false };
+    throw error;
+  };
+  let priced: Awaited<ReturnType<typeof priceOrderInput>>;
+  try {
+    priced = await priceOrderInput(tx, input, clock);
+  } catch (error) {
+    return orRetried(error);
+  }
+  const { id, lines, currency, subtotal, delivery, shippingMinor, couponCode, cartId, placedAt } = priced;
+  const { sealedPaymentToken } = priced;
 
   const inserted = await tx.db
     .insert(orders)
@@ -190,4 +189,36 @@ async function priceLines(
 /** The columns of the trace context PlaceOrder runs in (none with tracing off). */
 function traceColumns(trace: TraceHeaders | undefined) {
   return { traceParent: trace?.traceparent ?? null, traceState: trace?.tracestate ?? null };
+}
+
+/**
+ * What placing `input` takes from the catalog, shipping and Vault: its lines priced, its shipping,
+ * its id and time, and its payment token sealed for that id. Throws what PlaceOrder refuses.
+ */
+async function priceOrderInput(tx: Tx, input: PlaceOrderInput, clock: PlaceOrderDeps) {
+  const couponCode = input.couponCode.trim();
+  if (couponCode.length > MAX_COUPON_CODE_LENGTH) throw couponCodeTooLong(MAX_COUPON_CODE_LENGTH);
+  if (input.paymentToken.length > MAX_PAYMENT_TOKEN_LENGTH) throw invalidPaymentToken();
+  const cartId = (input.cartId ?? "").trim();
+  if (cartId.length > MAX_CART_ID_LENGTH) throw cartIdTooLong(MAX_CART_ID_LENGTH);
+  const { lines, currency } = await priceLines(tx, mergeLines(input.lines));
+  const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotalMinor), 0n);
+  const delivery = input.shipping ? await priceShipping(tx, input.shipping, currency) : undefined;
+  const shippingMinor = delivery?.priceMinor ?? 0n;
+  const placedAt = clock.now();
+  const id = randomUUID();
+  // Sealed inside the transaction: a Vault that does not answer fails the call and nothing is stored.
+  const sealedPaymentToken = await clock.sealPaymentToken(input.paymentToken, id);
+  return {
+    id,
+    lines,
+    currency,
+    subtotal,
+    delivery,
+    shippingMinor,
+    couponCode,
+    cartId,
+    placedAt,
+    sealedPaymentToken,
+  };
 }

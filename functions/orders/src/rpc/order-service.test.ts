@@ -89,9 +89,16 @@ describe("OrderService", { timeout: 30_000 }, () => {
     };
     const first = await client.placeOrder(request);
     const again = await client.placeOrder({ ...request, lines: [{ productId: "p-2", quantity: 5 }] });
+    // A retry the catalog would refuse now (a product not for sale) still gets the first order.
+    const refused = await client.placeOrder({ ...request, lines: [{ productId: "p-off", quantity: 1 }] });
     const [raced1, raced2] = await Promise.all([client.placeOrder(request), client.placeOrder(request)]);
     const id = first.order?.id;
-    expect([again.order?.id, raced1.order?.id, raced2.order?.id]).toEqual([id, id, id]);
+    expect([again.order?.id, refused.order?.id, raced1.order?.id, raced2.order?.id]).toEqual([
+      id,
+      id,
+      id,
+      id,
+    ]);
     expect(await emitted(fn, id)).toHaveLength(1);
     // The key is the customer's own: another customer with the same key gets a new order.
     const other = await (await clientAs(fn, bob)).placeOrder(request);
