@@ -18,7 +18,7 @@ export interface Mailer {
 
 /** A mailer sending through `round`, `batch` emails a round, counting what became of each. */
 export function createMailer(
-  app: Pick<App, "transaction">,
+  app: Pick<App, "db">,
   round: SendRound,
   { batch, logger, metrics }: { batch: number; logger: Logger; metrics: Metrics },
 ): Mailer {

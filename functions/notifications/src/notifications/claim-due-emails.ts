@@ -12,25 +12,21 @@ import { emails, type StoredEmail } from "../db/schema.ts";
  * the lease is over. SKIP LOCKED lets replicas share the work.
  */
 export async function claimDueEmails(
-  tx: Tx,
+  tx: Pick<Tx, "db">,
   { now, limit, leaseMs }: { now: Date; limit: number; leaseMs: number },
 ): Promise<StoredEmail[]> {
-  const due = await tx.db
+  // One statement (the queue's UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)), so it needs
+  // no transaction around it: the rows are locked, leased and returned at once.
+  const due = tx.db
     .select({ id: emails.id })
     .from(emails)
     .where(and(eq(emails.state, "pending"), lte(emails.nextAttemptAt, now)))
     .orderBy(asc(emails.nextAttemptAt))
     .limit(limit)
     .for("update", { skipLocked: true });
-  if (due.length === 0) return [];
   return tx.db
     .update(emails)
     .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
-    .where(
-      inArray(
-        emails.id,
-        due.map((d) => d.id),
-      ),
-    )
+    .where(inArray(emails.id, due))
     .returning();
 }

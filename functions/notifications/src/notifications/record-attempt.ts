@@ -28,7 +28,7 @@ export type EmailOutcome =
  * next try would come past the horizon (counted from when the email was owed).
  */
 export async function recordAttempt(
-  tx: Tx,
+  tx: Pick<Tx, "db">,
   { email, attempt, now }: { email: StoredEmail; attempt: SendAttempt; now: Date },
   schedule: RetrySchedule,
 ): Promise<EmailOutcome> {

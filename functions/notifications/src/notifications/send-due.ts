@@ -26,23 +26,22 @@ export interface SendResult {
 }
 
 /**
- * Sends up to `limit` due emails: takes them in one short transaction (none stays open while the SMTP
- * server answers), renders and sends each, side by side, and records each outcome in a transaction of
- * its own. A process that dies after the server took an email and before its outcome committed sends
- * it again once the lease is over: the only window in which an email goes out twice.
+ * Sends up to `limit` due emails: takes them with one statement (no transaction stays open while the
+ * SMTP server answers), renders and sends each, side by side, and records each outcome with one
+ * statement of its own (each commits by itself: neither needs a transaction around it). A process
+ * that dies after the server took an email and before its outcome committed sends it again once the
+ * lease is over: the only window in which an email goes out twice.
  */
 export async function sendDue(
-  app: Pick<App, "transaction">,
+  app: Pick<App, "db">,
   { limit }: { limit: number },
   round: SendRound,
 ): Promise<SendResult> {
-  const due = await app.transaction((tx) =>
-    claimDueEmails(tx, { now: round.now(), limit, leaseMs: round.leaseMs }),
-  );
+  const due = await claimDueEmails(app, { now: round.now(), limit, leaseMs: round.leaseMs });
   const outcomes = await Promise.all(
     due.map(async (email) => {
       const attempt = await sendOne(email, round);
-      return app.transaction((tx) => recordAttempt(tx, { email, attempt, now: round.now() }, round.schedule));
+      return recordAttempt(app, { email, attempt, now: round.now() }, round.schedule);
     }),
   );
   return { claimed: due.length, outcomes };
