@@ -67,15 +67,27 @@ export async function emitRejected(
   await tx.emit(StockRejectedSchema, create(StockRejectedSchema, rejection), { key: rejection.orderId });
 }
 
-/** Keeps the answer given to an order, in the transaction that gives it. */
+/**
+ * Keeps the answer given to an order, in the transaction that gives it. `held`: the lines a
+ * reservation holds, written in the same statement (a data-modifying CTE), one round trip for both.
+ */
 export async function recordAnswer(
   tx: Tx,
   answer:
-    | { outcome: "reserved"; order: PricedOrder }
+    | { outcome: "reserved"; order: PricedOrder; held: { productId: string; quantity: number }[] }
     | { outcome: "rejected"; order: PricedOrder; reason: string; productIds: string[] },
 ): Promise<void> {
   const { order } = answer;
-  await tx.db.insert(answeredOrders).values({
+  const lines = answer.outcome === "reserved" ? answer.held : [];
+  const held = (rows: typeof lines) =>
+    tx.db.$with("held", { orderId: reservations.orderId }).as(
+      tx.db
+        .insert(reservations)
+        .values(rows.map((line) => ({ orderId: order.orderId, ...line, state: "held" as const })))
+        .returning({ orderId: reservations.orderId })
+        .getSQL(),
+    );
+  await (lines.length > 0 ? tx.db.with(held(lines)) : tx.db).insert(answeredOrders).values({
     orderId: order.orderId,
     outcome: answer.outcome,
     customerId: order.customerId,

@@ -3,7 +3,7 @@
  */
 import { lockOrder, type Tx } from "@shop/runtime";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { reservations, stock } from "../db/schema.ts";
+import { stock } from "../db/schema.ts";
 import {
   answerAgain,
   emitRejected,
@@ -70,12 +70,8 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
     if (!row) throw new Error(`stock of ${productId} changed under its lock`);
     await emitStockChanged(tx, row);
   }
-  if (lines.length > 0) {
-    await tx.db
-      .insert(reservations)
-      .values(lines.map((line) => ({ orderId: order.orderId, ...line, state: "held" as const })));
-  }
-  await recordAnswer(tx, { outcome: "reserved", order });
+  // The lines held and the answer in one statement.
+  await recordAnswer(tx, { outcome: "reserved", order, held: lines });
   await emitReserved(tx, order, lines);
   return { outcome: "reserved", lines, repeated: false };
 }
