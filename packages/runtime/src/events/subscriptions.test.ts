@@ -87,6 +87,13 @@ describe("otherEvents: a handler of every event no subscription names", () => {
   });
 });
 
+/** identity's UserRegistered for `userId`, a new event each call. */
+const registered = (userId: string, email: string) =>
+  toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
+    source: "/functions/identity",
+    key: userId,
+  });
+
 /** Stores a user's greeting unless they have one: true when it was new (one statement). */
 async function greetOnce(db: Db, user: { userId: string; email: string }): Promise<boolean> {
   const stored = await db
@@ -165,11 +172,6 @@ describe("an autocommit subscription (idempotent, one statement, no transaction)
     fn = await startForTest(autocommitted);
   });
   afterAll(() => fn.close());
-  const registered = (userId: string, email: string) =>
-    toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
-      source: "/functions/identity",
-      key: userId,
-    });
 
   it("commits its one statement by itself: handled once, then duplicate, with no processed-event row", async () => {
     const event = registered("u-auto", "auto@example.com");
@@ -218,11 +220,6 @@ describe("a subscription with `when` (which messages concern the function)", () 
     fn = await startForTest(greetingSome);
   });
   afterAll(() => fn.close());
-  const registered = (userId: string, email: string) =>
-    toCloudEvent(UserRegisteredSchema, create(UserRegisteredSchema, { userId, email }), {
-      source: "/functions/identity",
-      key: userId,
-    });
 
   it("answers 'ignored' to the others, before any write: no handler, no processed-event row", async () => {
     await expect(fn.receive(registered("u-elsewhere", "u@elsewhere.test"))).resolves.toBe("ignored");
