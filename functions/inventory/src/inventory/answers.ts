@@ -79,15 +79,9 @@ export async function recordAnswer(
 ): Promise<void> {
   const { order } = answer;
   const lines = answer.outcome === "reserved" ? answer.held : [];
-  const held = (rows: typeof lines) =>
-    tx.db.$with("held", { orderId: reservations.orderId }).as(
-      tx.db
-        .insert(reservations)
-        .values(rows.map((line) => ({ orderId: order.orderId, ...line, state: "held" as const })))
-        .returning({ orderId: reservations.orderId })
-        .getSQL(),
-    );
-  await (lines.length > 0 ? tx.db.with(held(lines)) : tx.db).insert(answeredOrders).values({
+  // The lines held, as a CTE of the answer's INSERT (an INSERT of no rows cannot be written).
+  const db = lines.length > 0 ? tx.db.with(heldLines(tx, order.orderId, lines)) : tx.db;
+  await db.insert(answeredOrders).values({
     orderId: order.orderId,
     outcome: answer.outcome,
     customerId: order.customerId,
@@ -97,6 +91,17 @@ export async function recordAnswer(
       ? { paymentToken: order.paymentToken || null, sealedPaymentToken: order.sealedPaymentToken || null }
       : { reason: answer.reason, productIds: answer.productIds }),
   });
+}
+
+/** The INSERT of an order's held lines, as a data-modifying CTE (see recordAnswer). */
+function heldLines(tx: Tx, orderId: string, lines: { productId: string; quantity: number }[]) {
+  return tx.db.$with("held", { orderId: reservations.orderId }).as(
+    tx.db
+      .insert(reservations)
+      .values(lines.map((line) => ({ orderId, ...line, state: "held" as const })))
+      .returning({ orderId: reservations.orderId })
+      .getSQL(),
+  );
 }
 
 /**

@@ -247,17 +247,12 @@ export function createDispatcher<Deps>(
     // Field 1 of every Shop event is the id of its aggregate (order, product, user): an event without
     // one is malformed, not a reason to retry or to write a row keyed by "".
     const idField = decoded.schema.fields.find((field) => field.number === 1);
-    if (
-      idField?.fieldKind === "scalar" &&
-      (decoded.message as Record<string, unknown>)[idField.localName] === ""
-    ) {
-      throw new MalformedEventError(`${event.type} has no ${idField.name}`);
-    }
-    if (subscription.when && !subscription.when(decoded.message)) return "ignored";
     const aggregateId =
       idField?.fieldKind === "scalar"
         ? (decoded.message as Record<string, unknown>)[idField.localName]
         : undefined;
+    if (idField && aggregateId === "") throw new MalformedEventError(`${event.type} has no ${idField.name}`);
+    if (subscription.when && !subscription.when(decoded.message)) return "ignored";
     const lock =
       subscription.lockOrder && options.name && typeof aggregateId === "string"
         ? { scope: options.name, orderId: aggregateId }
