@@ -21,17 +21,25 @@ interface ProcStat {
   cpuMs: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // comm is in parentheses and may itself hold spaces or parentheses: split after the last ")".
-    const close = text.lastIndexOf(")");
-    const comm = text.slice(text.indexOf("(") + 1, close);
-    const fields = text
+/** The fields of a `stat` file of /proc (a process's or a thread's) after comm, and comm itself. */
+function statFields(path: string): { comm: string; fields: number[] } {
+  const text = readFileSync(path, "utf8");
+  // comm is in parentheses and may itself hold spaces or parentheses: split after the last ")".
+  const close = text.lastIndexOf(")");
+  const comm = text.slice(text.indexOf("(") + 1, close);
+  // fields[0] is field 3 (state) of proc(5): ppid is field 4, utime..cstime are fields 14..17.
+  return {
+    comm,
+    fields: text
       .slice(close + 2)
       .split(" ")
-      .map(Number);
-    // fields[0] is field 3 (state) of proc(5): ppid is field 4, utime..cstime are fields 14..17.
+      .map(Number),
+  };
+}
+
+function readStat(pid: number): ProcStat | undefined {
+  try {
+    const { comm, fields } = statFields(`/proc/${pid}/stat`);
     const ticks = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
     return { pid, ppid: fields[1]!, comm, cpuMs: (ticks * 1000) / TICKS_PER_S };
   } catch {
@@ -74,13 +82,8 @@ function jitMsOf(pid: number): number {
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       try {
-        if (!/^C[12] Compiler/.test(readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8"))) continue;
-        const text = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
-        const fields = text
-          .slice(text.lastIndexOf(")") + 2)
-          .split(" ")
-          .map(Number);
-        ms += ((fields[11]! + fields[12]!) * 1000) / TICKS_PER_S;
+        const { comm, fields } = statFields(`/proc/${pid}/task/${task}/stat`);
+        if (/^C[12] Compiler/.test(comm)) ms += ((fields[11]! + fields[12]!) * 1000) / TICKS_PER_S;
       } catch {
         // the thread exited meanwhile
       }
