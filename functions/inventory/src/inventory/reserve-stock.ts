@@ -12,7 +12,7 @@ import {
   type ReserveOutcome,
   recordAnswer,
 } from "./answers.ts";
-import { emitStockChanged, nextVersion, stockLevelColumns } from "./stock-level.ts";
+import { emitStockChanged, nextVersion, type StockLevel, stockLevelColumns } from "./stock-level.ts";
 
 /**
  * Reserves the order's units: either every line is held (StockReserved, and StockChanged with the
@@ -31,19 +31,11 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
 
   const wanted = sumByProduct(order.lines);
   const productIds = [...wanted.keys()].sort();
-  const locked =
-    productIds.length === 0
-      ? []
-      : await tx.db
-          .select({ productId: stock.productId, available: stock.available })
-          .from(stock)
-          .where(inArray(stock.productId, productIds))
-          .orderBy(asc(stock.productId))
-          .for("update");
-  const available = new Map(locked.map((row) => [row.productId, row.available]));
-  const short = productIds.filter((id) => (available.get(id) ?? 0) < wanted.get(id)!.quantity);
+  const lines = productIds.map((productId) => ({ productId, quantity: wanted.get(productId)!.quantity }));
+  const held = await holdAll(tx, lines);
 
-  if (short.length > 0) {
+  if (held.short.length > 0) {
+    const short = held.short;
     const reason = outOfStockReason(short.map((id) => wanted.get(id)!.name));
     await recordAnswer(tx, { outcome: "rejected", order, reason, productIds: short });
     await emitRejected(tx, {
@@ -55,25 +47,79 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
     return { outcome: "rejected", reason, productIds: short, repeated: false };
   }
 
-  const lines = productIds.map((productId) => ({ productId, quantity: wanted.get(productId)!.quantity }));
-  for (const { productId, quantity } of lines) {
-    const [row] = await tx.db
+  for (const row of held.levels) await emitStockChanged(tx, row);
+  // The lines held and the answer in one statement.
+  await recordAnswer(tx, { outcome: "reserved", order, held: lines });
+  await emitReserved(tx, order, lines);
+  return { outcome: "reserved", lines, repeated: false };
+}
+
+/**
+ * Holds every line, or none, in one statement: the stock rows are locked in product id order and
+ * checked (a product without a row has nothing available), and only when every line can be held are
+ * they all written. Returns the products short (nothing was written), or the new level of each.
+ */
+async function holdAll(
+  tx: Tx,
+  lines: { productId: string; quantity: number }[],
+): Promise<{ short: string[]; levels: StockLevel[] }> {
+  if (lines.length === 0) return { short: [], levels: [] };
+  const productIds = lines.map((line) => line.productId);
+  const quantity = sql`(case ${stock.productId} ${sql.join(
+    lines.map((line) => sql`when ${line.productId} then ${line.quantity}::integer`),
+    sql` `,
+  )} end)`;
+  // FOR UPDATE reads each row's latest committed units, after any concurrent writer of it committed.
+  const locked = tx.db.$with("locked").as(
+    tx.db
+      .select({
+        productId: stock.productId,
+        enough: sql<boolean>`${stock.available} >= ${quantity}`.as("enough"),
+      })
+      .from(stock)
+      .where(inArray(stock.productId, productIds))
+      .orderBy(asc(stock.productId))
+      .for("update"),
+  );
+  // Reads `locked`, so it runs once every row is locked and checked; it then writes the rows it holds.
+  const written = tx.db.$with("written").as(
+    tx.db
       .update(stock)
       .set({
         available: sql`${stock.available} - ${quantity}`,
         reserved: sql`${stock.reserved} + ${quantity}`,
         ...nextVersion,
       })
-      .where(and(eq(stock.productId, productId), sql`${stock.available} >= ${quantity}`))
-      .returning(stockLevelColumns);
-    // Unreachable while the rows are locked; kept so a broken invariant fails loudly, not silently.
-    if (!row) throw new Error(`stock of ${productId} changed under its lock`);
-    await emitStockChanged(tx, row);
-  }
-  // The lines held and the answer in one statement.
-  await recordAnswer(tx, { outcome: "reserved", order, held: lines });
-  await emitReserved(tx, order, lines);
-  return { outcome: "reserved", lines, repeated: false };
+      .where(
+        and(
+          inArray(stock.productId, productIds),
+          sql`(select count(*) from ${locked} where ${locked.enough}) = ${lines.length}`,
+        ),
+      )
+      .returning(stockLevelColumns),
+  );
+  const rows = await tx.db
+    .with(locked, written)
+    .select({
+      productId: locked.productId,
+      enough: locked.enough,
+      level: {
+        productId: written.productId,
+        available: written.available,
+        reserved: written.reserved,
+        sold: written.sold,
+        version: written.version,
+      },
+    })
+    .from(locked)
+    .leftJoin(written, eq(written.productId, locked.productId));
+  const found = new Map(rows.map((row) => [row.productId, row]));
+  const short = productIds.filter((id) => !found.get(id)?.enough);
+  if (short.length > 0) return { short, levels: [] };
+  const levels = rows.map((row) => row.level).filter((level) => level !== null);
+  // Unreachable while the rows are locked; kept so a broken invariant fails loudly, not silently.
+  if (levels.length !== lines.length) throw new Error("stock changed under its lock");
+  return { short: [], levels };
 }
 
 /** Quantities per product (an order may list a product twice), with the name to tell the customer. */

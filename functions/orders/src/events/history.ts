@@ -5,7 +5,7 @@
  */
 import { type EventSubscription, RedeliverAfterCommit, recordProcessed } from "@shop/runtime";
 import { processedEvents } from "../db/schema.ts";
-import { recordOrderEvent } from "../orders/index.ts";
+import { consumedEvent, recordOrderEvent } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
 
 /**
@@ -25,16 +25,9 @@ export function recorded(subscription: EventSubscription<OrdersDeps>): EventSubs
     handler: async (message, context) => {
       const { event } = context;
       const orderId = (message as { orderId?: unknown }).orderId;
-      const time = event.time ? new Date(event.time) : new Date();
       const found =
         typeof orderId === "string" && orderId !== ""
-          ? await recordOrderEvent(context, {
-              orderId,
-              eventId: event.id,
-              eventType: event.type,
-              eventSource: event.source,
-              eventTime: Number.isNaN(time.getTime()) ? new Date() : time,
-            })
+          ? await recordOrderEvent(context, consumedEvent(event, orderId))
           : "unknown order";
       if (found === "duplicate") return false;
       if (found === "unknown order" && !(await recordProcessed(context, processedEvents, event)))

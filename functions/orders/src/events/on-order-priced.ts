@@ -3,18 +3,22 @@
  */
 import type { EventContext } from "@shop/runtime";
 import type { OrderPriced } from "@shop/schemas/promotions/v1/events";
-import { priceOrder } from "../orders/index.ts";
+import { consumedEvent, priceOrder } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
-import { settle } from "./settle.ts";
+import { settleStep } from "./settle.ts";
 
 /** Records the pricing promotions decided. */
-export async function onOrderPriced(message: OrderPriced, context: EventContext<OrdersDeps>): Promise<void> {
+export async function onOrderPriced(
+  message: OrderPriced,
+  context: EventContext<OrdersDeps>,
+): Promise<boolean> {
   const outcome = await priceOrder(context, {
     orderId: message.orderId,
+    consumed: consumedEvent(context.event, message.orderId),
     discountMinor: message.discount?.amountMinor ?? 0n,
     totalMinor: message.total?.amountMinor ?? 0n,
     promotions: message.promotions,
     shippingChargedMinor: message.shipping?.amountMinor,
   });
-  settle(context, message.orderId, outcome);
+  return settleStep(context, message.orderId, outcome);
 }

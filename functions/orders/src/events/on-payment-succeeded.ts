@@ -3,18 +3,19 @@
  */
 import type { EventContext } from "@shop/runtime";
 import type { PaymentSucceeded } from "@shop/schemas/payments/v1/events";
-import { confirmOrder } from "../orders/index.ts";
+import { confirmOrder, consumedEvent } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
-import { settle } from "./settle.ts";
+import { settleStep } from "./settle.ts";
 
 /** Confirms the order and emits OrderConfirmed. */
 export async function onPaymentSucceeded(
   message: PaymentSucceeded,
   context: EventContext<OrdersDeps>,
-): Promise<void> {
+): Promise<boolean> {
   const outcome = await confirmOrder(context, {
     orderId: message.orderId,
+    consumed: consumedEvent(context.event, message.orderId),
     amountMinor: message.amount?.amountMinor ?? 0n,
   });
-  settle(context, message.orderId, outcome);
+  return settleStep(context, message.orderId, outcome);
 }

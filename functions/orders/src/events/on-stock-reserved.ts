@@ -3,18 +3,19 @@
  */
 import type { EventContext } from "@shop/runtime";
 import type { StockReserved } from "@shop/schemas/inventory/v1/events";
-import { markReserved } from "../orders/index.ts";
+import { consumedEvent, markReserved } from "../orders/index.ts";
 import type { OrdersDeps } from "../setup.ts";
-import { settle } from "./settle.ts";
+import { settleStep } from "./settle.ts";
 
 /** Moves the order to RESERVED. */
 export async function onStockReserved(
   message: StockReserved,
   context: EventContext<OrdersDeps>,
-): Promise<void> {
+): Promise<boolean> {
   const outcome = await markReserved(context, {
     orderId: message.orderId,
+    consumed: consumedEvent(context.event, message.orderId),
     totalMinor: message.total?.amountMinor ?? 0n,
   });
-  settle(context, message.orderId, outcome);
+  return settleStep(context, message.orderId, outcome);
 }

@@ -1,7 +1,8 @@
 /**
  * What every saga handler does after its verb: wake the order's watchers, or say why nothing changed.
  */
-import type { EventContext } from "@shop/runtime";
+import { type EventContext, recordProcessed } from "@shop/runtime";
+import { processedEvents } from "../db/schema.ts";
 import { reasonOfEvent } from "../metrics/saga-metrics.ts";
 import type { SagaOutcome } from "../orders/index.ts";
 import { isFinal } from "../orders/status.ts";
@@ -24,9 +25,28 @@ export function settle(context: EventContext<OrdersDeps>, orderId: string, outco
     }
   } else if (outcome.kind === "missing") {
     logger.warn({ orderId, type: event.type, source: event.source }, "ignored an event for an unknown order");
-  } else {
+  } else if (outcome.kind === "unchanged") {
     logger.debug({ orderId, type: event.type, status: outcome.order.status }, "ignored a late event");
   }
+}
+
+/**
+ * settle for a step whose UPDATE recorded its event in the order's history itself (updateOrder with
+ * `consumed`): false for a redelivery, which changed nothing (answered "duplicate"). An event for an
+ * unknown order has no history row, so it gets a processed-event record instead, as `recorded`
+ * gives it (history.ts): its redelivery is a duplicate too.
+ */
+export async function settleStep(
+  context: EventContext<OrdersDeps>,
+  orderId: string,
+  outcome: SagaOutcome,
+): Promise<boolean> {
+  if (outcome.kind === "duplicate") return false;
+  if (outcome.kind === "missing" && !(await recordProcessed(context, processedEvents, context.event))) {
+    return false;
+  }
+  settle(context, orderId, outcome);
+  return true;
 }
 
 /**

@@ -34,17 +34,19 @@ import { onStockRejected } from "./on-stock-rejected.ts";
 import { onStockReserved } from "./on-stock-reserved.ts";
 
 /**
- * The event types orders consumes, each with its handler; those of an order's saga are `recorded` in
- * the order's history.
+ * The event types orders consumes, each with its handler; those of an order's saga are recorded in
+ * the order's history: by the `recorded` hook, or by the step's own UPDATE.
  */
 export const subscriptions: EventSubscription<OrdersDeps>[] = [
   // Versioned projections: a redelivery stores nothing, so no processed-event row (idempotent).
   on(ProductChangedSchema, onProductChanged, { idempotent: true }),
-  recorded(on(OrderPricedSchema, onOrderPriced)),
+  // The happy path's steps record their event in the history with their own UPDATE (updateOrder with
+  // `consumed`): one statement each, so the two that emit nothing commit by themselves.
+  on(OrderPricedSchema, onOrderPriced, { idempotent: true, autocommit: true }),
   recorded(on(OrderPricingRejectedSchema, onOrderPricingRejected)),
-  recorded(on(StockReservedSchema, onStockReserved)),
+  on(StockReservedSchema, onStockReserved, { idempotent: true, autocommit: true }),
   recorded(on(StockRejectedSchema, onStockRejected)),
-  recorded(on(PaymentSucceededSchema, onPaymentSucceeded)),
+  on(PaymentSucceededSchema, onPaymentSucceeded, { idempotent: true }),
   recorded(on(PaymentFailedSchema, onPaymentFailed)),
   recorded(on(PaymentRefundedSchema, onPaymentRefunded)),
   on(ShippingOptionChangedSchema, onShippingOptionChanged, { idempotent: true }),

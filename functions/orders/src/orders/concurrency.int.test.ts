@@ -1,6 +1,11 @@
 import { createTestDatabase } from "@shop/runtime/testing";
+import { StockReservedSchema } from "@shop/schemas/inventory/v1/events";
+import { PaymentSucceededSchema } from "@shop/schemas/payments/v1/events";
+import { OrderPricedSchema } from "@shop/schemas/promotions/v1/events";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { emitted, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
+import { orderEvents, orders } from "../db/schema.ts";
+import { emitted, eventOf, putProduct, type RunningOrders, startOrders } from "../test-support.ts";
 import { confirmOrder } from "./confirm-order.ts";
 import { placeOrder } from "./place-order.ts";
 import { watchOrder } from "./watch-order.ts";
@@ -57,6 +62,48 @@ describe("orders under concurrency (real Postgres)", () => {
     probe.close();
     expect((await next).value?.status).toBe("CONFIRMED");
     expect((await states.next()).done).toBe(true);
+  });
+
+  it("applies each saga step once and records its event once, with redeliveries side by side", async () => {
+    const eur = (amountMinor: bigint) => ({ amountMinor, currency: "EUR" });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { order } = await fn.app.transaction((tx) => placeOrder(tx, request(`steps-${i}`), fn.deps));
+      ids.push(order.id);
+    }
+    const stepsOf = (orderId: string) => [
+      eventOf(OrderPricedSchema, { orderId, discount: eur(100n), total: eur(600n) }, orderId),
+      eventOf(StockReservedSchema, { orderId, total: eur(600n) }, orderId),
+    ];
+    // Each step delivered twice at once, the two steps of an order racing each other (two Triggers).
+    const steps = ids.flatMap(stepsOf);
+    const answers = await Promise.all(steps.flatMap((event) => [fn.receive(event), fn.receive(event)]));
+    for (let i = 0; i < steps.length; i++) {
+      expect([answers[2 * i], answers[2 * i + 1]].sort()).toEqual(["duplicate", "handled"]);
+    }
+    const paid = ids.map((orderId) =>
+      eventOf(PaymentSucceededSchema, { orderId, paymentId: `pay-${orderId}`, amount: eur(600n) }, orderId),
+    );
+    const paidAnswers = await Promise.all(paid.flatMap((event) => [fn.receive(event), fn.receive(event)]));
+    expect(paidAnswers.filter((answer) => answer === "handled")).toHaveLength(ids.length);
+
+    for (const orderId of ids) {
+      const [order] = await fn.app.db.select().from(orders).where(eq(orders.id, orderId));
+      expect(order).toMatchObject({ status: "CONFIRMED", discountMinor: 100n, totalMinor: 600n });
+      expect(order?.pricedAt).not.toBeNull();
+      const consumed = await fn.app.db
+        .select({ type: orderEvents.eventType })
+        .from(orderEvents)
+        .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.direction, "consumed")))
+        .orderBy(asc(orderEvents.eventType));
+      expect(consumed.map((row) => row.type)).toEqual([
+        "shop.inventory.v1.StockReserved",
+        "shop.payments.v1.PaymentSucceeded",
+        "shop.promotions.v1.OrderPriced",
+      ]);
+      const confirmations = (await emitted(fn, orderId)).filter((e) => e.type.endsWith("OrderConfirmed"));
+      expect(confirmations).toHaveLength(1);
+    }
   });
 
   it("runs after-commit callbacks only for a transaction that commits", async () => {

@@ -17,7 +17,7 @@ export {
   reaskOverdueOrders,
   TIMED_OUT_REASON,
 } from "./reconcile-orders.ts";
-export { type ConsumedOrderEvent, recordOrderEvent } from "./record-order-event.ts";
+export { type ConsumedOrderEvent, consumedEvent, recordOrderEvent } from "./record-order-event.ts";
 export { type ProductState, recordProduct } from "./record-product.ts";
 export { type RecordRefundInput, recordRefund } from "./record-refund.ts";
 export { hasLeft, recordShipment, type ShipmentUpdate } from "./record-shipment.ts";

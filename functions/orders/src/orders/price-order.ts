@@ -4,12 +4,15 @@
 import type { Tx } from "@shop/runtime";
 import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
 import { type OrderStatusName, orders } from "../db/schema.ts";
+import type { ConsumedOrderEvent } from "./record-order-event.ts";
 import { FINAL_STATUSES } from "./status.ts";
 import { type SagaOutcome, updateOrder } from "./transition.ts";
 
 /** The pricing promotions decided. */
 export interface Pricing {
   orderId: string;
+  /** The event that asks for it, recorded in the order's history by the same UPDATE (updateOrder). */
+  consumed?: ConsumedOrderEvent;
   discountMinor: bigint;
   totalMinor: bigint;
   promotions: string[];
@@ -45,5 +48,6 @@ export async function priceOrder(tx: Tx, pricing: Pricing): Promise<SagaOutcome>
       isNull(orders.pricedAt),
       notInArray(orders.status, [...FINAL_STATUSES]),
     ),
+    pricing.consumed,
   );
 }

@@ -100,6 +100,10 @@ export const orderOutcomes = promotionsSchema.table("order_outcomes", {
   // The sentence of a rejection, given again as it was (the coupon may be usable by now).
   reason: text("reason").notNull().default(""),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  // The OrderPlaced (source, id) that claimed the row: its redelivery is told from a re-ask by it,
+  // so the first delivery needs no processed-event row. Null for a tombstone and for older rows.
+  claimedBySource: text("claimed_by_source"),
+  claimedById: text("claimed_by_id"),
 });
 
 /** Events written with the state change they describe; published by the relay. */

@@ -24,13 +24,19 @@ describe("an OrderPlaced asked again (the saga's reconciler)", () => {
   });
   afterAll(() => fn.close());
 
-  /** Delivers the same OrderPlaced twice, as two events, and returns what promotions emitted for it. */
+  /**
+   * Delivers the same OrderPlaced twice, as two events, then each of them again (a redelivery:
+   * "duplicate", nothing emitted), and returns what promotions emitted for it.
+   */
   async function askedTwice(orderId: string, question: Parameters<typeof orderPlaced>[1]) {
     const placedAt = new Date();
     const first = orderPlaced(orderId, { ...question, placedAt });
     const again = orderPlaced(orderId, { ...question, placedAt });
     await expect(fn.receive(first)).resolves.toBe("handled");
     await expect(fn.receive(again)).resolves.toBe("handled");
+    // The first delivery's claim tells its redelivery; the re-ask's processed-event row tells its own.
+    await expect(fn.receive(first)).resolves.toBe("duplicate");
+    await expect(fn.receive(again)).resolves.toBe("duplicate");
     return eventsFor(fn, orderId);
   }
 

@@ -9,10 +9,10 @@ import { priceOrder } from "../promotions/price-order.ts";
 /**
  * Handles OrderPlaced: priceOrder redeems and emits OrderPriced or OrderPricingRejected. Promotions
  * are judged at the time the order was placed (`placedAt`), so the outcome does not depend on how
- * late the event is delivered.
+ * late the event is delivered. A redelivery changes nothing and is answered "duplicate" (false).
  */
-export async function onOrderPlaced(message: OrderPlaced, context: EventContext): Promise<void> {
-  await priceOrder(context, {
+export async function onOrderPlaced(message: OrderPlaced, context: EventContext): Promise<boolean> {
+  const { outcome } = await priceOrder(context, {
     orderId: message.orderId,
     customerId: message.customerId,
     cart: {
@@ -34,5 +34,7 @@ export async function onOrderPlaced(message: OrderPlaced, context: EventContext)
     sealedPaymentToken: message.sealedPaymentToken,
     // Deprecated field: accepted from orders placed before tokens were sealed (README).
     paymentToken: message.paymentToken,
+    delivery: context.event,
   });
+  return outcome !== "duplicate";
 }

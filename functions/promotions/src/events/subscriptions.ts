@@ -8,6 +8,8 @@ import { onOrderPlaced } from "./on-order-placed.ts";
 
 /** The events promotions consumes, each with its handler. */
 export const subscriptions: EventSubscription[] = [
-  on(OrderPlacedSchema, onOrderPlaced),
+  // The order's outcome row is its OrderPlaced's processed-event record (price-order.ts): a re-ask
+  // under a new id gets a processed_events row, the first delivery none.
+  on(OrderPlacedSchema, onOrderPlaced, { idempotent: true }),
   on(OrderCancelledSchema, onOrderCancelled),
 ];

@@ -11,9 +11,14 @@ import { orderOutcomes, promotions, redemptions } from "../db/schema.ts";
 /** The answer given to an order, as stored; `cancelled` (the tombstone) means: answer nothing. */
 export type StoredAnswer =
   /** `freeShipping`: one of its promotions made the shipping free. */
-  | { outcome: "priced"; promotions: string[]; discount: bigint; freeShipping: boolean }
-  | { outcome: "rejected"; reason: string }
-  | { outcome: "cancelled" };
+  (
+    | { outcome: "priced"; promotions: string[]; discount: bigint; freeShipping: boolean }
+    | { outcome: "rejected"; reason: string }
+    | { outcome: "cancelled" }
+  ) & {
+    /** The OrderPlaced (its source and id) that claimed the order first; none for a tombstone. */
+    claimedBy?: { source: string; id: string };
+  };
 
 /**
  * The answer stored for `orderId`, its outcome row locked until the transaction ends (so an
@@ -23,12 +28,22 @@ export type StoredAnswer =
  */
 export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswer> {
   const [stored] = await db
-    .select({ outcome: orderOutcomes.outcome, reason: orderOutcomes.reason })
+    .select({
+      outcome: orderOutcomes.outcome,
+      reason: orderOutcomes.reason,
+      claimedBySource: orderOutcomes.claimedBySource,
+      claimedById: orderOutcomes.claimedById,
+    })
     .from(orderOutcomes)
     .where(eq(orderOutcomes.orderId, orderId))
     .for("update");
-  if (!stored || stored.outcome === "cancelled") return { outcome: "cancelled" };
-  if (stored.outcome === "rejected") return { outcome: "rejected", reason: stored.reason };
+  if (!stored) return { outcome: "cancelled" };
+  const claimedBy =
+    stored.claimedBySource !== null && stored.claimedById !== null
+      ? { claimedBy: { source: stored.claimedBySource, id: stored.claimedById } }
+      : {};
+  if (stored.outcome === "cancelled") return { outcome: "cancelled", ...claimedBy };
+  if (stored.outcome === "rejected") return { outcome: "rejected", reason: stored.reason, ...claimedBy };
   const redeemed = await db
     .select({ name: promotions.name, kind: promotions.kind, discount: redemptions.discount })
     .from(redemptions)
@@ -40,5 +55,6 @@ export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswe
     promotions: redeemed.map(({ name }) => name),
     discount: redeemed.reduce((sum, { discount }) => sum + discount, 0n),
     freeShipping: redeemed.some(({ kind }) => kind === "free_shipping"),
+    ...claimedBy,
   };
 }

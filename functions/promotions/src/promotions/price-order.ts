@@ -3,11 +3,11 @@
  * redeems them, and says how it went (OrderPriced or OrderPricingRejected).
  */
 import { create } from "@bufbuild/protobuf";
-import { type Db, money, type Tx } from "@shop/runtime";
+import { type Db, money, recordProcessed, type ShopCloudEvent, type Tx } from "@shop/runtime";
 import type { OrderLine } from "@shop/schemas/orders/v1/orders";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
 import { eq } from "drizzle-orm";
-import { orderOutcomes, redemptions } from "../db/schema.ts";
+import { orderOutcomes, processedEvents, redemptions } from "../db/schema.ts";
 import { storedAnswer } from "./answer-again.ts";
 import { assessCart } from "./assess-cart.ts";
 import type { Cart } from "./pricing.ts";
@@ -31,6 +31,12 @@ export interface OrderToPrice {
    * sealed (passed on so that its saga ends as it began); "" for every other order.
    */
   paymentToken: string;
+  /**
+   * The OrderPlaced delivery that asks (its source, id and type), when it comes as an event. The
+   * first delivery's claim keeps its source and id, so its redelivery is told from a re-ask (the
+   * reconciler's, under a new id) without a processed-event row; a re-ask gets one.
+   */
+  delivery?: Pick<ShopCloudEvent, "source" | "id" | "type">;
 }
 
 /** What became of the order; `repeated` when it was answered before and is answered again the same way. */
@@ -51,7 +57,9 @@ export type PriceOrderResult =
   /** The code cannot be used; nothing is redeemed. `reason` is the sentence for the customer. */
   | { outcome: "rejected"; reason: string; repeated: boolean }
   /** The order was cancelled (its tombstone): nothing is done, nothing is emitted. */
-  | { outcome: "cancelled" };
+  | { outcome: "cancelled" }
+  /** A redelivery of an OrderPlaced handled before (`delivery`): nothing is done, nothing is emitted. */
+  | { outcome: "duplicate" };
 
 /**
  * Prices an order, redeems what it applies and emits OrderPriced or OrderPricingRejected, all in
@@ -62,7 +70,7 @@ export type PriceOrderResult =
  * past a limit.
  */
 export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrderResult> {
-  const result = (await claim(tx.db, order)) ? await redeem(tx.db, order) : await answerAgain(tx.db, order);
+  const result = (await claim(tx.db, order)) ? await redeem(tx.db, order) : await answerAgain(tx, order);
   const { orderId, customerId } = order;
   if (result.outcome === "rejected") {
     const message = create(OrderPricingRejectedSchema, { orderId, customerId, reason: result.reason });
@@ -90,18 +98,34 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
 async function claim(db: Db, order: OrderToPrice): Promise<boolean> {
   const claimed = await db
     .insert(orderOutcomes)
-    .values({ orderId: order.orderId, customerId: order.customerId, outcome: "priced" })
+    .values({
+      orderId: order.orderId,
+      customerId: order.customerId,
+      outcome: "priced",
+      claimedBySource: order.delivery?.source ?? null,
+      claimedById: order.delivery?.id ?? null,
+    })
     .onConflictDoNothing()
     .returning({ orderId: orderOutcomes.orderId });
   return claimed.length > 0;
 }
 
-/** The answer stored for an order seen before; the question (lines, subtotal) is the same as then. */
-async function answerAgain(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
-  const answer = await storedAnswer(db, order.orderId);
-  if (answer.outcome === "cancelled") return answer;
-  if (answer.outcome === "rejected") return { ...answer, repeated: true };
-  const { freeShipping, ...given } = answer;
+/**
+ * The answer stored for an order seen before; the question (lines, subtotal) is the same as then.
+ * A redelivery (of the claiming event, or of a re-ask already recorded) is answered nothing.
+ */
+async function answerAgain(tx: Tx, order: OrderToPrice): Promise<PriceOrderResult> {
+  const answer = await storedAnswer(tx.db, order.orderId);
+  const { delivery } = order;
+  if (delivery) {
+    const { claimedBy } = answer;
+    if (claimedBy?.source === delivery.source && claimedBy.id === delivery.id)
+      return { outcome: "duplicate" };
+    if (!(await recordProcessed(tx, processedEvents, delivery))) return { outcome: "duplicate" };
+  }
+  if (answer.outcome === "cancelled") return { outcome: "cancelled" };
+  if (answer.outcome === "rejected") return { outcome: "rejected", reason: answer.reason, repeated: true };
+  const { freeShipping, claimedBy: _, ...given } = answer;
   const price = typeof order.cart.shipping === "bigint" ? order.cart.shipping : undefined;
   const shipping = price === undefined ? undefined : freeShipping ? 0n : price;
   return {
