@@ -67,21 +67,15 @@ export async function emitRejected(
   await tx.emit(StockRejectedSchema, create(StockRejectedSchema, rejection), { key: rejection.orderId });
 }
 
-/**
- * Keeps the answer given to an order, in the transaction that gives it. `held`: the lines a
- * reservation holds, written in the same statement (a data-modifying CTE), one round trip for both.
- */
-export async function recordAnswer(
-  tx: Tx,
-  answer:
-    | { outcome: "reserved"; order: PricedOrder; held: { productId: string; quantity: number }[] }
-    | { outcome: "rejected"; order: PricedOrder; reason: string; productIds: string[] },
-): Promise<void> {
+/** An answer to a priced order: its lines held, or why it is rejected and the products short. */
+export type Answer =
+  | { outcome: "reserved"; order: PricedOrder; held: ReservedLine[] }
+  | { outcome: "rejected"; order: PricedOrder; reason: string; productIds: string[] };
+
+/** The answered_orders row that keeps `answer` (a reservation keeps the payment token until sold). */
+export function answerRow(answer: Answer): typeof answeredOrders.$inferInsert {
   const { order } = answer;
-  const lines = answer.outcome === "reserved" ? answer.held : [];
-  // The lines held, as a CTE of the answer's INSERT (an INSERT of no rows cannot be written).
-  const db = lines.length > 0 ? tx.db.with(heldLines(tx, order.orderId, lines)) : tx.db;
-  await db.insert(answeredOrders).values({
+  return {
     orderId: order.orderId,
     outcome: answer.outcome,
     customerId: order.customerId,
@@ -90,18 +84,49 @@ export async function recordAnswer(
     ...(answer.outcome === "reserved"
       ? { paymentToken: order.paymentToken || null, sealedPaymentToken: order.sealedPaymentToken || null }
       : { reason: answer.reason, productIds: answer.productIds }),
-  });
+  };
+}
+
+/** The reservations rows of the lines an order holds. */
+export function heldRows(orderId: string, lines: ReservedLine[]): (typeof reservations.$inferInsert)[] {
+  return lines.map((line) => ({ orderId, ...line, state: "held" as const }));
+}
+
+/**
+ * Keeps the answer given to an order, in the transaction that gives it. `held`: the lines a
+ * reservation holds, written in the same statement (a data-modifying CTE), one round trip for both.
+ * (reserveStock writes a reservation's answer with its stock, in one statement; this is for the rest.)
+ */
+export async function recordAnswer(tx: Tx, answer: Answer): Promise<void> {
+  const { order } = answer;
+  const lines = answer.outcome === "reserved" ? answer.held : [];
+  // The lines held, as a CTE of the answer's INSERT (an INSERT of no rows cannot be written).
+  const db = lines.length > 0 ? tx.db.with(heldLines(tx, order.orderId, lines)) : tx.db;
+  await db.insert(answeredOrders).values(answerRow(answer));
 }
 
 /** The INSERT of an order's held lines, as a data-modifying CTE (see recordAnswer). */
-function heldLines(tx: Tx, orderId: string, lines: { productId: string; quantity: number }[]) {
-  return tx.db.$with("held", { orderId: reservations.orderId }).as(
-    tx.db
-      .insert(reservations)
-      .values(lines.map((line) => ({ orderId, ...line, state: "held" as const })))
-      .returning({ orderId: reservations.orderId })
-      .getSQL(),
-  );
+function heldLines(tx: Tx, orderId: string, lines: ReservedLine[]) {
+  return tx.db
+    .$with("held", { orderId: reservations.orderId })
+    .as(
+      tx.db
+        .insert(reservations)
+        .values(heldRows(orderId, lines))
+        .returning({ orderId: reservations.orderId })
+        .getSQL(),
+    );
+}
+
+/**
+ * Whether the inventory knows `orderId` already, as one boolean SQL expression: cancelled (its
+ * tombstone), answered, or with lines held (an order reserved before answers were kept). Such an
+ * order is answered by answerAgain; any other is new.
+ */
+export function knownOrder(orderId: string) {
+  return sql<boolean>`(exists (select 1 from ${cancelledOrders} where ${cancelledOrders.orderId} = ${orderId})
+    or exists (select 1 from ${answeredOrders} where ${answeredOrders.orderId} = ${orderId})
+    or exists (select 1 from ${reservations} where ${reservations.orderId} = ${orderId}))`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   type Inventory,
   orderCancelled,
+  orderConfirmed,
   orderPriced,
   startInventory,
   stocked,
@@ -77,5 +78,41 @@ describe("reserving stock on real Postgres under concurrent deliveries", () => {
         version: 61n,
       });
     }
+  });
+
+  it("sells confirmed orders while new ones reserve the same products, with no deadlock and no unit lost", async () => {
+    for (const productId of ["p", "q", "r"]) await stocked(fn, productId, 40);
+    const lines = (i: number): [string, number][] =>
+      i % 2 === 0
+        ? [
+            ["r", 1],
+            ["p", 1],
+            ["q", 1],
+          ]
+        : [
+            ["q", 1],
+            ["r", 1],
+            ["p", 1],
+          ];
+    // 20 orders hold a unit of each product; then 20 more arrive while the first 20 are confirmed.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => fn.receive(orderPriced(`sell-${i}`, lines(i)))));
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => fn.receive(orderConfirmed(`sell-${i}`))),
+      ...Array.from({ length: 20 }, (_, i) => fn.receive(orderPriced(`sell-${20 + i}`, lines(i)))),
+    ]);
+    expect(outcomes.every((o) => o === "handled")).toBe(true);
+    for (const productId of ["p", "q", "r"]) {
+      // Set once, 40 reservations, 20 sales: one version each.
+      expect(await stockOf(fn, productId)).toEqual({
+        productId,
+        available: 0,
+        reserved: 20,
+        sold: 20,
+        version: 61n,
+      });
+    }
+    // A confirmation delivered again sells nothing more.
+    await fn.receive(orderConfirmed("sell-0"));
+    expect(await stockOf(fn, "p")).toMatchObject({ reserved: 20, sold: 20, version: 61n });
   });
 });

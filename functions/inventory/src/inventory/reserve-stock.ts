@@ -1,14 +1,18 @@
 /**
  * reserveStock: holds every line of a priced order, or none of them; the same answer when asked again.
  */
-import { lockOrder, type Tx } from "@shop/runtime";
+import { insertWhere, lockOrder, type Tx } from "@shop/runtime";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { stock } from "../db/schema.ts";
+import { answeredOrders, reservations, stock } from "../db/schema.ts";
 import {
   answerAgain,
+  answerRow,
   emitRejected,
   emitReserved,
+  heldRows,
+  knownOrder,
   type PricedOrder,
+  type ReservedLine,
   type ReserveOutcome,
   recordAnswer,
 } from "./answers.ts";
@@ -25,15 +29,20 @@ import { emitStockChanged, nextVersion, type StockLevel, stockLevelColumns } fro
  */
 export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveOutcome> {
   await lockOrder(tx, "inventory", order.orderId);
-  // After the lock: a cancellation that held it is visible (its tombstone), and so is an earlier answer.
-  const again = await answerAgain(tx, order);
-  if (again) return again;
-
   const wanted = sumByProduct(order.lines);
   const productIds = [...wanted.keys()].sort();
   const lines = productIds.map((productId) => ({ productId, quantity: wanted.get(productId)!.quantity }));
-  const held = await holdAll(tx, lines);
+  if (lines.length === 0) return reserveNothing(tx, order);
 
+  // After the lock, one statement: a cancellation that held it is visible (its tombstone), and so is
+  // an earlier answer; a new order's stock is locked, checked and, if every line fits, held and answered.
+  const held = await holdAll(tx, order, lines);
+  if (held.known) {
+    const again = await answerAgain(tx, order);
+    // Unreachable while the order is locked: what made it known is still there.
+    if (!again) throw new Error(`order ${order.orderId} is known but has no answer`);
+    return again;
+  }
   if (held.short.length > 0) {
     const short = held.short;
     const reason = outOfStockReason(short.map((id) => wanted.get(id)!.name));
@@ -46,29 +55,44 @@ export async function reserveStock(tx: Tx, order: PricedOrder): Promise<ReserveO
     });
     return { outcome: "rejected", reason, productIds: short, repeated: false };
   }
-
   for (const row of held.levels) await emitStockChanged(tx, row);
-  // The lines held and the answer in one statement.
-  await recordAnswer(tx, { outcome: "reserved", order, held: lines });
   await emitReserved(tx, order, lines);
   return { outcome: "reserved", lines, repeated: false };
 }
 
+/** An order with no line of one unit or more (orders refuses them): nothing to hold, reserved as is. */
+async function reserveNothing(tx: Tx, order: PricedOrder): Promise<ReserveOutcome> {
+  const again = await answerAgain(tx, order);
+  if (again) return again;
+  await recordAnswer(tx, { outcome: "reserved", order, held: [] });
+  await emitReserved(tx, order, []);
+  return { outcome: "reserved", lines: [], repeated: false };
+}
+
 /**
- * Holds every line, or none, in one statement: the stock rows are locked in product id order and
- * checked (a product without a row has nothing available), and only when every line can be held are
- * they all written. Returns the products short (nothing was written), or the new level of each.
+ * Holds every line of a new order, or none, in one statement:
+ * - `known`: whether the inventory knows the order already (cancelled, answered or holding lines);
+ * - `locked`: a new order's stock rows, locked in product id order and checked (a product without a
+ *   row has nothing available);
+ * - only when the order is new and every line can be held: the stock rows are written (`written`),
+ *   and the lines held and the reservation's answer inserted.
+ * Returns whether the order was known (nothing was written), the products short (nothing was
+ * written), or the new level of each product.
  */
 async function holdAll(
   tx: Tx,
-  lines: { productId: string; quantity: number }[],
-): Promise<{ short: string[]; levels: StockLevel[] }> {
-  if (lines.length === 0) return { short: [], levels: [] };
+  order: PricedOrder,
+  lines: ReservedLine[],
+): Promise<{ known: boolean; short: string[]; levels: StockLevel[] }> {
   const productIds = lines.map((line) => line.productId);
   const quantity = sql`(case ${stock.productId} ${sql.join(
     lines.map((line) => sql`when ${line.productId} then ${line.quantity}::integer`),
     sql` `,
   )} end)`;
+  const known = tx.db
+    .$with("known")
+    .as(tx.db.select({ known: knownOrder(order.orderId).as("known") }).from(sql`(select 1) as asked`));
+  const isKnown = sql`(select ${known.known} from ${known})`;
   // FOR UPDATE reads each row's latest committed units, after any concurrent writer of it committed.
   const locked = tx.db.$with("locked").as(
     tx.db
@@ -77,11 +101,13 @@ async function holdAll(
         enough: sql<boolean>`${stock.available} >= ${quantity}`.as("enough"),
       })
       .from(stock)
-      .where(inArray(stock.productId, productIds))
+      .where(and(inArray(stock.productId, productIds), sql`not ${isKnown}`))
       .orderBy(asc(stock.productId))
       .for("update"),
   );
-  // Reads `locked`, so it runs once every row is locked and checked; it then writes the rows it holds.
+  // Reads `locked` to its end (an uncorrelated subquery runs once, before any row is written), so every
+  // row is locked and checked first.
+  const fits = sql`((select count(*) from ${locked} where ${locked.enough}) = ${lines.length})`;
   const written = tx.db.$with("written").as(
     tx.db
       .update(stock)
@@ -90,17 +116,26 @@ async function holdAll(
         reserved: sql`${stock.reserved} + ${quantity}`,
         ...nextVersion,
       })
-      .where(
-        and(
-          inArray(stock.productId, productIds),
-          sql`(select count(*) from ${locked} where ${locked.enough}) = ${lines.length}`,
-        ),
-      )
+      .where(and(inArray(stock.productId, productIds), fits))
       .returning(stockLevelColumns),
   );
+  const answer = { outcome: "reserved" as const, order, held: lines };
+  const heldLines = tx.db
+    .$with("held", { orderId: reservations.orderId })
+    .as(
+      insertWhere(tx.db, reservations, heldRows(order.orderId, lines), fits)
+        .returning({ orderId: reservations.orderId })
+        .getSQL(),
+    );
+  const answered = tx.db.$with("answered", { orderId: answeredOrders.orderId }).as(
+    insertWhere(tx.db, answeredOrders, [answerRow(answer)], fits)
+      .returning({ orderId: answeredOrders.orderId })
+      .getSQL(),
+  );
   const rows = await tx.db
-    .with(locked, written)
+    .with(known, locked, written, heldLines, answered)
     .select({
+      known: known.known,
       productId: locked.productId,
       enough: locked.enough,
       level: {
@@ -111,15 +146,17 @@ async function holdAll(
         version: written.version,
       },
     })
-    .from(locked)
+    .from(known)
+    .leftJoin(locked, sql`true`)
     .leftJoin(written, eq(written.productId, locked.productId));
+  if (rows[0]?.known) return { known: true, short: [], levels: [] };
   const found = new Map(rows.map((row) => [row.productId, row]));
   const short = productIds.filter((id) => !found.get(id)?.enough);
-  if (short.length > 0) return { short, levels: [] };
+  if (short.length > 0) return { known: false, short, levels: [] };
   const levels = rows.map((row) => row.level).filter((level) => level !== null);
   // Unreachable while the rows are locked; kept so a broken invariant fails loudly, not silently.
   if (levels.length !== lines.length) throw new Error("stock changed under its lock");
-  return { short: [], levels };
+  return { known: false, short: [], levels };
 }
 
 /** Quantities per product (an order may list a product twice), with the name to tell the customer. */
