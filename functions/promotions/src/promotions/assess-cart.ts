@@ -7,9 +7,9 @@ import type { Db } from "@shop/runtime";
 import { type Cart, type Pricing, type PromotionRule, pricePromotions } from "./pricing.ts";
 import type { CouponRejection } from "./reasons.ts";
 import {
+  type Candidates,
   countRedemptions,
-  findActiveAutomatic,
-  findByCode,
+  findCandidates,
   hasLimit,
   limitReached,
   lockPromotions,
@@ -31,6 +31,11 @@ export interface CartToAssess {
    * the same transaction). A preview does not lock: it redeems nothing.
    */
   lock: boolean;
+  /**
+   * The candidates for this code and time, when the caller read them already (pricing reads them with
+   * its claim of the order, in one statement); else they are read here.
+   */
+  candidates?: Candidates;
 }
 
 /** The outcome: the code as normalised, why it was refused (if it was), and the pricing. */
@@ -49,13 +54,9 @@ export interface Assessment {
 export async function assessCart(db: Db, input: CartToAssess): Promise<Assessment> {
   const { cart, customerId, now } = input;
   const code = normalizeCode(input.couponCode);
-  let rejection: CouponRejection | undefined;
-  let coupon: PromotionRow | undefined;
-  if (code) {
-    coupon = await findByCode(db, code);
-    if (!coupon) rejection = { kind: "unknown" };
-  }
-  const automatic = await findActiveAutomatic(db, now);
+  // The code and the automatic promotions in one read.
+  const { coupon, automatic } = input.candidates ?? (await findCandidates(db, code, now));
+  let rejection: CouponRejection | undefined = code && !coupon ? { kind: "unknown" } : undefined;
   const rows = new Map<string, PromotionRow>(
     [...(coupon ? [coupon] : []), ...automatic].map((row) => [row.id, row]),
   );

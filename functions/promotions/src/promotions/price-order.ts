@@ -6,12 +6,13 @@ import { create } from "@bufbuild/protobuf";
 import { type Db, money, recordProcessed, type ShopCloudEvent, type Tx } from "@shop/runtime";
 import type { OrderLine } from "@shop/schemas/orders/v1/orders";
 import { OrderPricedSchema, OrderPricingRejectedSchema } from "@shop/schemas/promotions/v1/events";
-import { eq } from "drizzle-orm";
-import { orderOutcomes, processedEvents, redemptions } from "../db/schema.ts";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { orderOutcomes, processedEvents, promotions, redemptions } from "../db/schema.ts";
 import { storedAnswer } from "./answer-again.ts";
 import { assessCart } from "./assess-cart.ts";
 import type { Cart } from "./pricing.ts";
 import { describeRejection } from "./reasons.ts";
+import { type Candidates, candidatesOf, candidatesOrder, candidatesWhere, normalizeCode } from "./store.ts";
 
 /** A placed order, as promotions needs it. */
 export interface OrderToPrice {
@@ -70,7 +71,8 @@ export type PriceOrderResult =
  * past a limit.
  */
 export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrderResult> {
-  const result = (await claim(tx.db, order)) ? await redeem(tx.db, order) : await answerAgain(tx, order);
+  const candidates = await claim(tx.db, order);
+  const result = candidates ? await redeem(tx.db, order, candidates) : await answerAgain(tx, order);
   const { orderId, customerId } = order;
   if (result.outcome === "rejected") {
     const message = create(OrderPricingRejectedSchema, { orderId, customerId, reason: result.reason });
@@ -94,20 +96,36 @@ export async function priceOrder(tx: Tx, order: OrderToPrice): Promise<PriceOrde
   return result;
 }
 
-/** Claims the order's outcome row; false when promotions has seen the order before. */
-async function claim(db: Db, order: OrderToPrice): Promise<boolean> {
-  const claimed = await db
-    .insert(orderOutcomes)
-    .values({
-      orderId: order.orderId,
-      customerId: order.customerId,
-      outcome: "priced",
-      claimedBySource: order.delivery?.source ?? null,
-      claimedById: order.delivery?.id ?? null,
+/**
+ * Claims the order's outcome row and, in the same statement, reads the promotions its cart is
+ * assessed against (the coupon typed and the automatic ones: store.ts candidatesWhere). Undefined
+ * when promotions has seen the order before (the candidates read then go unused).
+ */
+async function claim(db: Db, order: OrderToPrice): Promise<Candidates | undefined> {
+  const claimed = db.$with("claimed").as(
+    db
+      .insert(orderOutcomes)
+      .values({
+        orderId: order.orderId,
+        customerId: order.customerId,
+        outcome: "priced",
+        claimedBySource: order.delivery?.source ?? null,
+        claimedById: order.delivery?.id ?? null,
+      })
+      .onConflictDoNothing()
+      .returning({ orderId: orderOutcomes.orderId }),
+  );
+  const rows = await db
+    .with(claimed)
+    .select({
+      claimed: sql<boolean>`exists (select 1 from ${claimed})`,
+      promotion: getTableColumns(promotions),
     })
-    .onConflictDoNothing()
-    .returning({ orderId: orderOutcomes.orderId });
-  return claimed.length > 0;
+    .from(sql`(select 1) as asked`)
+    .leftJoin(promotions, candidatesWhere(normalizeCode(order.couponCode), order.now))
+    .orderBy(...candidatesOrder);
+  if (!rows[0]?.claimed) return undefined;
+  return candidatesOf(rows.flatMap((row) => (row.promotion ? [row.promotion] : [])));
 }
 
 /**
@@ -137,8 +155,9 @@ async function answerAgain(tx: Tx, order: OrderToPrice): Promise<PriceOrderResul
 }
 
 /** Assesses the claimed order's cart with the limited promotions locked, and records the outcome. */
-async function redeem(db: Db, order: OrderToPrice): Promise<PriceOrderResult> {
+async function redeem(db: Db, order: OrderToPrice, candidates: Candidates): Promise<PriceOrderResult> {
   const { code, rejection, pricing } = await assessCart(db, {
+    candidates,
     cart: order.cart,
     couponCode: order.couponCode,
     customerId: order.customerId,

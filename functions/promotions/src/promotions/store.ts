@@ -2,7 +2,7 @@
  * Reading promotions and their redemption counts, shared by the verbs.
  */
 import type { Db } from "@shop/runtime";
-import { and, asc, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { promotions, redemptions } from "../db/schema.ts";
 import type { PromotionRule } from "./pricing.ts";
 import type { CouponRejection } from "./reasons.ts";
@@ -48,19 +48,46 @@ export async function findByCode(db: Db, code: string): Promise<PromotionRow | u
   return row;
 }
 
-/** The automatic promotions running at `now`, oldest first (the order they stack in). */
-export async function findActiveAutomatic(db: Db, now: Date): Promise<PromotionRow[]> {
-  return db
+/** The promotions a cart is assessed against: the coupon typed, if it exists, and the automatic ones. */
+export interface Candidates {
+  coupon: PromotionRow | undefined;
+  /** The automatic promotions running then, oldest first (the order they stack in). */
+  automatic: PromotionRow[];
+}
+
+/**
+ * Which promotions are candidates for a cart: the one with code `code` (normalised; none when
+ * empty), whatever its dates, and the automatic promotions running at `now`. Read in the order of
+ * `candidatesOrder`, then split by `candidatesOf`.
+ */
+export function candidatesWhere(code: string, now: Date): SQL {
+  const automatic = and(
+    isNull(promotions.code),
+    or(isNull(promotions.startsAt), lte(promotions.startsAt, now)),
+    or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
+  )!;
+  return code ? or(sql`upper(${promotions.code}) = ${code}`, automatic)! : automatic;
+}
+
+/** The order candidates are read in: oldest first, the order automatic promotions stack in. */
+export const candidatesOrder = [asc(promotions.createdAt), asc(promotions.id)];
+
+/** The rows `candidatesWhere` matched, as the coupon (the one with a code) and the automatic ones. */
+export function candidatesOf(rows: PromotionRow[]): Candidates {
+  return {
+    coupon: rows.find((row) => row.code !== null),
+    automatic: rows.filter((row) => row.code === null),
+  };
+}
+
+/** The candidates for a cart with `code` typed (normalised) at `now`, in one read. */
+export async function findCandidates(db: Db, code: string, now: Date): Promise<Candidates> {
+  const rows = await db
     .select()
     .from(promotions)
-    .where(
-      and(
-        isNull(promotions.code),
-        or(isNull(promotions.startsAt), lte(promotions.startsAt, now)),
-        or(isNull(promotions.endsAt), gt(promotions.endsAt, now)),
-      ),
-    )
-    .orderBy(asc(promotions.createdAt), asc(promotions.id));
+    .where(candidatesWhere(code, now))
+    .orderBy(...candidatesOrder);
+  return candidatesOf(rows);
 }
 
 /** Whether a promotion has a limit that redemptions count against (only those need the row lock). */
