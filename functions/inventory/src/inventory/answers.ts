@@ -163,7 +163,8 @@ export function forgottenToken(tx: Tx, orderId: string) {
  * is answered with the same StockReserved (lines as held, customer, total and token as stored); a
  * rejection with the same StockRejected; an order already sold is past this step, and a cancelled one
  * (its tombstone) gets nothing (skipped). The caller holds the order's lock. One read tells whether the
- * order is cancelled, its stored answer, and whether it has lines held: a new order costs one statement.
+ * order is cancelled, its stored answer, and whether it has lines held (reserveStock asks it only of an
+ * order its hold found known, and of one with no lines).
  */
 export async function answerAgain(tx: Tx, order: PricedOrder): Promise<ReserveOutcome | undefined> {
   const orderId = order.orderId;

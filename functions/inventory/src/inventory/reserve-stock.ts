@@ -2,7 +2,7 @@
  * reserveStock: holds every line of a priced order, or none of them; the same answer when asked again.
  */
 import { insertWhere, lockOrder, type Tx } from "@shop/runtime";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { answeredOrders, reservations, stock } from "../db/schema.ts";
 import {
   answerAgain,
@@ -16,7 +16,13 @@ import {
   type ReserveOutcome,
   recordAnswer,
 } from "./answers.ts";
-import { emitStockChanged, nextVersion, type StockLevel, stockLevelColumns } from "./stock-level.ts";
+import {
+  emitStockChanged,
+  lockOrderOf,
+  nextVersion,
+  type StockLevel,
+  stockLevelColumns,
+} from "./stock-level.ts";
 
 /**
  * Reserves the order's units: either every line is held (StockReserved, and StockChanged with the
@@ -102,12 +108,23 @@ async function holdAll(
       })
       .from(stock)
       .where(and(inArray(stock.productId, productIds), sql`not ${isKnown}`))
-      .orderBy(asc(stock.productId))
+      .orderBy(lockOrderOf(stock.productId))
       .for("update"),
   );
-  // Reads `locked` to its end (an uncorrelated subquery runs once, before any row is written), so every
-  // row is locked and checked first.
-  const fits = sql`((select count(*) from ${locked} where ${locked.enough}) = ${lines.length})`;
+  // The decision, once: reading `locked` to its end, it locks and checks every row before any is written
+  // (each use below is an uncorrelated subquery, which runs once, before the first row it guards).
+  const fit = tx.db
+    .$with("fit")
+    .as(
+      tx.db
+        .select({
+          fits: sql<boolean>`(select count(*) from ${locked} where ${locked.enough}) = ${lines.length}`.as(
+            "fits",
+          ),
+        })
+        .from(sql`(select 1) as asked`),
+    );
+  const fits = sql`(select ${fit.fits} from ${fit})`;
   const written = tx.db.$with("written").as(
     tx.db
       .update(stock)
@@ -133,7 +150,7 @@ async function holdAll(
       .getSQL(),
   );
   const rows = await tx.db
-    .with(known, locked, written, heldLines, answered)
+    .with(known, locked, fit, written, heldLines, answered)
     .select({
       known: known.known,
       productId: locked.productId,

@@ -5,7 +5,7 @@ import { lockOrder, type Tx } from "@shop/runtime";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { reservations, stock } from "../db/schema.ts";
 import { forgottenToken } from "./answers.ts";
-import { nextVersion } from "./stock-level.ts";
+import { lockOrderOf, nextVersion } from "./stock-level.ts";
 
 /**
  * Moves the units held for a confirmed order to sold (reserved -= q, sold += q, next version: a
@@ -34,7 +34,7 @@ export async function sellStock(tx: Tx, orderId: string): Promise<{ productId: s
         .select({ productId: stock.productId })
         .from(stock)
         .where(inArray(stock.productId, soldIds))
-        .orderBy(asc(stock.productId))
+        .orderBy(lockOrderOf(stock.productId))
         .for("update"),
     );
   // The count (always true) is there for its order: an uncorrelated subquery runs once, before the first

@@ -35,6 +35,15 @@ export const stockLevelColumns = {
  */
 export const nextVersion = { version: sql`${stock.version} + 1`, updatedAt: sql`now()` };
 
+/**
+ * The order stock rows are locked in, by every verb that writes several (reserve, sell, release), so
+ * two cannot deadlock: product ids byte by byte (collation "C"), as JavaScript's `<` sorts them in
+ * releaseStock, whatever the database's default collation.
+ */
+export function lockOrderOf(productId: typeof stock.productId) {
+  return sql`${productId} collate "C"`;
+}
+
 /** The stock of `productId`; a product never stocked has none of each, at version 0. */
 export async function readStock(db: Db, productId: string): Promise<StockLevel> {
   const [row] = await db.select(stockLevelColumns).from(stock).where(eq(stock.productId, productId));

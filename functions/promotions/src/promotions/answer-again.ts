@@ -24,7 +24,7 @@ export type StoredAnswer =
  * The answer stored for `orderId`, its outcome row locked until the transaction ends (so an
  * OrderCancelled in flight for it is either before this read or after the answer). A priced order's
  * promotions are its redemptions, in the order pricing stacked them: the coupon (the only one with a
- * code) first, then the automatic ones oldest first, as `findCandidates` lists them.
+ * code) first, then the automatic ones oldest first, as `candidatesOrder` (store.ts) reads them.
  */
 export async function storedAnswer(db: Db, orderId: string): Promise<StoredAnswer> {
   const [stored] = await db
