@@ -113,17 +113,15 @@ async function holdAll(
   );
   // The decision, once: reading `locked` to its end, it locks and checks every row before any is written
   // (each use below is an uncorrelated subquery, which runs once, before the first row it guards).
-  const fit = tx.db
-    .$with("fit")
-    .as(
-      tx.db
-        .select({
-          fits: sql<boolean>`(select count(*) from ${locked} where ${locked.enough}) = ${lines.length}`.as(
-            "fits",
-          ),
-        })
-        .from(sql`(select 1) as asked`),
-    );
+  const fit = tx.db.$with("fit").as(
+    tx.db
+      .select({
+        fits: sql<boolean>`(select count(*) from ${locked} where ${locked.enough}) = ${lines.length}`.as(
+          "fits",
+        ),
+      })
+      .from(sql`(select 1) as asked`),
+  );
   const fits = sql`(select ${fit.fits} from ${fit})`;
   const written = tx.db.$with("written").as(
     tx.db
