@@ -5,13 +5,13 @@
  * the first time (never from the stock as it is now), changing no stock.
  */
 import { create } from "@bufbuild/protobuf";
-import { money, type Tx } from "@shop/runtime";
+import { insertWhere, money, type Tx } from "@shop/runtime";
 import {
   ReservedLineSchema,
   StockRejectedSchema,
   StockReservedSchema,
 } from "@shop/schemas/inventory/v1/events";
-import { asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { answeredOrders, cancelledOrders, reservations } from "../db/schema.ts";
 
 /** A priced order as the inventory needs it. */
@@ -73,7 +73,7 @@ export type Answer =
   | { outcome: "rejected"; order: PricedOrder; reason: string; productIds: string[] };
 
 /** The answered_orders row that keeps `answer` (a reservation keeps the payment token until sold). */
-export function answerRow(answer: Answer): typeof answeredOrders.$inferInsert {
+function answerRow(answer: Answer): typeof answeredOrders.$inferInsert {
   const { order } = answer;
   return {
     orderId: order.orderId,
@@ -88,7 +88,7 @@ export function answerRow(answer: Answer): typeof answeredOrders.$inferInsert {
 }
 
 /** The reservations rows of the lines an order holds. */
-export function heldRows(orderId: string, lines: ReservedLine[]): (typeof reservations.$inferInsert)[] {
+function heldRows(orderId: string, lines: ReservedLine[]): (typeof reservations.$inferInsert)[] {
   return lines.map((line) => ({ orderId, ...line, state: "held" as const }));
 }
 
@@ -105,17 +105,27 @@ export async function recordAnswer(tx: Tx, answer: Answer): Promise<void> {
   await db.insert(answeredOrders).values(answerRow(answer));
 }
 
-/** The INSERT of an order's held lines, as a data-modifying CTE (see recordAnswer). */
-function heldLines(tx: Tx, orderId: string, lines: ReservedLine[]) {
+/**
+ * The INSERT of an order's held lines, as a data-modifying CTE (see recordAnswer); with `when`, the
+ * lines are written only where it holds (reserveStock's hold: only when every line fits).
+ */
+export function heldLines(tx: Tx, orderId: string, lines: ReservedLine[], when?: SQL) {
+  const rows = heldRows(orderId, lines);
+  const insert = when
+    ? insertWhere(tx.db, reservations, rows, when)
+    : tx.db.insert(reservations).values(rows);
   return tx.db
     .$with("held", { orderId: reservations.orderId })
-    .as(
-      tx.db
-        .insert(reservations)
-        .values(heldRows(orderId, lines))
-        .returning({ orderId: reservations.orderId })
-        .getSQL(),
-    );
+    .as(insert.returning({ orderId: reservations.orderId }).getSQL());
+}
+
+/** The INSERT of `answer`'s row, as a data-modifying CTE written only where `when` holds (reserveStock). */
+export function answeredWhere(tx: Tx, answer: Answer, when: SQL) {
+  return tx.db.$with("answered", { orderId: answeredOrders.orderId }).as(
+    insertWhere(tx.db, answeredOrders, [answerRow(answer)], when)
+      .returning({ orderId: answeredOrders.orderId })
+      .getSQL(),
+  );
 }
 
 /**

@@ -1,15 +1,15 @@
 /**
  * reserveStock: holds every line of a priced order, or none of them; the same answer when asked again.
  */
-import { insertWhere, lockOrder, type Tx } from "@shop/runtime";
+import { lockOrder, type Tx } from "@shop/runtime";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { answeredOrders, reservations, stock } from "../db/schema.ts";
+import { stock } from "../db/schema.ts";
 import {
   answerAgain,
-  answerRow,
+  answeredWhere,
   emitRejected,
   emitReserved,
-  heldRows,
+  heldLines,
   knownOrder,
   type PricedOrder,
   type ReservedLine,
@@ -134,21 +134,10 @@ async function holdAll(
       .where(and(inArray(stock.productId, productIds), fits))
       .returning(stockLevelColumns),
   );
-  const answer = { outcome: "reserved" as const, order, held: lines };
-  const heldLines = tx.db
-    .$with("held", { orderId: reservations.orderId })
-    .as(
-      insertWhere(tx.db, reservations, heldRows(order.orderId, lines), fits)
-        .returning({ orderId: reservations.orderId })
-        .getSQL(),
-    );
-  const answered = tx.db.$with("answered", { orderId: answeredOrders.orderId }).as(
-    insertWhere(tx.db, answeredOrders, [answerRow(answer)], fits)
-      .returning({ orderId: answeredOrders.orderId })
-      .getSQL(),
-  );
+  const held = heldLines(tx, order.orderId, lines, fits);
+  const answered = answeredWhere(tx, { outcome: "reserved", order, held: lines }, fits);
   const rows = await tx.db
-    .with(known, locked, fit, written, heldLines, answered)
+    .with(known, locked, fit, written, held, answered)
     .select({
       known: known.known,
       productId: locked.productId,
