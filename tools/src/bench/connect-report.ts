@@ -1,7 +1,7 @@
 /**
  * The tables of `pnpm bench connect`, written to tools/results/connect.md and .json.
  */
-import { type benchConnect, CONNECT_GOAL } from "./connect.ts";
+import { type benchConnect, CONNECT_GOAL, ROUNDS } from "./connect.ts";
 import { fixed, verdict, writeResults } from "./report.ts";
 
 /** Writes the results of one connect bench run, measured with `command`, `duration` s per run. */
@@ -21,7 +21,8 @@ export function reportConnect(
           "connections",
           "Connect req/s",
           "bare req/s",
-          "ratio",
+          "ratio (median)",
+          "ratios of the rounds",
           "goal",
           "Connect p99 ms",
           "bare p99 ms",
@@ -33,13 +34,14 @@ export function reportConnect(
           x.connectRps,
           x.bareRps,
           fixed(x.ratio, 3),
+          x.ratios.map((ratio) => fixed(ratio, 3)).join(", "),
           verdict(x.ratio >= CONNECT_GOAL),
           x.connectP99Ms,
           x.bareP99Ms,
           x.errors,
         ]),
         notes: [
-          `Server pinned to core 0, autocannon (own process) to core 1: ${r.pinned ? "yes" : "no (taskset or a second core missing)"}. ${duration} s per run after a 2 s warm-up.`,
+          `Server pinned to core 0, autocannon (own process) to core 1: ${r.pinned ? "yes" : "no (taskset or a second core missing)"}. ${ROUNDS} rounds per row, each a ${duration} s bare run then a ${duration} s Connect run, each after a 2 s warm-up; the row shows the round with the median ratio.`,
         ],
       },
       ...(r.profile

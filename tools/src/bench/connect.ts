@@ -16,6 +16,11 @@ import { summarizeProfile } from "./profile.ts";
 
 /** Goal: Connect ≥ 0.6 × bare node:http. */
 export const CONNECT_GOAL = 0.6;
+/** Rounds of bare-then-Connect runs per case; the row is the round of the median ratio. */
+export const ROUNDS = 3;
+
+/** The middle value of an odd number of values. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Case {
   name: string;
@@ -116,25 +121,33 @@ export async function benchConnect(
         },
       });
       try {
-        await autocannon(`http://127.0.0.1:${bare.info.port}${c.path}`, c.body, c.connections, 2); // warm-up
-        const bareResult = await autocannon(
-          `http://127.0.0.1:${bare.info.port}${c.path}`,
-          c.body,
-          c.connections,
-          durationS,
-        );
-        await autocannon(url, c.body, c.connections, 2); // warm-up
-        const connectResult = await autocannon(url, c.body, c.connections, durationS);
+        // Bare and Connect take turns, ROUNDS times: the load generator's own speed drifts by a fifth
+        // from one run to the next on this machine, so one run each judged a 10 % change by chance.
+        const rounds: {
+          bare: Awaited<ReturnType<typeof autocannon>>;
+          connect: Awaited<ReturnType<typeof autocannon>>;
+        }[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const bareUrl = `http://127.0.0.1:${bare.info.port}${c.path}`;
+          await autocannon(bareUrl, c.body, c.connections, 2); // warm-up
+          const bareResult = await autocannon(bareUrl, c.body, c.connections, durationS);
+          await autocannon(url, c.body, c.connections, 2); // warm-up
+          const connectResult = await autocannon(url, c.body, c.connections, durationS);
+          rounds.push({ bare: bareResult, connect: connectResult });
+        }
+        const ratios = rounds.map((r) => r.connect.rps / r.bare.rps);
+        const middle = rounds[ratios.indexOf(median(ratios))]!;
         rows.push({
           rpc: c.name,
           connections: c.connections,
           responseBytes: bytes.length,
-          connectRps: Math.round(connectResult.rps),
-          bareRps: Math.round(bareResult.rps),
-          ratio: connectResult.rps / bareResult.rps,
-          connectP99Ms: connectResult.p99Ms,
-          bareP99Ms: bareResult.p99Ms,
-          errors: connectResult.errors + connectResult.non2xx,
+          connectRps: Math.round(middle.connect.rps),
+          bareRps: Math.round(middle.bare.rps),
+          ratio: median(ratios),
+          ratios,
+          connectP99Ms: middle.connect.p99Ms,
+          bareP99Ms: middle.bare.p99Ms,
+          errors: rounds.reduce((sum, r) => sum + r.connect.errors + r.connect.non2xx, 0),
         });
       } finally {
         await bare.stop();

@@ -52,7 +52,7 @@ import {
   paramCompression,
   paramEncoding,
 } from "./get-request.ts";
-import { applyInterceptors, copyHeaders } from "./interceptors.ts";
+import { applyInterceptors, copyHeaders, type UnaryFn } from "./interceptors.ts";
 import { readRequest, single } from "./request.ts";
 import type { CapturedRoutes } from "./routes.ts";
 import { CallSignal, kRequest, kSignal, withSignal, withSignalOf } from "./signal.ts";
@@ -87,7 +87,13 @@ export function createUnaryHandler(
   const methods = new Map(
     [...options.routes.unary].map(([path, spec]) => [
       path,
-      { spec, serialization: createMethodSerializationLookup(spec.method, undefined, undefined, limits) },
+      {
+        spec,
+        serialization: createMethodSerializationLookup(spec.method, undefined, undefined, limits),
+        // The chain is built once per method, not per call; what a call needs of its own travels
+        // with its request (kCall), as its signal does.
+        call: applyInterceptors(invoke(spec), options.interceptors),
+      },
     ]),
   );
 
@@ -108,7 +114,7 @@ export function createUnaryHandler(
       type = encodingOf(query.get(paramEncoding));
     } else return false;
     if (!route || !type || type.stream) return false;
-    answer(req, res, route.spec, route.serialization, type.binary, requestId, query).catch(() => {
+    answer(req, res, route.spec, route.serialization, route.call, type.binary, requestId, query).catch(() => {
       // Only writing the answer can fail here (a header value the HTTP layer refuses, say): never
       // leave the caller hanging, nor the process with an unhandled rejection.
       if (res.headersSent) res.destroy();
@@ -122,6 +128,7 @@ export function createUnaryHandler(
     res: ServerResponse,
     spec: MethodImplSpec & { kind: "unary" },
     serialization: Serialization,
+    call: UnaryFn,
     binary: boolean,
     requestId: string | undefined,
     /** The query of a Connect GET, which carries the message; undefined for POST. */
@@ -159,31 +166,6 @@ export function createUnaryHandler(
       if (timeout.error) throw timeout.error;
       let bytes = query ? messageOf(query) : await readRequest(req, options.readMaxBytes);
       if (compression.request) bytes = await decompress(compression.request, bytes, options.readMaxBytes);
-      // What connect-es's invokeUnaryImplementation does, with the signal made on demand.
-      const call = applyInterceptors(async (request: UnaryRequest): Promise<UnaryResponse> => {
-        const context: HandlerContext = withSignalOf({
-          method,
-          service: request.service,
-          timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
-          requestMethod: request.requestMethod,
-          requestHeader: request.header,
-          responseHeader,
-          responseTrailer,
-          protocolName: "connect",
-          values: request.contextValues,
-          url: request.url,
-          [kRequest]: request,
-        });
-        const output = await spec.impl(request.message, context);
-        return {
-          stream: false,
-          service: method.parent,
-          method,
-          header: responseHeader,
-          trailer: responseTrailer,
-          message: create(method.output, output),
-        };
-      }, options.interceptors);
       const response = await call(
         withSignal({
           stream: false as const,
@@ -195,6 +177,7 @@ export function createUnaryHandler(
           contextValues: createContextValues(),
           message: parse(serialization, binary, bytes),
           [kSignal]: signal,
+          [kCall]: { deadline, responseHeader, responseTrailer },
         }),
       );
       copyHeaders(response.header, responseHeader);
@@ -235,4 +218,48 @@ export function createUnaryHandler(
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/** What a call carries for the implementation at the end of the chain (see `invoke`). */
+const kCall = Symbol("call state");
+
+interface CallState {
+  deadline: number | undefined;
+  responseHeader: Headers;
+  responseTrailer: Headers;
+}
+
+/**
+ * The end of a method's chain: what connect-es's invokeUnaryImplementation does, with the signal
+ * made on demand and the call's own state read from its request.
+ */
+function invoke(spec: MethodImplSpec & { kind: "unary" }): UnaryFn {
+  const method = spec.method as DescMethodUnary;
+  return async (request: UnaryRequest): Promise<UnaryResponse> => {
+    const { deadline, responseHeader, responseTrailer } = (request as UnaryRequest & { [kCall]: CallState })[
+      kCall
+    ];
+    const context: HandlerContext = withSignalOf({
+      method,
+      service: request.service,
+      timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
+      requestMethod: request.requestMethod,
+      requestHeader: request.header,
+      responseHeader,
+      responseTrailer,
+      protocolName: "connect",
+      values: request.contextValues,
+      url: request.url,
+      [kRequest]: request,
+    });
+    const output = await spec.impl(request.message, context);
+    return {
+      stream: false,
+      service: method.parent,
+      method,
+      header: responseHeader,
+      trailer: responseTrailer,
+      message: create(method.output, output),
+    };
+  };
 }
