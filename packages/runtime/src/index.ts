@@ -36,7 +36,6 @@ export {
   type SecretStore,
 } from "./config.ts";
 export type { Db } from "./db/database.ts";
-export { groupInFlight } from "./db/group-in-flight.ts";
 export { insertWhere } from "./db/insert-where.ts";
 export {
   type CancelledOrdersTable,

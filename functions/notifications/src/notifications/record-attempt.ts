@@ -2,7 +2,7 @@
  * What a try to send an email came to.
  */
 import type { Tx } from "@shop/runtime";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { emails, type StoredEmail } from "../db/schema.ts";
 
 /** How one send went: taken by the SMTP server, refused for good, or worth another try. */
@@ -34,7 +34,10 @@ export async function recordAttempt(
 ): Promise<EmailOutcome> {
   const attempts = email.attempts + 1;
   if (attempt.kind === "sent") {
-    await recordSent(tx, [{ id: email.id, attempts, sentAt: now }]);
+    await tx.db
+      .update(emails)
+      .set({ state: "sent", attempts, sentAt: now, nextAttemptAt: null, lastError: null })
+      .where(eq(emails.id, email.id));
     return { email, state: "sent" };
   }
   const delay = schedule.delaysMs[Math.min(email.attempts, schedule.delaysMs.length - 1)] ?? 60_000;
@@ -52,27 +55,4 @@ export async function recordAttempt(
     .set({ attempts, nextAttemptAt: next, lastError: attempt.reason })
     .where(eq(emails.id, email.id));
   return { email, state: "pending", reason: attempt.reason, nextAttemptAt: next };
-}
-
-/** An email the SMTP server took: its attempts counted with this one, and when. */
-export interface SentEmail {
-  id: string;
-  attempts: number;
-  sentAt: Date;
-}
-
-/**
- * Records `sent` emails as sent, with one statement for all of them, each with its own attempts and
- * time: what `recordAttempt` writes for a sent email.
- */
-export async function recordSent(tx: Pick<Tx, "db">, sent: SentEmail[]): Promise<void> {
-  const rows = sent.map(
-    (email) =>
-      sql`(${email.id}::uuid, ${email.attempts}::integer, ${email.sentAt.toISOString()}::timestamptz)`,
-  );
-  await tx.db.execute(sql`
-    update ${emails} set state = 'sent', attempts = sent.attempts, sent_at = sent.sent_at,
-      next_attempt_at = null, last_error = null
-    from (values ${sql.join(rows, sql`, `)}) as sent (id, attempts, sent_at)
-    where ${emails.id} = sent.id`);
 }

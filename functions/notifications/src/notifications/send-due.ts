@@ -2,17 +2,10 @@
  * One round of sending: the due emails are taken, rendered, handed to the SMTP server, and each
  * outcome recorded.
  */
-import { type App, groupInFlight, UnreadableCiphertextError } from "@shop/runtime";
+import { type App, UnreadableCiphertextError } from "@shop/runtime";
 import type { MailSender } from "../mail/smtp.ts";
 import { claimDueEmails } from "./claim-due-emails.ts";
-import {
-  type EmailOutcome,
-  type RetrySchedule,
-  recordAttempt,
-  recordSent,
-  type SendAttempt,
-  type SentEmail,
-} from "./record-attempt.ts";
+import { type EmailOutcome, type RetrySchedule, recordAttempt, type SendAttempt } from "./record-attempt.ts";
 import { type RenderContext, renderEmail } from "./render-email.ts";
 
 /** What a round of sending needs. */
@@ -34,16 +27,10 @@ export interface SendResult {
 
 /**
  * Sends up to `limit` due emails: takes them with one statement (no transaction stays open while the
- * SMTP server answers), renders and sends each, side by side, and records each outcome as soon as it
- * is known (each record commits by itself: none needs a transaction around it). A process that dies
- * after the server took an email and before its record committed sends it again once the lease is
- * over: the only window in which an email goes out twice.
- *
- * The sent emails are recorded as group commits (`groupInFlight`): the first to be taken is recorded
- * at once, and those the server takes while that record is under way are recorded together right
- * after it. An email's record so starts at most one statement later than if it had its own, which
- * keeps that window as it was, where recording a round's emails once its slowest send was over would
- * widen it (and did: two receipts went out twice in `pnpm faults --scenario outages`).
+ * SMTP server answers), renders and sends each, side by side, and records each outcome with one
+ * statement of its own (each commits by itself: neither needs a transaction around it). A process
+ * that dies after the server took an email and before its outcome committed sends it again once the
+ * lease is over: the only window in which an email goes out twice.
  */
 export async function sendDue(
   app: Pick<App, "db">,
@@ -51,14 +38,9 @@ export async function sendDue(
   round: SendRound,
 ): Promise<SendResult> {
   const due = await claimDueEmails(app, { now: round.now(), limit, leaseMs: round.leaseMs });
-  const sent = groupInFlight((emails: SentEmail[]) => recordSent(app, emails));
   const outcomes = await Promise.all(
-    due.map(async (email): Promise<EmailOutcome> => {
+    due.map(async (email) => {
       const attempt = await sendOne(email, round);
-      if (attempt.kind === "sent") {
-        await sent({ id: email.id, attempts: email.attempts + 1, sentAt: round.now() });
-        return { email, state: "sent" };
-      }
       return recordAttempt(app, { email, attempt, now: round.now() }, round.schedule);
     }),
   );
