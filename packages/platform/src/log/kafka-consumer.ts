@@ -150,10 +150,8 @@ export async function startConsumer(
     await payload.heartbeat();
   }
 
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
-    await consumer.run({
+  const run = () =>
+    consumer.run({
       // Committed by flush(), on a timer, when a rebalance starts and on
       // close: never past a resolved offset.
       autoCommit: false,
@@ -162,6 +160,44 @@ export async function startConsumer(
       partitionsConsumedConcurrently: options.concurrency,
       eachBatch,
     });
+
+  // kafkajs starts a crashed consumer again only when the crash's cause is retriable; after any other
+  // (a bug that throws in eachBatch, an error kafkajs does not mark retriable) it stops for good, and
+  // the Trigger would deliver nothing more while its process runs on. Knative's dispatcher keeps a
+  // Trigger consuming whatever failed; so does this: the consumer is started again, after a pause
+  // that doubles up to the redelivery cap. It resumes from the committed offsets: at least once, as
+  // after any restart.
+  let restarts = 0;
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || stopping) return;
+    logger?.error(
+      { err: payload.error, groupId: spec.groupId },
+      "kafka consumer crashed and kafkajs gave up on it; starting it again",
+    );
+    void (async () => {
+      // Until it runs again: a start that fails later (joining the group) is a CRASH of its own.
+      for (;;) {
+        await wait(Math.min(backoff.firstMs * 2 ** restarts, backoff.maxMs));
+        restarts++;
+        if (stopping) return;
+        try {
+          await consumer.connect();
+          await run();
+          return;
+        } catch (error) {
+          logger?.error({ err: error, groupId: spec.groupId }, "kafka consumer could not start again");
+        }
+      }
+    })();
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    restarts = 0;
+  });
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
+    await run();
     await joined;
   } catch (error) {
     clearInterval(committer);
