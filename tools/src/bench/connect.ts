@@ -13,14 +13,12 @@ import postgres from "postgres";
 import { buildFunctions, bundlePath } from "../build/functions.ts";
 import { canPin, pinned, startServer } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
+import { median } from "./report.ts";
 
 /** Goal: Connect ≥ 0.6 × bare node:http. */
 export const CONNECT_GOAL = 0.6;
 /** Rounds of bare-then-Connect runs per case; the row is the round of the median ratio. */
 export const ROUNDS = 3;
-
-/** The middle value of an odd number of values. */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Case {
   name: string;
@@ -127,8 +125,8 @@ export async function benchConnect(
           bare: Awaited<ReturnType<typeof autocannon>>;
           connect: Awaited<ReturnType<typeof autocannon>>;
         }[] = [];
+        const bareUrl = `http://127.0.0.1:${bare.info.port}${c.path}`;
         for (let round = 0; round < ROUNDS; round++) {
-          const bareUrl = `http://127.0.0.1:${bare.info.port}${c.path}`;
           await autocannon(bareUrl, c.body, c.connections, 2); // warm-up
           const bareResult = await autocannon(bareUrl, c.body, c.connections, durationS);
           await autocannon(url, c.body, c.connections, 2); // warm-up

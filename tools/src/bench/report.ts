@@ -58,4 +58,6 @@ export function writeResults(name: string, command: string, tables: Table[], dat
 }
 
 export const fixed = (x: number, digits = 2) => x.toFixed(digits);
+/** The middle value (of an even number of values, the upper of the two in the middle). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const verdict = (ok: boolean) => (ok ? "met" : "**missed**");

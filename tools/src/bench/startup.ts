@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { freePort, functionNames, httpStatus, repoRoot } from "@shop/platform";
 import { buildFunctions } from "../build/functions.ts";
 import { rssMiB, threadsCpuMs } from "./proc.ts";
+import { median } from "./report.ts";
 
 /** Goals: start ≤ 4 × bare node; idle RSS ≤ 60 MiB and idle CPU ≤ 0.5 % of a core (issue 14). */
 export const START_GOAL = 4;
@@ -44,8 +45,6 @@ async function timeToServe(cmd: string, args: string[], cwd: string, env: NodeJS
   }
   return { ms: performance.now() - started, child, exited };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Measures every function (`runs` starts each, after one start that applies migrations). */
 export async function benchStartup(env: { DATABASE_URL: string; KAFKA_BROKERS: string }, runs = 3) {

@@ -161,8 +161,8 @@ export async function startConsumer(
       eachBatch,
     });
 
-  // kafkajs starts a crashed consumer again only when the crash's cause is retriable; after any other
-  // (a bug that throws in eachBatch, an error kafkajs does not mark retriable) it stops for good, and
+  // kafkajs starts a crashed consumer again only when the crash's cause is retriable; after one marked
+  // otherwise (its own ILLEGAL_GENERATION or REBALANCE_IN_PROGRESS among them) it stops for good, and
   // the Trigger would deliver nothing more while its process runs on. Knative's dispatcher keeps a
   // Trigger consuming whatever failed; so does this: the consumer is started again, after a pause
   // that doubles up to the redelivery cap. It resumes from the committed offsets: at least once, as
