@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { createTestDatabase } from "@shop/runtime/testing";
 // @ts-expect-error: plain ESM JavaScript without type declarations, so it runs before any install.
 import { startInfra } from "../../../infra/local/index.mjs";
+import { EMBEDDED_NODE_FLAGS, embeddedProcessEnv } from "../../bin/embedded-process.mjs";
 import { benchConnect } from "./connect.ts";
 import { reportConnect } from "./connect-report.ts";
 import { measureCost, postmasterOf, processLabels, type RunCost } from "./costs.ts";
@@ -184,8 +185,9 @@ try {
         "tools/src/bench/servers/shop.ts",
         ["embedded"],
         {
-          nodeArgs: ["--expose-gc"],
-          ...(dataDir ? { env: { SHOP_DATA_DIR: dataDir } } : {}),
+          nodeArgs: ["--expose-gc", ...EMBEDDED_NODE_FLAGS],
+          // As `shop start` runs it (tools/bin/embedded-process.mjs).
+          env: { ...embeddedProcessEnv({}), ...(dataDir ? { SHOP_DATA_DIR: dataDir } : {}) },
         },
       );
       try {

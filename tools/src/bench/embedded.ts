@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ShopClients } from "@shop/platform";
+import { EMBEDDED_NODE_FLAGS } from "../../bin/embedded-process.mjs";
 import { cpuMsOf } from "./costs.ts";
 import { maxThroughput } from "./pipeline.ts";
 import type { MemoryStats, SqlStats } from "./servers/embedded-stats.ts";
@@ -136,6 +137,13 @@ export function embeddedTables(emb: EmbeddedRun) {
           "",
         ],
         [
+          "V8 heap committed MiB (heapTotal)",
+          mib(emb.before.memory.heapTotal / MiB),
+          "",
+          mib(emb.after.memory.heapTotal / MiB),
+          "",
+        ],
+        [
           "after it, once garbage is collected: RSS MiB / live heap MiB",
           "",
           "",
@@ -167,6 +175,7 @@ export function embeddedTables(emb: EmbeddedRun) {
       ],
       notes: [
         `RSS from /proc/<pid>/status of the embedded shop's process, sampled every second through the closed loop (${emb.samples.length} samples); heap used from process.memoryUsage() in that process, sampled every ten seconds. "After it" is read once the last order of the loop reached its final state.`,
+        `The process runs with the start-up settings \`shop start\` gives it (tools/bin/embedded-process.mjs: ${EMBEDDED_NODE_FLAGS.join(" ")} and glibc's malloc tunables). What no setting takes away: PGlite's WebAssembly memory, 128 MiB from the start (its module declares 2,048 pages as its minimum: a smaller initialMemory fails to link) and never given back; the V8 heap, whose live part is some 60 MiB idle (the code and data of every function) and some 95 after a load (with the in-memory log, traces and mails, each bounded); Node itself, some 47 MiB.`,
       ],
     },
     {
