@@ -15,6 +15,9 @@ const ORPHAN_STOP_MS = 15_000;
  */
 export async function runFunction<Config, Deps>(definition: FunctionDefinition<Config, Deps>): Promise<void> {
   const running = await startFunction(definition);
+  // Local real mode's supervisor starts it on PORT=0 and learns here where it listens (processes.ts in
+  // the platform): a port picked by the kernel as it binds, where one picked beforehand could be taken.
+  if (process.send && running.url) process.send({ listening: running.url });
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;

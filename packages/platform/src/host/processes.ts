@@ -1,14 +1,14 @@
 /**
  * Local real mode: each function as its own process (`node dist/server.mjs` in its folder, as `kn func`
  * runs `npm start`; bundles missing or older than their sources are built first, by the build the
- * caller hands in: `tools/`' esbuild build), each on its own free port, against real Postgres and Kafka.
- * Each child has an IPC channel to this process, which closes when this process dies however it dies
- * (SIGKILL included): `runFunction` stops on that as on SIGTERM, so no function outlives its supervisor.
+ * caller hands in: `tools/`' esbuild build), against real Postgres and Kafka, each on a port the kernel
+ * picks as it binds (PORT=0), which it sends back over its IPC channel. That channel closes when this
+ * process dies however it dies (SIGKILL included): `runFunction` stops on that as on SIGTERM, so no
+ * function outlives its supervisor.
  * close() stops them with SIGTERM and waits for them, SIGKILL after a grace period.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { waitFor } from "@shop/runtime/testing";
-import { freePort } from "../net.ts";
 import { functionDir } from "../paths.ts";
 
 /** Brings the bundles (`functions/<name>/dist/server.mjs`) of the named functions up to date. */
@@ -50,16 +50,20 @@ export async function startFunctionProcesses(
   try {
     await buildBundles?.(names);
     for (const name of names) {
-      const port = await freePort();
+      // PORT=0: the function binds a port the kernel picks and sends its URL over the IPC channel
+      // (runFunction in the runtime). A port picked here and bound there seconds later could be taken
+      // in between, by any outgoing connection of this machine: that failed a benchmark with EADDRINUSE.
       const child = spawn(process.execPath, ["dist/server.mjs"], {
         cwd: functionDir(name),
         // Clients reach a function process through the gateway only, which appends one X-Forwarded-For hop.
-        env: { ...process.env, ...env, PORT: String(port), SHOP_TRUSTED_PROXY_HOPS: "1" },
+        env: { ...process.env, ...env, PORT: "0", SHOP_TRUSTED_PROXY_HOPS: "1" },
         // The IPC channel is the child's lifeline: it closes when this process dies (see runFunction).
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
+      child.on("message", (message: { listening?: unknown }) => {
+        if (typeof message?.listening === "string") urls[name] = message.listening;
+      });
       children.push(child);
-      urls[name] = `http://127.0.0.1:${port}`;
     }
     await Promise.all(
       names.map((name, i) =>
@@ -68,7 +72,11 @@ export async function startFunctionProcesses(
             const child = children[i];
             if (child?.exitCode !== null || child.signalCode !== null)
               throw new Error(`${name} exited (${child?.exitCode ?? child?.signalCode})`);
-            return (await fetch(`${urls[name]}/health/readiness`).catch(() => undefined))?.status === 200;
+            const url = urls[name];
+            return (
+              url !== undefined &&
+              (await fetch(`${url}/health/readiness`).catch(() => undefined))?.status === 200
+            );
           },
           { timeoutMs: 180_000, intervalMs: 250, message: `${name} to be ready` },
         ),
