@@ -51,8 +51,8 @@ export async function startFunctionProcesses(
     await buildBundles?.(names);
     for (const name of names) {
       // PORT=0: the function binds a port the kernel picks and sends its URL over the IPC channel
-      // (runFunction in the runtime). A port picked here and bound there seconds later could be taken
-      // in between, by any outgoing connection of this machine: that failed a benchmark with EADDRINUSE.
+      // (runFunction in the runtime). A port picked here and bound there a second later can be taken in
+      // between by any outgoing connection of this machine (the same ephemeral range): EADDRINUSE.
       const child = spawn(process.execPath, ["dist/server.mjs"], {
         cwd: functionDir(name),
         // Clients reach a function process through the gateway only, which appends one X-Forwarded-For hop.
