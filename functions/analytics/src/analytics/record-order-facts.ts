@@ -6,7 +6,7 @@
  * OrderPlaced came once or again as a re-ask with a new event id.
  */
 import type { Tx } from "@shop/runtime";
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type FactLine, LINES_FROM, orderFacts } from "../db/schema.ts";
 
 /** What one event tells about an order; undefined: the event does not say. */
@@ -28,16 +28,19 @@ export interface OrderFactsInput {
   wasConfirmed?: boolean;
 }
 
-const current = (column: string) => sql.raw(`"analytics"."order_facts"."${column}"`);
-const incoming = (column: string) => sql.raw(`excluded."${column}"`);
-const firstKnown = (column: string) => sql`coalesce(${current(column)}, ${incoming(column)})`;
+// The merge rules are fixed text (no parameters), so each is one raw chunk: drizzle renders a raw
+// chunk as it is, where a rule built of nested sql`` fragments was walked chunk by chunk on every event
+// (this upsert took 220 µs of CPU to build, 4 times the processed-event insert of other functions).
+const current = (column: string) => `"analytics"."order_facts"."${column}"`;
+const incoming = (column: string) => `excluded."${column}"`;
+const firstKnown = (column: string) => `coalesce(${current(column)}, ${incoming(column)})`;
 // least/greatest ignore nulls in Postgres: the earliest time either side knows.
-const earliest = (column: string) => sql`least(${current(column)}, ${incoming(column)})`;
+const earliest = (column: string) => `least(${current(column)}, ${incoming(column)})`;
 const unlessEmpty = (column: string) =>
-  sql`case when ${current(column)} = '' then ${incoming(column)} else ${current(column)} end`;
+  `case when ${current(column)} = '' then ${incoming(column)} else ${current(column)} end`;
 
 /** Each column's merge rule: the row's value after the event, from its value and the event's. */
-const MERGE: [keyof typeof orderFacts.$inferInsert, string, SQL][] = [
+const MERGE: [keyof typeof orderFacts.$inferInsert, string, string][] = [
   ["customerId", "customer_id", unlessEmpty("customer_id")],
   ["currency", "currency", firstKnown("currency")],
   ["placedAt", "placed_at", earliest("placed_at")],
@@ -49,23 +52,19 @@ const MERGE: [keyof typeof orderFacts.$inferInsert, string, SQL][] = [
   [
     "lines",
     "lines",
-    sql`case when ${incoming("lines_from")} > ${current("lines_from")} then ${incoming("lines")} else ${current("lines")} end`,
+    `case when ${incoming("lines_from")} > ${current("lines_from")} then ${incoming("lines")} else ${current("lines")} end`,
   ],
-  ["linesFrom", "lines_from", sql`greatest(${current("lines_from")}, ${incoming("lines_from")})`],
+  ["linesFrom", "lines_from", `greatest(${current("lines_from")}, ${incoming("lines_from")})`],
   ["confirmedAt", "confirmed_at", earliest("confirmed_at")],
   ["cancelledAt", "cancelled_at", earliest("cancelled_at")],
   ["cancelCause", "cancel_cause", firstKnown("cancel_cause")],
-  ["wasConfirmed", "was_confirmed", sql`${current("was_confirmed")} or ${incoming("was_confirmed")}`],
+  ["wasConfirmed", "was_confirmed", `${current("was_confirmed")} or ${incoming("was_confirmed")}`],
 ];
-const SET = Object.fromEntries(MERGE.map(([key, , rule]) => [key, rule]));
+const SET = Object.fromEntries(MERGE.map(([key, , rule]) => [key, sql.raw(rule)]));
 // Only a merge that changes the row writes it: a redelivery (or a re-ask saying the same) writes nothing.
-const CHANGES = sql`(${sql.join(
-  MERGE.map(([, column]) => current(column)),
-  sql`, `,
-)}) is distinct from (${sql.join(
-  MERGE.map(([, , rule]) => rule),
-  sql`, `,
-)})`;
+const CHANGES = sql.raw(
+  `(${MERGE.map(([, column]) => current(column)).join(", ")}) is distinct from (${MERGE.map(([, , rule]) => rule).join(", ")})`,
+);
 
 /**
  * Merges `input` into the facts of its order (creating the row on its first event). Returns whether
