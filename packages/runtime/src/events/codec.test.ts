@@ -45,6 +45,24 @@ describe("event codec", () => {
     expect(decoded?.message).toEqual(placed);
   });
 
+  it("reads back from HTTP, in either mode, the event sent: every attribute, the data as plain bytes", () => {
+    const traced = toCloudEvent(OrderPlacedSchema, placed, {
+      source: "/functions/orders",
+      key: "o-1",
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    });
+    const binary = toHttpBinary(traced);
+    const structured = HTTP.structured(traced);
+    for (const received of [
+      fromHttp(binary.headers, Buffer.from(binary.body)),
+      fromHttp(structured.headers, Buffer.from(structured.body as string)),
+    ]) {
+      expect(received.toJSON()).toEqual(traced.toJSON());
+      expect(Object.getPrototypeOf(received.data)).toBe(Uint8Array.prototype);
+      expect(received.data_base64).toBe(Buffer.from(traced.data ?? []).toString("base64"));
+    }
+  });
+
   it("round-trips through the Kafka binary binding with the partition key as record key", () => {
     const record = toKafkaRecord(event);
     expect(record.key).toBe("o-1");

@@ -129,8 +129,12 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
   if (data !== undefined && !(data instanceof Uint8Array)) {
     throw new MalformedEventError("data must be bytes (binary mode or data_base64)");
   }
-  return event.cloneWith(
-    { data: data === undefined ? undefined : new Uint8Array(data) },
+  // The event again with its data as a plain byte array, built from its attributes alone: `cloneWith`
+  // would hand the constructor the old `data_base64` too, which it decodes char by char only to
+  // replace it with the new data (a sixth of the codec's CPU time per delivery).
+  const { data: _data, data_base64: _base64, ...attributes } = event.toJSON();
+  return new CloudEvent<Uint8Array>(
+    { ...attributes, ...(data === undefined ? {} : { data: new Uint8Array(data) }) },
     false,
   ) as ShopCloudEvent;
 }
