@@ -32,6 +32,7 @@ import {
   latencyAtRate,
   maxThroughput,
   pgbench,
+  postgresRoundTrip,
   preparePipeline,
   TRANSACTIONS_PER_ORDER,
 } from "./pipeline.ts";
@@ -158,6 +159,7 @@ try {
     }
     if (want("pipeline")) {
       const pg = await pgbench(infra.databaseUrl, duration);
+      const roundTrip = await postgresRoundTrip(infra.databaseUrl);
       const limit = pg.tps / TRANSACTIONS_PER_ORDER;
       const kafka = await kafkaRaw(brokers);
       reportPipeline(command("pipeline"), workers, {
@@ -168,6 +170,7 @@ try {
         deployedHalf: deployedHalf!,
         deployedAt80: deployedAt80!,
         pg,
+        roundTrip,
         limit,
         perOrder,
         realCost: realCost!,

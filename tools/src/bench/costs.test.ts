@@ -14,6 +14,7 @@ import {
   LOAD_LABEL,
   processLabels,
   snapshotCpu,
+  statementsPerOrder,
 } from "./costs.ts";
 
 const children: ReturnType<typeof spawn>[] = [];
@@ -85,5 +86,27 @@ describe("snapshotCpu", () => {
     );
     expect(later).toBeGreaterThanOrEqual(first + 100);
     expect(snapshotCpu(targets).has(LOAD_LABEL)).toBe(true);
+  });
+});
+
+describe("statementsPerOrder", () => {
+  const counters = (statements: Record<string, number>) => ({
+    commits: 0,
+    statements: new Map(Object.entries(statements)),
+  });
+
+  it("counts a round trip per statement, and one for the COMMIT of each BEGIN pg_stat_statements leaves out", () => {
+    const before = counters({ begin: 10, "select $1": 5 });
+    const after = counters({ begin: 30, "select $1": 45, "insert into t values ($1)": 20 });
+    const per = statementsPerOrder(before, after, 10);
+    expect(per?.total).toBe(8);
+    expect(per?.roundTrips).toBe(10);
+    expect(per?.top.map((s) => s.query)).toEqual(["select $1", "begin", "insert into t values ($1)"]);
+  });
+
+  it("counts no extra round trip where COMMIT is listed among the statements", () => {
+    const per = statementsPerOrder(counters({}), counters({ BEGIN: 10, COMMIT: 10, "select 1": 10 }), 10);
+    expect(per?.total).toBe(3);
+    expect(per?.roundTrips).toBe(3);
   });
 });

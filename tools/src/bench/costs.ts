@@ -227,14 +227,20 @@ export async function sqlCounters(url: string): Promise<SqlCounters> {
 }
 
 /** Statements per order between two readings, most frequent first. */
-function statementsPerOrder(before: SqlCounters, after: SqlCounters, orders: number) {
+export function statementsPerOrder(before: SqlCounters, after: SqlCounters, orders: number) {
   if (!before.statements || !after.statements) return undefined;
   const rows = [...after.statements.entries()]
     .map(([query, n]) => ({ query, perOrder: (n - (before.statements!.get(query) ?? 0)) / orders }))
     .filter((r) => r.perOrder > 0)
     .sort((a, b) => b.perOrder - a.perOrder);
+  const total = rows.reduce((sum, r) => sum + r.perOrder, 0);
+  // Each statement is a round trip, and so is the COMMIT of each BEGIN where pg_stat_statements does
+  // not list it among the statements.
+  const named = (name: string) => rows.filter((r) => r.query.trim().toLowerCase() === name);
+  const unlistedCommits =
+    named("commit").length > 0 ? 0 : named("begin").reduce((sum, r) => sum + r.perOrder, 0);
   // Every statement run at least once in four orders: where the statements of an order go.
-  return { total: rows.reduce((sum, r) => sum + r.perOrder, 0), top: rows.filter((r) => r.perOrder >= 0.25) };
+  return { total, roundTrips: total + unlistedCommits, top: rows.filter((r) => r.perOrder >= 0.25) };
 }
 
 /** Kafka requests by API, summed over every process of the shop (`/ops/metrics`, as the admin). */
@@ -254,6 +260,8 @@ export interface RunCost {
   cpu: ReturnType<typeof cpuPerOrder>;
   commitsPerOrder: number;
   statementsPerOrder: number | undefined;
+  /** Round trips to Postgres per order: the statements, and a COMMIT for each BEGIN. */
+  roundTripsPerOrder: number | undefined;
   /** The most frequent statements (normalised by pg_stat_statements), per order. */
   topStatements: { query: string; perOrder: number }[];
   /** Kafka requests per order by API, largest first. */
@@ -281,6 +289,7 @@ export async function measureCost(targets: CostTargets, databaseUrl: string, sho
         .sort((a, b) => b.perOrder - a.perOrder),
       commitsPerOrder: per(sqlAfter.commits, sqlBefore.commits),
       statementsPerOrder: statements?.total,
+      roundTripsPerOrder: statements?.roundTrips,
       topStatements: statements?.top ?? [],
     };
   };

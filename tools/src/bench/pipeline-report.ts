@@ -11,6 +11,7 @@ import {
   P99_AT_80_GOAL_MS,
   P99_GOAL_MS,
   PIPELINE_GOAL,
+  type postgresRoundTrip,
   TRANSACTIONS_PER_ORDER,
 } from "./pipeline.ts";
 import type { summarizeProfile, summarizeProfiles } from "./profile.ts";
@@ -26,6 +27,7 @@ export interface PipelineRun {
   deployedHalf: Awaited<ReturnType<typeof latencyAtRate>>;
   deployedAt80: Awaited<ReturnType<typeof latencyAtRate>>;
   pg: { tps: number; command: string };
+  roundTrip: Awaited<ReturnType<typeof postgresRoundTrip>>;
   limit: number;
   perOrder: number;
   realCost: RunCost;
@@ -40,7 +42,19 @@ export interface PipelineRun {
 /** Writes tools/results/pipeline.md and .json. */
 export function reportPipeline(command: string, workers: number, run: PipelineRun): void {
   const { realMax, half, at80, deployedMax, deployedHalf, deployedAt80, pg, limit, perOrder } = run;
-  const { realCost, deployedCost, deployedProfiles, kafka, profile } = run;
+  const { realCost, deployedCost, deployedProfiles, kafka, profile, roundTrip } = run;
+  const roundTripUs = roundTrip.clientCpuUs + roundTrip.serverCpuUs;
+  const roundTripRows = (where: string, cost: RunCost | undefined) =>
+    cost?.roundTripsPerOrder === undefined
+      ? []
+      : [
+          [
+            `Postgres round trips per order, ${where} (each statement, and a COMMIT for each BEGIN), and their CPU at that price, ms`,
+            `${fixed(cost.roundTripsPerOrder, 1)}: ${fixed((cost.roundTripsPerOrder * roundTripUs) / 1000)}`,
+            "",
+            "",
+          ],
+        ];
   const at80Row = (what: string, r: typeof at80) => [
     `placed → final p50 / p95 / p99 at 80 % of ${what} (${fixed(r.rate)} orders/s, ms)`,
     `${fixed(r.p50Ms, 0)} / ${fixed(r.p95Ms, 0)} / ${fixed(r.p99Ms, 0)}`,
@@ -120,6 +134,14 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
             "",
           ],
           ["raw kafkajs produce → consume msgs/s (same broker)", fixed(kafka.endToEndMsgsPerS, 0), "", ""],
+          [
+            `one Postgres round trip (postgres.js, ${roundTrip.count} one-row selects one after another): CPU µs of the client / of the server backend; wall µs`,
+            `${fixed(roundTrip.clientCpuUs, 0)} / ${fixed(roundTrip.serverCpuUs, 0)}; ${fixed(roundTrip.wallUs, 0)}`,
+            "",
+            "",
+          ],
+          ...roundTripRows("one process", realCost),
+          ...roundTripRows("as deployed", deployedCost),
         ],
         notes: [
           `Each shop is warmed up first: ${run.warmUpSeconds} s of the same closed loop, not counted, so the JITs of Node and of the broker's JVM have compiled their hottest paths (\`--warm-up\` sets it). The broker's JIT compiler threads are shown on a row of their own: what it was still compiling in the measured run.`,
@@ -178,6 +200,7 @@ export function reportPipeline(command: string, workers: number, run: PipelineRu
       deployedHalf,
       deployedAt80,
       pgbench: pg,
+      postgresRoundTrip: roundTrip,
       limit,
       perOrder,
       realCost: realCost,

@@ -12,6 +12,7 @@ import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { prepare } from "../load/shoppers.ts";
 import { pct } from "../load/stats.ts";
+import { threadsCpuMs } from "./proc.ts";
 
 /** Goals: pipeline ≥ 0.5 × the commit-rate limit; p99 at half the max rate ≤ 250 ms; embedded ≥ 0.3 × real. */
 export const PIPELINE_GOAL = 0.5;
@@ -142,6 +143,33 @@ export async function pgbench(serverUrl: string, seconds: number): Promise<{ tps
   const out = await run(args);
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
   return { tps, command: `pgbench ${args.join(" ")} (scale 8)` };
+}
+
+/**
+ * What one Postgres round trip costs on this machine: a postgres.js client, as the functions hold
+ * theirs, sends `count` one-row selects one after another (each waits for the answer of the last);
+ * the CPU of this process and of the server's backend, per query. An order's round trips at that
+ * price are a floor of its cost that no change to the shop's code removes, only fewer round trips.
+ */
+export async function postgresRoundTrip(serverUrl: string, count = 5_000) {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {}, fetch_types: false });
+  try {
+    const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const backend = row!.pid;
+    const query = (i: number) => sql`select ${i}::int as x`;
+    for (let i = 0; i < 500; i++) await query(i);
+    const serverBefore = threadsCpuMs(backend);
+    const clientBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < count; i++) await query(i);
+    const wallUs = ((performance.now() - started) * 1000) / count;
+    const client = process.cpuUsage(clientBefore);
+    const clientCpuUs = (client.user + client.system) / count;
+    const serverCpuUs = ((threadsCpuMs(backend) - serverBefore) * 1000) / count;
+    return { count, wallUs, clientCpuUs, serverCpuUs };
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Commits counted by Postgres in the database of `url` (pg_stat_database). */
