@@ -104,9 +104,11 @@ describe("statementsPerOrder", () => {
     expect(per?.top.map((s) => s.query)).toEqual(["select $1", "begin", "insert into t values ($1)"]);
   });
 
-  it("counts no extra round trip where COMMIT is listed among the statements", () => {
+  it("counts no extra round trip for the COMMITs listed among the statements", () => {
     const per = statementsPerOrder(counters({}), counters({ BEGIN: 10, COMMIT: 10, "select 1": 10 }), 10);
     expect(per?.total).toBe(3);
     expect(per?.roundTrips).toBe(3);
+    const some = statementsPerOrder(counters({}), counters({ BEGIN: 60, COMMIT: 1, "select 1": 10 }), 10);
+    expect(some?.roundTrips).toBe(7.1 + 5.9);
   });
 });

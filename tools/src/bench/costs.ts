@@ -235,10 +235,10 @@ export function statementsPerOrder(before: SqlCounters, after: SqlCounters, orde
     .sort((a, b) => b.perOrder - a.perOrder);
   const total = rows.reduce((sum, r) => sum + r.perOrder, 0);
   // Each statement is a round trip, and so is the COMMIT of each BEGIN where pg_stat_statements does
-  // not list it among the statements.
-  const named = (name: string) => rows.filter((r) => r.query.trim().toLowerCase() === name);
-  const unlistedCommits =
-    named("commit").length > 0 ? 0 : named("begin").reduce((sum, r) => sum + r.perOrder, 0);
+  // not list it among the statements (it lists some COMMITs, not those of postgres.js's transactions).
+  const calls = (name: string) =>
+    rows.filter((r) => r.query.trim().toLowerCase() === name).reduce((sum, r) => sum + r.perOrder, 0);
+  const unlistedCommits = Math.max(0, calls("begin") - calls("commit"));
   // Every statement run at least once in four orders: where the statements of an order go.
   return { total, roundTrips: total + unlistedCommits, top: rows.filter((r) => r.perOrder >= 0.25) };
 }
