@@ -235,7 +235,7 @@ export function statementsPerOrder(before: SqlCounters, after: SqlCounters, orde
     .sort((a, b) => b.perOrder - a.perOrder);
   const total = rows.reduce((sum, r) => sum + r.perOrder, 0);
   // Each statement is a round trip, and so is the COMMIT of each BEGIN where pg_stat_statements does
-  // not list it among the statements (it lists some COMMITs, not those of postgres.js's transactions).
+  // not list it among the statements (in the one-process run it lists a few COMMITs, not one per BEGIN).
   const calls = (name: string) =>
     rows.filter((r) => r.query.trim().toLowerCase() === name).reduce((sum, r) => sum + r.perOrder, 0);
   const unlistedCommits = Math.max(0, calls("begin") - calls("commit"));

@@ -131,7 +131,7 @@ export function fromHttp(headers: HttpHeaders, body: Uint8Array): ShopCloudEvent
   }
   // The event again with its data as a plain byte array, built from its attributes alone: `cloneWith`
   // would hand the constructor the old `data_base64` too, which it decodes char by char only to
-  // replace it with the new data (a sixth of the codec's CPU time per delivery).
+  // replace it with the new data (for a 300-byte event, 29.6 µs of CPU against 13.0 this way).
   const { data: _data, data_base64: _base64, ...attributes } = event.toJSON();
   return new CloudEvent<Uint8Array>(
     { ...attributes, ...(data === undefined ? {} : { data: new Uint8Array(data) }) },
